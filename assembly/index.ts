@@ -1,0 +1,28 @@
+// The core's exported surface: a raw pointer API, one call per batch. The facade (src/core/) is
+// its only intended caller. Names avoid `process`/`fetch`-like identifiers that clash with globals
+// in generated glue (see shared/reference/wasm.md).
+export { alloc, free, setMemoryLimit, memoryUsed, memoryPeak, blockSize } from './mem/alloc';
+export { errorRecord } from './errors';
+export { hash32 } from './hash';
+export { traceIndex, traceFree } from './otlp/trace-index';
+export { traceSplice, spliceResult } from './otlp/trace-splice';
+
+import { alloc } from './mem/alloc';
+
+/** Allocates an input buffer of `len` bytes followed by 16 zero bytes the readers may peek at. */
+export function allocInput(len: usize): usize {
+  let p = alloc(len + 16);
+  if (p) memory.fill(p + len, 0, 16);
+  return p;
+}
+
+/** Version of the ABI in assembly/abi/; the facade refuses a core built from other sources. */
+export function abiVersion(): u32 {
+  return 1;
+}
+
+// Replaces the runtime's `env.abort` import so the module has no imports at all. Reaching it is a
+// bug (bad input never gets here); the facade discards the trapped instance.
+export function onAbort(message: usize, fileName: usize, line: u32, column: u32): void {
+  unreachable();
+}

@@ -1,0 +1,17 @@
+// The public API of otel-sieve. Runtime entries (entry/*.ts) re-export this module after
+// registering where core.wasm comes from; `otel-sieve/init` is this module alone.
+export { init, initSync, isInitialized } from './core/init.js';
+export type { CoreSource, InitOptions } from './core/init.js';
+export { DEFAULT_INIT_OPTIONS } from './core/init.js';
+export {
+  NotInitializedError, CoreTrapError, StaleHandleError, DisposedError, OtlpDecodeError, InputTooLargeError,
+} from './core/errors.js';
+export type { DecodeRule } from './core/errors.js';
+export { TraceBatch, DEFAULT_DECODE_OPTIONS } from './otlp/trace-batch.js';
+export type { DecodeOptions } from './otlp/trace-batch.js';
+export { SpanView, ResourceView, ScopeView, EventView, LinkView, plainValue } from './otlp/trace-views.js';
+export type { AnyValue, KeyValue, Status } from './otlp/trace-views.js';
+export type {
+  OtlpJsonTraces, OtlpJsonResourceSpans, OtlpJsonScopeSpans, OtlpJsonSpan, OtlpJsonEvent, OtlpJsonLink,
+  OtlpJsonAnyValue, OtlpJsonKeyValue, OtlpJsonResource, OtlpJsonScope,
+} from './otlp/trace-json.js';
