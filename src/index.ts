@@ -1,7 +1,7 @@
 // The public API of otel-sieve. Runtime entries (entry/*.ts) re-export this module after
 // registering where core.wasm comes from; `otel-sieve/init` is this module alone.
-export { init, initSync, isInitialized } from './core/init.js';
-export type { CoreSource, InitOptions } from './core/init.js';
+export { init, initSync, isInitialized, memoryStats } from './core/init.js';
+export type { CoreSource, InitOptions, CoreMemoryStats } from './core/init.js';
 export { DEFAULT_INIT_OPTIONS } from './core/init.js';
 export {
   NotInitializedError, CoreTrapError, StaleHandleError, DisposedError, OtlpDecodeError, InputTooLargeError,

@@ -121,17 +121,18 @@ function reserveAttrRows(tbl: i32, n: u32): bool {
 // ---------------------------------------------------------------------------------------------
 // AnyValue, KeyValue, ArrayValue, KeyValueList
 
+/**
+ * Depth follows the OTel SDKs' AttributeValueDepthLimit: an attribute's value is at depth 1 and
+ * array elements / kvlist values one deeper than their container. A scalar may sit at any depth;
+ * an array or kvlist deeper than the limit is an error. Recursion is thereby bounded by the limit.
+ */
 function parseAnyValue(tbl: i32, idx: u32, cs: usize, ce: usize, depth: u32): void {
-  if (depth > maxDepth) {
-    setContext(E.MSG_ANY_VALUE, 0);
-    fail(E.ERR_DEPTH_LIMIT, cs, maxDepth);
-    return;
-  }
   let type: u32 = L.V_EMPTY;
   let value: u64 = 0;
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(E.MSG_ANY_VALUE, 0);
     let tag = readTag(p, ce);
     if (failed) return;
     p = next;
@@ -166,6 +167,7 @@ function parseAnyValue(tbl: i32, idx: u32, cs: usize, ce: usize, depth: u32): vo
         p = next;
       } else {
         if (wt != WT_LEN) return wrongWireType(tag, at);
+        if (depth > maxDepth) return fail(E.ERR_DEPTH_LIMIT, at, maxDepth);
         let len = readLen(p, ce);
         if (failed) return;
         let vs = next;
@@ -190,6 +192,7 @@ function countValues(cs: usize, ce: usize, message: u32): u32 {
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(message, 0);
     let tag = readTag(p, ce);
     if (failed) return 0;
     setContext(message, tag >>> 3);
@@ -261,6 +264,7 @@ function parseKeyValue(tbl: i32, idx: u32, cs: usize, ce: usize, depth: u32): vo
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(E.MSG_KEY_VALUE, 0);
     let tag = readTag(p, ce);
     if (failed) return;
     p = next;
@@ -320,6 +324,7 @@ function appendLimitedAttr(cs: usize, ce: usize, stored: u32, limit: u32): i32 {
 function countRequest(p: usize, end: usize): void {
   while (p < end) {
     let at = p;
+    setContext(E.MSG_TRACE_REQUEST, 0);
     let tag = readTag(p, end);
     if (failed) return;
     setContext(E.MSG_TRACE_REQUEST, tag >>> 3);
@@ -342,6 +347,7 @@ function countRequest(p: usize, end: usize): void {
 function countResourceSpans(p: usize, end: usize): void {
   while (p < end) {
     let at = p;
+    setContext(E.MSG_RESOURCE_SPANS, 0);
     let tag = readTag(p, end);
     if (failed) return;
     setContext(E.MSG_RESOURCE_SPANS, tag >>> 3);
@@ -364,6 +370,7 @@ function countResourceSpans(p: usize, end: usize): void {
 function countScopeSpans(p: usize, end: usize): void {
   while (p < end) {
     let at = p;
+    setContext(E.MSG_SCOPE_SPANS, 0);
     let tag = readTag(p, end);
     if (failed) return;
     setContext(E.MSG_SCOPE_SPANS, tag >>> 3);
@@ -380,6 +387,7 @@ function countScopeSpans(p: usize, end: usize): void {
 function parseRequest(p: usize, end: usize): void {
   while (p < end) {
     let at = p;
+    setContext(E.MSG_TRACE_REQUEST, 0);
     let tag = readTag(p, end);
     if (failed) return;
     setContext(E.MSG_TRACE_REQUEST, tag >>> 3);
@@ -409,6 +417,7 @@ function parseResourceSpans(fieldStart: usize, cs: usize, ce: usize): void {
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(E.MSG_RESOURCE_SPANS, 0);
     let tag = readTag(p, ce);
     if (failed) return;
     p = next;
@@ -462,6 +471,7 @@ function parseResource(row: usize, fieldStart: usize, cs: usize, ce: usize): voi
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(E.MSG_RESOURCE, 0);
     let tag = readTag(p, ce);
     if (failed) return;
     p = next;
@@ -498,6 +508,7 @@ function parseScopeSpans(r: u32, fieldStart: usize, cs: usize, ce: usize): void 
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(E.MSG_SCOPE_SPANS, 0);
     let tag = readTag(p, ce);
     if (failed) return;
     p = next;
@@ -550,6 +561,7 @@ function parseScope(row: usize, fieldStart: usize, cs: usize, ce: usize): void {
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(E.MSG_SCOPE, 0);
     let tag = readTag(p, ce);
     if (failed) return;
     p = next;
@@ -626,6 +638,7 @@ function parseSpan(s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): voi
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(E.MSG_SPAN, 0);
     let tag = readTag(p, ce);
     if (failed) return;
     p = next;
@@ -825,6 +838,7 @@ function parseStatus(row: usize, cs: usize, ce: usize): void {
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(E.MSG_STATUS, 0);
     let tag = readTag(p, ce);
     if (failed) return;
     p = next;
@@ -886,6 +900,7 @@ function parseEvent(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(E.MSG_EVENT, 0);
     let tag = readTag(p, ce);
     if (failed) return false;
     p = next;
@@ -959,6 +974,7 @@ function parseLink(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
   let p = cs;
   while (p < ce) {
     let at = p;
+    setContext(E.MSG_LINK, 0);
     let tag = readTag(p, ce);
     if (failed) return false;
     p = next;

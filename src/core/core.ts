@@ -39,7 +39,7 @@ export class Core {
 
   constructor(
     private readonly module: WebAssembly.Module,
-    private readonly memoryLimit: number,
+    private memoryLimit: number,
     instance?: WebAssembly.Instance,
   ) {
     this.attach(instance ?? new WebAssembly.Instance(module, {}));
@@ -136,6 +136,15 @@ export class Core {
       if (!this.scratchPtr) return 0;
     }
     return this.scratchPtr;
+  }
+
+  get limit(): number {
+    return this.memoryLimit;
+  }
+
+  setMemoryLimit(bytes: number): void {
+    this.memoryLimit = bytes;
+    this.ex.setMemoryLimit(bytes);
   }
 
   /** Bytes currently allocated by the core (all batches, tables and state). */

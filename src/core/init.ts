@@ -110,9 +110,14 @@ async function toModule(source: CoreSource): Promise<WebAssembly.Module> {
  * options to change the memory limit.
  */
 export function init(source?: CoreSource, options?: InitOptions): Promise<void> {
-  const opts = normaliseOptions(options);
+  let opts: Required<InitOptions>;
+  try {
+    opts = normaliseOptions(options);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   if (core && source === undefined) {
-    core.exports.setMemoryLimit(opts.memoryLimit);
+    core.setMemoryLimit(opts.memoryLimit);
     return Promise.resolve();
   }
   if (pending && source === undefined) return pending;
@@ -150,4 +155,18 @@ export function isInitialized(): boolean {
 export function getCore(): Core {
   if (!core) throw new NotInitializedError();
   return core;
+}
+
+/** Memory of the core, in bytes: allocated now, the high-water mark, and the configured limit. */
+export interface CoreMemoryStats {
+  used: number;
+  peak: number;
+  limit: number;
+  /** Size of the WebAssembly memory itself (grows, never shrinks). */
+  reserved: number;
+}
+
+export function memoryStats(): CoreMemoryStats {
+  const c = getCore();
+  return { used: c.memoryUsed(), peak: c.memoryPeak(), limit: c.limit, reserved: c.exports.memory.buffer.byteLength };
 }

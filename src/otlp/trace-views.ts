@@ -24,7 +24,8 @@ export interface Status {
   readonly message: string;
 }
 
-const utf8 = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is data in an attribute, not a byte-order mark to strip.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const EMPTY: AnyValue = Object.freeze({ type: 'empty' });
 
@@ -104,7 +105,11 @@ export function findAttribute(b: TraceBatch, first: number, count: number, key: 
   return undefined;
 }
 
-/** Converts an AnyValue to a plain JS value: int → bigint, double → number, kvlist → object. */
+/**
+ * Converts an AnyValue to a plain JS value: int → bigint, double → number, kvlist → an object
+ * without prototype (keys like `__proto__` arrive from untrusted input and stay plain keys; the
+ * last of duplicate keys wins).
+ */
 export function plainValue(v: AnyValue): unknown {
   switch (v.type) {
     case 'empty':
@@ -112,7 +117,7 @@ export function plainValue(v: AnyValue): unknown {
     case 'array':
       return v.value.map(plainValue);
     case 'kvlist': {
-      const o: Record<string, unknown> = {};
+      const o: Record<string, unknown> = Object.create(null);
       for (const kv of v.value) o[kv.key] = plainValue(kv.value);
       return o;
     }

@@ -1,0 +1,66 @@
+// The otel-sieve command line. Each command lives in commands/ and is loaded on demand so that
+// `--help` and small commands start fast. Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage.
+import { UsageError, InputError } from './errors.js';
+import { OtlpDecodeError, InputTooLargeError } from '../core/errors.js';
+import { init } from '../core/init.js';
+
+const HELP = `otel-sieve — OpenTelemetry Collector processors and Tempo's TraceQL, in WebAssembly
+
+Usage: otel-sieve <command> [options]
+
+Commands:
+  convert <input>… --output <file>     protobuf ⇄ OTLP/JSON
+  help [command]                       help for a command
+
+Inputs are OTLP files: .pb (protobuf Export*ServiceRequest), .json (OTLP/JSON), .jsonl (one request
+per line), or - for stdin. Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage.
+Run "otel-sieve <command> --help" for a command's options.
+`;
+
+type Command = { run: (argv: string[]) => Promise<number>; help: () => Promise<string> };
+
+const COMMANDS: Record<string, Command> = {
+  convert: {
+    run: async (argv) => (await import('./commands/convert.js')).convert(argv),
+    help: async () => (await import('./commands/convert.js')).convertHelp,
+  },
+};
+
+/** Errors caused by the input or the command line: exit 2 with the message alone. */
+function isInputError(err: unknown): err is Error {
+  return err instanceof UsageError || err instanceof InputError || err instanceof OtlpDecodeError || err instanceof InputTooLargeError
+    || (err instanceof Error && (err as { exitCode?: number }).exitCode === 2);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(HELP);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    process.stdout.write('otel-sieve 0.1.0\n');
+    return 0;
+  }
+  if (name === 'help') {
+    const target = rest[0] ? COMMANDS[rest[0]] : undefined;
+    process.stdout.write(target ? await target.help() : HELP);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`otel-sieve: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    await init();
+    return await command.run(rest);
+  } catch (err) {
+    if (isInputError(err)) {
+      process.stderr.write(`otel-sieve ${name}: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`otel-sieve ${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}
