@@ -1,13 +1,15 @@
 // Builds the core with asc (release target from asconfig.json), checks that it imports nothing
 // (every host — workerd, wazero, WAMR, jco — wants an import-free module), and copies it to dist/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, copyFileSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
 const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['release'];
+// Start from an empty dist/ so nothing stale from an earlier layout is ever packed.
+rmSync(join(root, 'dist'), { recursive: true, force: true });
 for (const target of targets) {
   execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json', '--target', target], {
     cwd: root,

@@ -1,0 +1,59 @@
+// The computation every runtime performs on every input, written for any host with WebAssembly,
+// WebCrypto and atob (Node, Deno, workerd, browsers). `api` is the module the host resolved for
+// the bare specifier `otel-sieve`; the harnesses copy this file beside themselves.
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  let s = '';
+  for (const b of digest) s += HEX[b];
+  return s;
+}
+
+export function fromBase64(b64) {
+  const text = atob(b64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** A deterministic predicate that keeps some spans and drops others. */
+export const keepSpan = (span) => span.name.length % 2 === 0;
+
+export async function probeBytes(api, bytes) {
+  let batch;
+  let filtered;
+  try {
+    batch = api.TraceBatch.fromProtobuf(bytes);
+    const json = JSON.stringify(batch.toJSON());
+    const protobuf = batch.toProtobuf();
+    filtered = batch.filter(keepSpan);
+    const filteredProtobuf = filtered.toProtobuf();
+    return {
+      ok: true,
+      spanCount: batch.spanCount,
+      jsonLength: json.length,
+      jsonSha256: await sha256(new TextEncoder().encode(json)),
+      protobufLength: protobuf.length,
+      protobufSha256: await sha256(protobuf),
+      filteredSpanCount: filtered.spanCount,
+      filteredLength: filteredProtobuf.length,
+      filteredSha256: await sha256(filteredProtobuf),
+    };
+  } catch (err) {
+    return {
+      ok: false,
+      error: { name: err?.name, message: String(err?.message ?? err), rule: err?.rule, offset: err?.offset },
+    };
+  } finally {
+    filtered?.dispose();
+    batch?.dispose();
+  }
+}
+
+export async function probeCases(api, cases) {
+  const results = [];
+  for (const c of cases) results.push({ name: c.name, ...(await probeBytes(api, fromBase64(c.b64))) });
+  return results;
+}
