@@ -5,6 +5,7 @@ export { alloc, free, setMemoryLimit, memoryUsed, memoryPeak, blockSize } from '
 export { errorRecord } from './errors';
 export { hash32 } from './hash';
 export { traceIndex, traceFree } from './otlp/trace-index';
+export { traceIndexAttributes } from './otlp/trace-attrs';
 export { traceSplice, spliceResult } from './otlp/trace-splice';
 
 import { alloc } from './mem/alloc';

@@ -7,9 +7,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
-const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['release'];
-// Start from an empty dist/ so nothing stale from an earlier layout is ever packed.
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+const args = process.argv.slice(2);
+const targets = args.filter((a) => !a.startsWith('--'));
+if (!targets.length) targets.push('release');
+// A full build starts from an empty dist/ so nothing stale from an earlier layout is ever packed.
+if (args.includes('--clean')) rmSync(join(root, 'dist'), { recursive: true, force: true });
 for (const target of targets) {
   execFileSync(process.execPath, [asc, 'assembly/index.ts', '--config', 'asconfig.json', '--target', target], {
     cwd: root,

@@ -21,15 +21,13 @@ export const B_EVENTS = 52;
 export const B_LINK_COUNT = 56;
 export const B_LINKS = 60;
 export const B_FLAGS = 64;
-export const B_ATTR_CAP = 68;
-export const B_NESTED_CAP = 72;
-export const B_EVENT_CAP = 76;
-export const B_LINK_CAP = 80;
+export const B_DEPTH_LIMIT = 68; // the AnyValue depth limit the batch was validated with
 export const B_EXTRA = 84; // pointer to lazily built per-batch structures (trace tree etc.), 0 if none
 export const B_HEADER_SIZE = 96;
 
 // B_FLAGS bits
 export const BATCH_NEEDS_REWRITE = 1; // some span/event/link was truncated by the count limits
+export const BATCH_ATTRS_BUILT = 2; // the attribute and nested tables exist (B_ATTRS, B_NESTED)
 
 // Index options block passed to traceIndex (u32 each; 0xFFFFFFFF = unlimited).
 export const O_MAX_DEPTH = 0;
@@ -156,7 +154,9 @@ export const L_PRESENCE = 64; // P_FLAGS, P_REWRITE, P_TRACE_ID, P_SPAN_ID
 export const L_ROW = 72;
 
 // Attribute row (top-level attributes of resources, scopes, spans, events, links) and nested
-// value row (elements of arrays and kvlists, at any depth). Same layout for both tables.
+// value row (elements of arrays and kvlists, at any depth). Same layout for both tables. The
+// index pass validates and counts attributes and fixes each owner's *_ATTR_START/_COUNT; the rows
+// themselves are built on first use (traceIndexAttributes), in the same order.
 export const A_KEY_HASH = 0;
 export const A_KEY_OFF = 4;
 export const A_KEY_LEN = 8;

@@ -1,14 +1,12 @@
-// One pass over an ExportTraceServiceRequest that builds the span table (see abi/trace-layout.ts).
+// One pass over an ExportTraceServiceRequest that validates all of it and builds the span table
+// (see abi/trace-layout.ts): resources, scopes, spans, events and links. Attributes are validated
+// and counted here; their rows are built on demand by trace-attrs.ts.
 //
-// Each message is walked field by field. Where a message holds both its own attributes and child
-// messages with attributes of their own (ResourceSpans → scopes, Span → events/links), the
-// children are handled in a second walk over the same bytes, so every owner's attributes land
-// contiguously in the attribute table whatever the field order on the wire (protobuf allows any
-// order and repeated occurrences). The second walk reads without checks: the first validated it.
-//
-// Array and kvlist elements go to the nested table: a container first counts its elements,
-// reserves that many rows, then fills them, so its direct children are contiguous and deeper
-// levels append after them.
+// Each message is walked field by field. Where a message holds child messages that get rows of
+// their own (ResourceSpans → scopes, Span → events/links), the children are handled in a second
+// walk over the same bytes, so each table is filled in wire order and every owner's children are
+// contiguous whatever the field order (protobuf allows any order and repeated occurrences). The
+// second walk reads without checks: the first validated it.
 import * as L from '../abi/trace-layout';
 import * as E from '../abi/errors';
 import { alloc, allocZeroed, realloc, free } from '../mem/alloc';
@@ -18,10 +16,9 @@ import {
   WT_VARINT, WT_FIXED64, WT_LEN, WT_FIXED32,
 } from '../wire/reader';
 import { hash32 } from '../hash';
+import { checkAttribute, setCheckDepth } from './attr-check';
 
 const UNLIMITED: u32 = 0xffffffff;
-const TBL_ATTRS: i32 = 0;
-const TBL_NESTED: i32 = 1;
 
 // Tags (field << 3 | wire type) of the repeated children walked in second passes.
 const TAG_RESOURCE_SPANS: u32 = (1 << 3) | 2;
@@ -29,26 +26,21 @@ const TAG_SCOPE_SPANS: u32 = (2 << 3) | 2;
 const TAG_SPANS: u32 = (2 << 3) | 2;
 const TAG_EVENTS: u32 = (11 << 3) | 2;
 const TAG_LINKS: u32 = (13 << 3) | 2;
-const TAG_VALUES: u32 = (1 << 3) | 2;
 
 // Parse state for the batch being indexed.
 let IN: usize = 0;
 let resources: usize = 0;
 let scopes: usize = 0;
 let spans: usize = 0;
-let attrs: usize = 0;
-let nested: usize = 0;
 let events: usize = 0;
 let links: usize = 0;
 let resourceCount: u32 = 0;
 let scopeCount: u32 = 0;
 let spanCount: u32 = 0;
+/** Attributes validated and kept so far (rows the table builder will create). */
 let attrCount: u32 = 0;
-let nestedCount: u32 = 0;
 let eventCount: u32 = 0;
 let linkCount: u32 = 0;
-let attrCap: u32 = 0;
-let nestedCap: u32 = 0;
 let eventCap: u32 = 0;
 let linkCap: u32 = 0;
 let batchFlags: u32 = 0;
@@ -61,260 +53,22 @@ let maxLinks: u32 = 128;
 let maxEventAttrs: u32 = 128;
 let maxLinkAttrs: u32 = 128;
 let maxSpans: u32 = UNLIMITED;
-let maxAttrsTotal: u32 = UNLIMITED;
 
 // @ts-ignore: decorator
 @inline function rel(p: usize): u32 {
   return <u32>(p - IN);
 }
 
+/** Validates one attribute and counts it; false on error. */
 // @ts-ignore: decorator
-@inline function rowAddr(tbl: i32, idx: u32): usize {
-  return tbl == TBL_ATTRS ? attrs + <usize>idx * L.A_ROW : nested + <usize>idx * L.A_ROW;
+@inline function countAttr(cs: usize, ce: usize): bool {
+  if (!checkAttribute(cs, ce)) return false;
+  attrCount++;
+  return true;
 }
 
 function wrongWireType(tag: u32, at: usize): void {
   fail(E.ERR_WRONG_WIRE_TYPE, at, tag & 7);
-}
-
-function grow(ptr: usize, cap: u32, need: u32, row: usize): usize {
-  let newCap = max<u32>(need, cap + (cap >> 1) + 16);
-  let p = realloc(ptr, <usize>newCap * row);
-  if (!p) {
-    failPlain(E.ERR_OUT_OF_MEMORY, <u64>newCap * row);
-    return 0;
-  }
-  return p;
-}
-
-function reserveAttrRows(tbl: i32, n: u32): bool {
-  if (tbl == TBL_ATTRS) {
-    if (attrCount + n > maxAttrsTotal) {
-      failPlain(E.ERR_COUNT_LIMIT, maxAttrsTotal);
-      return false;
-    }
-    if (attrCount + n > attrCap) {
-      let need = attrCount + n;
-      let newCap = max<u32>(need, attrCap + (attrCap >> 1) + 16);
-      let p = grow(attrs, attrCap, newCap, L.A_ROW);
-      if (!p) return false;
-      attrs = p;
-      attrCap = newCap;
-    }
-  } else {
-    if (nestedCount + n > maxAttrsTotal) {
-      failPlain(E.ERR_COUNT_LIMIT, maxAttrsTotal);
-      return false;
-    }
-    if (nestedCount + n > nestedCap) {
-      let need = nestedCount + n;
-      let newCap = max<u32>(need, nestedCap + (nestedCap >> 1) + 16);
-      let p = grow(nested, nestedCap, newCap, L.A_ROW);
-      if (!p) return false;
-      nested = p;
-      nestedCap = newCap;
-    }
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// AnyValue, KeyValue, ArrayValue, KeyValueList
-
-/**
- * Depth follows the OTel SDKs' AttributeValueDepthLimit: an attribute's value is at depth 1 and
- * array elements / kvlist values one deeper than their container. A scalar may sit at any depth;
- * an array or kvlist deeper than the limit is an error. Recursion is thereby bounded by the limit.
- */
-function parseAnyValue(tbl: i32, idx: u32, cs: usize, ce: usize, depth: u32): void {
-  let type: u32 = L.V_EMPTY;
-  let value: u64 = 0;
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    setContext(E.MSG_ANY_VALUE, 0);
-    let tag = readTag(p, ce);
-    if (failed) return;
-    p = next;
-    let f = tag >>> 3;
-    setContext(E.MSG_ANY_VALUE, f);
-    if (f >= 1 && f <= 7) {
-      let wt = tag & 7;
-      if (f == 1 || f == 7) {
-        if (wt != WT_LEN) return wrongWireType(tag, at);
-        let len = readLen(p, ce);
-        if (failed) return;
-        type = f == 1 ? L.V_STRING : L.V_BYTES;
-        value = <u64>rel(next) | (<u64>len << 32);
-        p = next + len;
-      } else if (f == 2 || f == 3) {
-        if (wt != WT_VARINT) return wrongWireType(tag, at);
-        let v = readVarint(p, ce);
-        if (failed) return;
-        if (f == 2) {
-          type = L.V_BOOL;
-          value = v != 0 ? 1 : 0;
-        } else {
-          type = L.V_INT;
-          value = v;
-        }
-        p = next;
-      } else if (f == 4) {
-        if (wt != WT_FIXED64) return wrongWireType(tag, at);
-        value = readFixed64(p, ce);
-        if (failed) return;
-        type = L.V_DOUBLE;
-        p = next;
-      } else {
-        if (wt != WT_LEN) return wrongWireType(tag, at);
-        if (depth > maxDepth) return fail(E.ERR_DEPTH_LIMIT, at, maxDepth);
-        let len = readLen(p, ce);
-        if (failed) return;
-        let vs = next;
-        value = f == 5 ? parseArray(vs, vs + len, depth) : parseKvList(vs, vs + len, depth);
-        if (failed) return;
-        type = f == 5 ? L.V_ARRAY : L.V_KVLIST;
-        p = vs + len;
-      }
-    } else {
-      p = skipValue(p, ce, tag, at);
-      if (failed) return;
-    }
-  }
-  let row = rowAddr(tbl, idx);
-  store<u32>(row + L.A_TYPE, type);
-  store<u64>(row + L.A_VALUE, value);
-}
-
-/** Counts the `values` fields of an ArrayValue/KeyValueList, validating every field. */
-function countValues(cs: usize, ce: usize, message: u32): u32 {
-  let n: u32 = 0;
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    setContext(message, 0);
-    let tag = readTag(p, ce);
-    if (failed) return 0;
-    setContext(message, tag >>> 3);
-    if (tag >>> 3 == 1 && (tag & 7) != WT_LEN) {
-      wrongWireType(tag, at);
-      return 0;
-    }
-    if (tag == TAG_VALUES) n++;
-    p = skipValue(next, ce, tag, at);
-    if (failed) return 0;
-  }
-  return n;
-}
-
-function parseArray(cs: usize, ce: usize, depth: u32): u64 {
-  let n = countValues(cs, ce, E.MSG_ARRAY_VALUE);
-  if (failed || !reserveAttrRows(TBL_NESTED, n)) return 0;
-  let start = nestedCount;
-  nestedCount += n;
-  memory.fill(nested + <usize>start * L.A_ROW, 0, <usize>n * L.A_ROW);
-  let k: u32 = 0;
-  let p = cs;
-  while (p < ce) {
-    let tag = <u32>readVarintTrusted(p);
-    p = next;
-    if (tag == TAG_VALUES) {
-      let len = <usize>readVarintTrusted(p);
-      let vs = next;
-      parseAnyValue(TBL_NESTED, start + k, vs, vs + len, depth + 1);
-      if (failed) return 0;
-      k++;
-      p = vs + len;
-    } else {
-      p = skipTrusted(p, tag & 7);
-    }
-  }
-  return <u64>start | (<u64>n << 32);
-}
-
-function parseKvList(cs: usize, ce: usize, depth: u32): u64 {
-  let n = countValues(cs, ce, E.MSG_KEY_VALUE_LIST);
-  if (failed || !reserveAttrRows(TBL_NESTED, n)) return 0;
-  let start = nestedCount;
-  nestedCount += n;
-  memory.fill(nested + <usize>start * L.A_ROW, 0, <usize>n * L.A_ROW);
-  let k: u32 = 0;
-  let p = cs;
-  while (p < ce) {
-    let tag = <u32>readVarintTrusted(p);
-    p = next;
-    if (tag == TAG_VALUES) {
-      let len = <usize>readVarintTrusted(p);
-      let vs = next;
-      parseKeyValue(TBL_NESTED, start + k, vs, vs + len, depth + 1);
-      if (failed) return 0;
-      k++;
-      p = vs + len;
-    } else {
-      p = skipTrusted(p, tag & 7);
-    }
-  }
-  return <u64>start | (<u64>n << 32);
-}
-
-/** Parses a KeyValue into row `idx` of `tbl` (the row must be reserved and zeroed). */
-function parseKeyValue(tbl: i32, idx: u32, cs: usize, ce: usize, depth: u32): void {
-  let keyOff: u32 = rel(cs);
-  let keyLen: u32 = 0;
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    setContext(E.MSG_KEY_VALUE, 0);
-    let tag = readTag(p, ce);
-    if (failed) return;
-    p = next;
-    let f = tag >>> 3;
-    setContext(E.MSG_KEY_VALUE, f);
-    if (f == 1) {
-      if ((tag & 7) != WT_LEN) return wrongWireType(tag, at);
-      keyLen = readLen(p, ce);
-      if (failed) return;
-      keyOff = rel(next);
-      p = next + keyLen;
-    } else if (f == 2) {
-      if ((tag & 7) != WT_LEN) return wrongWireType(tag, at);
-      let len = readLen(p, ce);
-      if (failed) return;
-      let vs = next;
-      parseAnyValue(tbl, idx, vs, vs + len, depth);
-      if (failed) return;
-      p = vs + len;
-    } else {
-      p = skipValue(p, ce, tag, at);
-      if (failed) return;
-    }
-  }
-  let row = rowAddr(tbl, idx);
-  store<u32>(row + L.A_KEY_HASH, hash32(IN + keyOff, keyLen));
-  store<u32>(row + L.A_KEY_OFF, keyOff);
-  store<u32>(row + L.A_KEY_LEN, keyLen);
-}
-
-/** Appends one top-level attribute; returns false on error. */
-function appendAttr(cs: usize, ce: usize): bool {
-  if (!reserveAttrRows(TBL_ATTRS, 1)) return false;
-  let idx = attrCount++;
-  memory.fill(rowAddr(TBL_ATTRS, idx), 0, L.A_ROW);
-  parseKeyValue(TBL_ATTRS, idx, cs, ce, 1);
-  return !failed;
-}
-
-/**
- * Appends an attribute if the owner has room under `limit`, otherwise validates and discards it.
- * Returns 1 if stored, 0 if discarded (counted by the caller as dropped), -1 on error.
- */
-function appendLimitedAttr(cs: usize, ce: usize, stored: u32, limit: u32): i32 {
-  let savedNested = nestedCount;
-  if (!appendAttr(cs, ce)) return -1;
-  if (stored < limit) return 1;
-  attrCount--;
-  nestedCount = savedNested;
-  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -482,7 +236,7 @@ function parseResource(row: usize, fieldStart: usize, cs: usize, ce: usize): voi
       let len = readLen(p, ce);
       if (failed) return;
       let vs = next;
-      if (!appendAttr(vs, vs + len)) return;
+      if (!countAttr(vs, vs + len)) return;
       p = vs + len;
     } else if (f == 2) {
       if ((tag & 7) != WT_VARINT) return wrongWireType(tag, at);
@@ -578,7 +332,7 @@ function parseScope(row: usize, fieldStart: usize, cs: usize, ce: usize): void {
       } else if (f == 2) {
         store<u32>(row + L.S_VERSION_OFF, rel(vs));
         store<u32>(row + L.S_VERSION_LEN, len);
-      } else if (!appendAttr(vs, vs + len)) {
+      } else if (!countAttr(vs, vs + len)) {
         return;
       }
       p = vs + len;
@@ -601,10 +355,13 @@ function parseScope(row: usize, fieldStart: usize, cs: usize, ce: usize): void {
 function readId(p: usize, ce: usize, at: usize, dst: usize, size: u32): i32 {
   let len = readLen(p, ce);
   if (failed) return -1;
+  // Direct 8-byte moves: memory.copy/fill of a few bytes is a runtime call in V8.
   if (len == size) {
-    memory.copy(dst, next, size);
+    store<u64>(dst, load<u64>(next));
+    if (size == 16) store<u64>(dst + 8, load<u64>(next + 8));
   } else if (len == 0) {
-    memory.fill(dst, 0, size);
+    store<u64>(dst, 0);
+    if (size == 16) store<u64>(dst + 8, 0);
   } else {
     fail(E.ERR_INVALID_ID_LENGTH, at, len);
     return -1;
@@ -712,10 +469,13 @@ function parseSpan(s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): voi
         let len = readLen(p, ce);
         if (failed) return;
         let vs = next;
-        let stored = appendLimitedAttr(vs, vs + len, storedAttrs, maxSpanAttrs);
-        if (stored < 0) return;
-        if (stored) storedAttrs++;
-        else extraAttrs++;
+        if (!checkAttribute(vs, vs + len)) return;
+        if (storedAttrs < maxSpanAttrs) {
+          storedAttrs++;
+          attrCount++;
+        } else {
+          extraAttrs++;
+        }
         row = spans + <usize>i * L.SP_ROW;
         p = vs + len;
         break;
@@ -776,14 +536,12 @@ function parseSpan(s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): voi
         let vs = next;
         let stored = eventCount - load<u32>(row + L.SP_EVENT_START);
         let savedAttrs = attrCount;
-        let savedNested = nestedCount;
         if (parseEvent(i, at, vs, vs + len)) presence |= L.P_REWRITE;
         if (failed) return;
         row = spans + <usize>i * L.SP_ROW;
         if (stored >= maxEvents) {
           eventCount--;
           attrCount = savedAttrs;
-          nestedCount = savedNested;
           extra++;
         }
         p = vs + len;
@@ -808,14 +566,12 @@ function parseSpan(s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): voi
         let vs = next;
         let stored = linkCount - load<u32>(row + L.SP_LINK_START);
         let savedAttrs = attrCount;
-        let savedNested = nestedCount;
         if (parseLink(i, at, vs, vs + len)) presence |= L.P_REWRITE;
         if (failed) return;
         row = spans + <usize>i * L.SP_ROW;
         if (stored >= maxLinks) {
           linkCount--;
           attrCount = savedAttrs;
-          nestedCount = savedNested;
           extra++;
         }
         p = vs + len;
@@ -863,10 +619,16 @@ function parseStatus(row: usize, cs: usize, ce: usize): void {
   }
 }
 
+function grow(ptr: usize, newCap: u32, row: usize): usize {
+  let p = realloc(ptr, <usize>newCap * row);
+  if (!p) failPlain(E.ERR_OUT_OF_MEMORY, <u64>newCap * row);
+  return p;
+}
+
 function reserveEvent(): bool {
   if (eventCount < eventCap) return true;
   let newCap = eventCap + (eventCap >> 1) + 16;
-  let p = grow(events, eventCap, newCap, L.E_ROW);
+  let p = grow(events, newCap, L.E_ROW);
   if (!p) return false;
   events = p;
   eventCap = newCap;
@@ -876,7 +638,7 @@ function reserveEvent(): bool {
 function reserveLink(): bool {
   if (linkCount < linkCap) return true;
   let newCap = linkCap + (linkCap >> 1) + 16;
-  let p = grow(links, linkCap, newCap, L.L_ROW);
+  let p = grow(links, newCap, L.L_ROW);
   if (!p) return false;
   links = p;
   linkCap = newCap;
@@ -928,10 +690,13 @@ function parseEvent(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
         store<u32>(row + L.E_NAME_OFF, rel(vs));
         store<u32>(row + L.E_NAME_LEN, len);
       } else {
-        let ok = appendLimitedAttr(vs, vs + len, stored, maxEventAttrs);
-        if (ok < 0) return false;
-        if (ok) stored++;
-        else extra++;
+        if (!checkAttribute(vs, vs + len)) return false;
+        if (stored < maxEventAttrs) {
+          stored++;
+          attrCount++;
+        } else {
+          extra++;
+        }
         row = events + <usize>e * L.E_ROW;
       }
       p = vs + len;
@@ -1004,10 +769,13 @@ function parseLink(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
         store<u32>(row + L.L_TRACE_STATE_OFF, rel(vs));
         store<u32>(row + L.L_TRACE_STATE_LEN, len);
       } else {
-        let ok = appendLimitedAttr(vs, vs + len, stored, maxLinkAttrs);
-        if (ok < 0) return false;
-        if (ok) stored++;
-        else extra++;
+        if (!checkAttribute(vs, vs + len)) return false;
+        if (stored < maxLinkAttrs) {
+          stored++;
+          attrCount++;
+        } else {
+          extra++;
+        }
         row = links + <usize>k * L.L_ROW;
       }
       p = vs + len;
@@ -1054,8 +822,6 @@ function releaseTables(): void {
   free(resources);
   free(scopes);
   free(spans);
-  free(attrs);
-  free(nested);
   free(events);
   free(links);
 }
@@ -1076,10 +842,10 @@ export function traceIndex(input: usize, len: usize, opts: usize): usize {
   maxEventAttrs = readLimit(opts, L.O_MAX_EVENT_ATTRS, 128);
   maxLinkAttrs = readLimit(opts, L.O_MAX_LINK_ATTRS, 128);
   maxSpans = readLimit(opts, L.O_MAX_SPANS, UNLIMITED);
-  maxAttrsTotal = readLimit(opts, L.O_MAX_ATTRS_TOTAL, UNLIMITED);
-  resourceCount = scopeCount = spanCount = attrCount = nestedCount = eventCount = linkCount = 0;
-  attrCap = nestedCap = eventCap = linkCap = 0;
-  resources = scopes = spans = attrs = nested = events = links = 0;
+  setCheckDepth(maxDepth);
+  resourceCount = scopeCount = spanCount = attrCount = eventCount = linkCount = 0;
+  eventCap = linkCap = 0;
+  resources = scopes = spans = events = links = 0;
   batchFlags = 0;
 
   let end = input + len;
@@ -1093,16 +859,12 @@ export function traceIndex(input: usize, len: usize, opts: usize): usize {
   resources = allocZeroed(<usize>max<u32>(resourceCount, 1) * L.R_ROW);
   scopes = allocZeroed(<usize>max<u32>(scopeCount, 1) * L.S_ROW);
   spans = allocZeroed(<usize>max<u32>(spanCount, 1) * L.SP_ROW);
-  // Typical SDK traffic carries one attribute per ~40 bytes and an event per ~1 KB.
-  attrCap = <u32>(len / 48) + 16;
+  // Typical SDK traffic carries an event per ~1 KB and a link per ~10 KB; both tables grow.
   eventCap = <u32>(len / 2048) + 4;
   linkCap = <u32>(len / 8192) + 4;
-  nestedCap = 16;
-  attrs = alloc(<usize>attrCap * L.A_ROW);
   events = alloc(<usize>eventCap * L.E_ROW);
   links = alloc(<usize>linkCap * L.L_ROW);
-  nested = alloc(<usize>nestedCap * L.A_ROW);
-  if (!header || !resources || !scopes || !spans || !attrs || !events || !links || !nested) {
+  if (!header || !resources || !scopes || !spans || !events || !links) {
     free(header);
     releaseTables();
     failPlain(E.ERR_OUT_OF_MEMORY, len);
@@ -1115,14 +877,6 @@ export function traceIndex(input: usize, len: usize, opts: usize): usize {
     releaseTables();
     return 0;
   }
-  // Give back most of the estimate's slack; TLSF shrinks in place.
-  if (attrCap > attrCount + (attrCount >> 3) + 64) {
-    let p = realloc(attrs, <usize>max<u32>(attrCount, 1) * L.A_ROW);
-    if (p) {
-      attrs = p;
-      attrCap = max<u32>(attrCount, 1);
-    }
-  }
   store<u32>(header + L.B_INPUT, <u32>input);
   store<u32>(header + L.B_INPUT_LEN, <u32>len);
   store<u32>(header + L.B_RESOURCE_COUNT, resourceCount);
@@ -1131,19 +885,14 @@ export function traceIndex(input: usize, len: usize, opts: usize): usize {
   store<u32>(header + L.B_SCOPES, <u32>scopes);
   store<u32>(header + L.B_SPAN_COUNT, spanCount);
   store<u32>(header + L.B_SPANS, <u32>spans);
+  // Rows to build on demand (trace-attrs.ts); B_ATTRS stays 0 until then.
   store<u32>(header + L.B_ATTR_COUNT, attrCount);
-  store<u32>(header + L.B_ATTRS, <u32>attrs);
-  store<u32>(header + L.B_NESTED_COUNT, nestedCount);
-  store<u32>(header + L.B_NESTED, <u32>nested);
+  store<u32>(header + L.B_DEPTH_LIMIT, maxDepth);
   store<u32>(header + L.B_EVENT_COUNT, eventCount);
   store<u32>(header + L.B_EVENTS, <u32>events);
   store<u32>(header + L.B_LINK_COUNT, linkCount);
   store<u32>(header + L.B_LINKS, <u32>links);
   store<u32>(header + L.B_FLAGS, batchFlags);
-  store<u32>(header + L.B_ATTR_CAP, attrCap);
-  store<u32>(header + L.B_NESTED_CAP, nestedCap);
-  store<u32>(header + L.B_EVENT_CAP, eventCap);
-  store<u32>(header + L.B_LINK_CAP, linkCap);
   return header;
 }
 

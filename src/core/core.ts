@@ -19,6 +19,7 @@ export interface CoreExports {
   hash32(ptr: number, len: number): number;
   traceIndex(input: number, len: number, opts: number): number;
   traceFree(header: number): void;
+  traceIndexAttributes(header: number): number;
   traceSplice(header: number, keep: number, spanRepl: number, resourceRepl: number, scopeRepl: number): number;
   spliceResult(): number;
   abiVersion(): number;

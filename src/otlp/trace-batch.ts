@@ -176,10 +176,24 @@ export class TraceBatch implements Iterable<SpanView> {
     this.nResources = u(L.B_RESOURCE_COUNT);
     this.scopeTable = u(L.B_SCOPES);
     this.nScopes = u(L.B_SCOPE_COUNT);
-    this.attrTable = u(L.B_ATTRS);
-    this.nestedTable = u(L.B_NESTED);
     this.eventTable = u(L.B_EVENTS);
     this.linkTable = u(L.B_LINKS);
+  }
+
+  /**
+   * Builds the attribute table if it isn't there yet. Indexing validates and counts attributes;
+   * their rows (keys, hashes, values) are made on first use so that pipelines deciding on ids,
+   * status and times never pay for them. Views and processors call this; users needn't.
+   */
+  ensureAttributes(): void {
+    const header = this.headerPtr;
+    if (this.attrTable) return;
+    const core = this.core;
+    const status = core.call('traceIndexAttributes', (ex) => ex.traceIndexAttributes(header));
+    if (status !== 0) throw new OtlpDecodeError(core.readError(), this.length, this.options.source);
+    const dv = core.dv;
+    this.attrTable = dv.getUint32(header + L.B_ATTRS, true);
+    this.nestedTable = dv.getUint32(header + L.B_NESTED, true);
   }
 
   /** @internal The batch header in core memory (indexes on first use). */
@@ -201,10 +215,12 @@ export class TraceBatch implements Iterable<SpanView> {
   /** @internal */ scopeRow(i: number): number {
     return this.scopeTable + i * L.S_ROW;
   }
-  /** @internal */ attrRow(i: number): number {
+  /** @internal Attribute row i; the table is built on first use. */ attrRow(i: number): number {
+    if (!this.attrTable) this.ensureAttributes();
     return this.attrTable + i * L.A_ROW;
   }
   /** @internal */ nestedRow(i: number): number {
+    if (!this.attrTable) this.ensureAttributes();
     return this.nestedTable + i * L.A_ROW;
   }
   /** @internal */ eventRow(i: number): number {
@@ -315,7 +331,21 @@ export class TraceBatch implements Iterable<SpanView> {
         rewritten.dispose();
       }
     }
-    return this.core.u8.slice(this.input, this.input + this.length);
+    // new + set is a plain memcpy; slice() on a view of WebAssembly memory is several times slower.
+    const out = new Uint8Array(this.length);
+    out.set(this.core.u8.subarray(this.input, this.input + this.length));
+    return out;
+  }
+
+  /**
+   * The batch's protobuf bytes without copying: a view into WebAssembly memory, valid until this
+   * batch is disposed or the core's memory grows (any later decode may grow it). Use it to hand the
+   * bytes to something that consumes them immediately; use toProtobuf() to keep them.
+   */
+  protobufView(): Uint8Array {
+    this.live();
+    if (this.header && this.core.dv.getUint32(this.header + L.B_FLAGS, true) & L.BATCH_NEEDS_REWRITE) return this.toProtobuf();
+    return this.core.u8.subarray(this.input, this.input + this.length);
   }
 
   /** Strict OTLP/JSON as a plain object (JSON.stringify(batch) gives the text). */
