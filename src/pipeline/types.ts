@@ -1,0 +1,48 @@
+// The contracts between the pipeline and its components. Processors and connectors are built from
+// the collector's YAML config by factories registered per component type; time always comes from
+// the caller (edge runtimes freeze timers; tests drive time), as Unix milliseconds.
+import type { TraceBatch } from '../otlp/trace-batch.js';
+
+/** Unix time in milliseconds, supplied by the caller (Date.now() by default). */
+export type Millis = number;
+
+/** Where a component's config came from, for error messages: `processors.filter/probes`. */
+export interface ComponentContext {
+  /** The component id as written in the config: `type` or `type/name`. */
+  readonly id: string;
+  /** The config path of the component's block, e.g. `processors.redaction/pii`. */
+  readonly path: string;
+}
+
+/**
+ * A traces processor. `process` receives a batch it now owns and returns the batches to pass on
+ * (often one; none when everything was dropped or buffered). Buffering processors (batch,
+ * tail_sampling) release data from `process` when due and from `flush` when asked to (end of input,
+ * shutdown). Returned batches are owned by the caller; a processor disposes what it drops.
+ */
+export interface TracesProcessor {
+  readonly id: string;
+  process(batch: TraceBatch, now: Millis): TraceBatch[];
+  /** Releases everything buffered (end of input / shutdown). */
+  flush(now: Millis): TraceBatch[];
+  /** Work due at `now` without new input (timers): e.g. tail-sampling decisions after decision_wait. */
+  tick?(now: Millis): TraceBatch[];
+  shutdown?(): void;
+}
+
+/**
+ * A connector from traces to metrics (spanmetrics, servicegraph): an exporter of a traces pipeline
+ * and a receiver of a metrics pipeline. `consume` must not retain the batch (the caller disposes it).
+ */
+export interface TracesToMetricsConnector {
+  readonly id: string;
+  consume(batch: TraceBatch, now: Millis): void;
+  /** Timers: flush intervals, expiry of unpaired edges. */
+  tick?(now: Millis): void;
+  /**
+   * The metrics to export now (cumulative or delta per the connector's config), in the OTLP data
+   * model as defined by src/metrics (see there).
+   */
+  collect(now: Millis): unknown;
+  shutdown?(): void;
+}
