@@ -28,6 +28,14 @@ export interface TracesProcessor {
   /** Work due at `now` without new input (timers): e.g. tail-sampling decisions after decision_wait. */
   tick?(now: Millis): TraceBatch[];
   shutdown?(): void;
+  /**
+   * Admission control, asked before the pipeline accepts a batch (memory_limiter): throws a
+   * retryable DataRefusedError to refuse it. The pipeline asks every processor before any of them
+   * sees the batch, so a refusal never loses data that was already accepted.
+   */
+  admit?(batch: TraceBatch, now: Millis): void;
+  /** Self-telemetry counters, named like the collector's (`sampling_trace_dropped_too_early`, …). */
+  counters?(): Readonly<Record<string, number>>;
 }
 
 /**
