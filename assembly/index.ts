@@ -27,3 +27,5 @@ export function abiVersion(): u32 {
 export function onAbort(message: usize, fileName: usize, line: u32, column: u32): void {
   unreachable();
 }
+export { bloomCreate, bloomFree, bloomClear, bloomAdd, bloomHas, bloomData, bloomCount } from './processors/bloom';
+export { tsCreate, tsFree, tsIngest, tsTick, tsDecideAll, tsCounters, tsReport, tsReportCount, tsSlotDone, tsNewTraceCount, tsFreeRecords } from './processors/tail-sampling';

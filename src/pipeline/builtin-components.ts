@@ -3,6 +3,7 @@
 import { ComponentRegistry } from './component-registry.js';
 import { batchProcessorFactory } from '../processors/batch/batch-factory.js';
 import { memoryLimiterProcessorFactory } from '../processors/memory-limiter/memory-limiter-factory.js';
+import { tailSamplingProcessorFactory } from '../processors/tail-sampling/tail-sampling-factory.js';
 
 const OTTL_PENDING = 'it needs the OTTL condition engine, which is not part of this build yet';
 
@@ -10,6 +11,7 @@ export function builtinComponents(): ComponentRegistry {
   const registry = new ComponentRegistry();
   registry.registerProcessor(batchProcessorFactory);
   registry.registerProcessor(memoryLimiterProcessorFactory);
+  registry.registerProcessor(tailSamplingProcessorFactory);
   registry.registerPending('filter', OTTL_PENDING);
   registry.registerPending('transform', OTTL_PENDING);
   registry.registerPending('spanmetrics', 'the spanmetrics connector is not part of this build yet');
