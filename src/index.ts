@@ -29,3 +29,5 @@ export { parseGoDuration } from './config/duration.js';
 export { readCollectorConfig } from './config/collector-config.js';
 export type { CollectorConfig, PipelineConfig, ComponentConfig, Signal } from './config/collector-config.js';
 export { concatTraceBatches, splitTraceBatch } from './otlp/trace-concat.js';
+export { BloomFilter, DEFAULT_BLOOM_OPTIONS, bloomBlocksFor } from './bloom/bloom-filter.js';
+export type { BloomFilterOptions } from './bloom/bloom-filter.js';

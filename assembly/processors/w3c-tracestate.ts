@@ -50,7 +50,10 @@ export let tsValueLen: usize = 0;
  * Looks `key` up in the tracestate at [p, p+n). Returns true and sets tsValuePtr/Len when the
  * header is valid and holds the key.
  */
+export let lastValid = false;
+
 export function tracestateLookup(p: usize, n: usize, key: usize, keyLen: usize): bool {
+  lastValid = false;
   let end = p + n;
   let members: u32 = 0;
   let found = false;
@@ -84,6 +87,7 @@ export function tracestateLookup(p: usize, n: usize, key: usize, keyLen: usize):
     }
     if (m >= end) break;
   }
+  lastValid = true;
   return found;
 }
 
@@ -101,4 +105,10 @@ function duplicateBefore(p: usize, limit: usize, ks: usize, kl: usize): bool {
     q = m + 1;
   }
   return false;
+}
+
+/** Whether the whole header is valid (same rules as tracestateLookup). */
+export function validTraceState(p: usize, n: usize): bool {
+  tracestateLookup(p, n, 0, 0xffffffff);
+  return lastValid;
 }

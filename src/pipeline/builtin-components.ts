@@ -4,6 +4,7 @@ import { ComponentRegistry } from './component-registry.js';
 import { batchProcessorFactory } from '../processors/batch/batch-factory.js';
 import { memoryLimiterProcessorFactory } from '../processors/memory-limiter/memory-limiter-factory.js';
 import { tailSamplingProcessorFactory } from '../processors/tail-sampling/tail-sampling-factory.js';
+import { probabilisticSamplerProcessorFactory } from '../processors/probabilistic-sampler/probabilistic-sampler-factory.js';
 
 const OTTL_PENDING = 'it needs the OTTL condition engine, which is not part of this build yet';
 
@@ -12,6 +13,7 @@ export function builtinComponents(): ComponentRegistry {
   registry.registerProcessor(batchProcessorFactory);
   registry.registerProcessor(memoryLimiterProcessorFactory);
   registry.registerProcessor(tailSamplingProcessorFactory);
+  registry.registerProcessor(probabilisticSamplerProcessorFactory);
   registry.registerPending('filter', OTTL_PENDING);
   registry.registerPending('transform', OTTL_PENDING);
   registry.registerPending('spanmetrics', 'the spanmetrics connector is not part of this build yet');
