@@ -1,0 +1,928 @@
+// The attribute editor: runs an edit plan (attributes or redaction processor) over every attribute
+// map of a batch in one call and writes replacement content for the resources, scopes and spans
+// it changed, for the splice encoder. Maps are edited as a working list: original entries keep a
+// pointer to their KeyValue bytes and are copied unchanged when the map is re-written; only new or
+// modified values are encoded. Maps nothing changed in are not re-written at all.
+import * as L from '../abi/trace-layout';
+import * as A from '../abi/attr-edit-layout';
+import * as E from '../abi/errors';
+import { alloc, allocZeroed, free, realloc } from '../mem/alloc';
+import { clearError, failPlain } from '../errors';
+import { bytesEqual, hash32 } from '../hash';
+import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
+import { varintSize, writeVarint } from '../wire/writer';
+import { findAttr } from './attr-lookup';
+import { sha256Hex } from './sha256';
+import { formatDouble, parseDouble, parseInt64, formatInt, parsedInt, parsedDouble } from './number-text';
+
+// Working list entry.
+const W_KEY = 0;
+const W_KEY_LEN = 4;
+const W_KEY_HASH = 8;
+const W_KIND = 12;
+const W_A = 16; // u64
+const W_B = 24;
+const W_ROW = 28; // original attribute row (K_RAW)
+const W_SIZE: usize = 32;
+
+const K_DELETED: u32 = 0;
+const K_RAW: u32 = 1; // unchanged original: A = KeyValue content ptr, B = len
+const K_STR_ABS: u32 = 2; // string at A (absolute), B bytes
+const K_STR_ARENA: u32 = 3; // string at arena offset A, B bytes
+const K_INT: u32 = 4;
+const K_DOUBLE: u32 = 5;
+const K_BOOL: u32 = 6;
+const K_RAW_VALUE: u32 = 7; // AnyValue content copied as bytes: A ptr, B len
+
+const RESULT = memory.data(A.ER_SIZE, 8);
+
+export function editResult(): usize {
+  return RESULT;
+}
+
+let IN: usize = 0;
+let HEADER: usize = 0;
+let work: usize = 0;
+let workCap: u32 = 0;
+let workLen: u32 = 0;
+let arena: usize = 0;
+let arenaCap: usize = 0;
+let arenaLen: usize = 0;
+let oomFlag = false;
+let changed = false;
+
+function reserveArena(n: usize): bool {
+  if (arenaLen + n <= arenaCap) return true;
+  let cap = max<usize>(arenaCap * 2, arenaLen + n + 4096);
+  let p = realloc(arena, cap);
+  if (!p) {
+    oomFlag = true;
+    return false;
+  }
+  arena = p;
+  arenaCap = cap;
+  return true;
+}
+
+function entry(i: u32): usize {
+  return work + <usize>i * W_SIZE;
+}
+
+function pushEntry(): usize {
+  if (workLen >= workCap) {
+    let cap = max<u32>(workCap * 2, 64);
+    let p = realloc(work, <usize>cap * W_SIZE);
+    if (!p) {
+      oomFlag = true;
+      return 0;
+    }
+    work = p;
+    workCap = cap;
+  }
+  let e = entry(workLen++);
+  memory.fill(e, 0, W_SIZE);
+  return e;
+}
+
+/** Loads the first `count` KeyValue fields tagged `tag` in [cs, ce) with rows from `start`. */
+function loadList(cs: usize, ce: usize, tag: u32, start: u32, count: u32): bool {
+  workLen = 0;
+  changed = false;
+  if (!count) return true;
+  let attrs = <usize>load<u32>(HEADER + L.B_ATTRS);
+  let n: u32 = 0;
+  let p = cs;
+  while (p < ce && n < count) {
+    let t = <u32>readVarintTrusted(p);
+    if (t == tag) {
+      let len = <usize>readVarintTrusted(next);
+      let vs = next;
+      let row = attrs + <usize>(start + n) * L.A_ROW;
+      let e = pushEntry();
+      if (!e) return false;
+      store<u32>(e + W_KEY, <u32>(IN + load<u32>(row + L.A_KEY_OFF)));
+      store<u32>(e + W_KEY_LEN, load<u32>(row + L.A_KEY_LEN));
+      store<u32>(e + W_KEY_HASH, load<u32>(row + L.A_KEY_HASH));
+      store<u32>(e + W_KIND, K_RAW);
+      store<u64>(e + W_A, <u64>vs);
+      store<u32>(e + W_B, <u32>len);
+      store<u32>(e + W_ROW, <u32>row);
+      n++;
+      p = vs + len;
+    } else {
+      p = skipTrusted(next, t & 7);
+    }
+  }
+  return true;
+}
+
+function find(key: usize, len: u32, hash: u32): i32 {
+  for (let i: u32 = 0; i < workLen; i++) {
+    let e = entry(i);
+    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    if (load<u32>(e + W_KEY_HASH) == hash && load<u32>(e + W_KEY_LEN) == len && bytesEqual(<usize>load<u32>(e + W_KEY), key, len)) return <i32>i;
+  }
+  return -1;
+}
+
+/** The value type of an entry (V_*). */
+function typeOf(e: usize): u32 {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW) return load<u32>(<usize>load<u32>(e + W_ROW) + L.A_TYPE);
+  if (k == K_STR_ABS || k == K_STR_ARENA) return L.V_STRING;
+  if (k == K_INT) return L.V_INT;
+  if (k == K_DOUBLE) return L.V_DOUBLE;
+  if (k == K_BOOL) return L.V_BOOL;
+  return L.V_ARRAY; // raw copies of containers/bytes: only copied, never interpreted
+}
+
+/** The raw 64-bit payload of a scalar entry (int, double bits, bool). */
+function scalarOf(e: usize): u64 {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW) return load<u64>(<usize>load<u32>(e + W_ROW) + L.A_VALUE);
+  return load<u64>(e + W_A);
+}
+
+/** Absolute pointer and length of a string entry's bytes (valid until the arena grows). */
+function strPtr(e: usize): usize {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW) return IN + <usize>(<u32>load<u64>(<usize>load<u32>(e + W_ROW) + L.A_VALUE));
+  if (k == K_STR_ARENA) return arena + <usize>load<u64>(e + W_A);
+  return <usize>load<u64>(e + W_A);
+}
+
+function strLen(e: usize): u32 {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW) return <u32>(load<u64>(<usize>load<u32>(e + W_ROW) + L.A_VALUE) >> 32);
+  return load<u32>(e + W_B);
+}
+
+function setArenaString(e: usize, off: usize, len: usize): void {
+  store<u32>(e + W_KIND, K_STR_ARENA);
+  store<u64>(e + W_A, <u64>off);
+  store<u32>(e + W_B, <u32>len);
+  changed = true;
+}
+
+/** Copies the value of `src` into `dst` (from_attribute). */
+function copyValue(dst: usize, src: usize): void {
+  let k = load<u32>(src + W_KIND);
+  if (k == K_RAW) {
+    let type = typeOf(src);
+    if (type == L.V_STRING) {
+      store<u32>(dst + W_KIND, K_STR_ABS);
+      store<u64>(dst + W_A, <u64>strPtr(src));
+      store<u32>(dst + W_B, strLen(src));
+    } else if (type == L.V_INT || type == L.V_DOUBLE || type == L.V_BOOL) {
+      store<u32>(dst + W_KIND, type == L.V_INT ? K_INT : type == L.V_DOUBLE ? K_DOUBLE : K_BOOL);
+      store<u64>(dst + W_A, scalarOf(src));
+    } else {
+      // Containers, bytes, empty: the AnyValue bytes are copied as they are.
+      let p = <usize>load<u64>(src + W_A);
+      let end = p + load<u32>(src + W_B);
+      let vs: usize = 0;
+      let vl: usize = 0;
+      while (p < end) {
+        let t = <u32>readVarintTrusted(p);
+        if (t == 0x12) {
+          vl = <usize>readVarintTrusted(next);
+          vs = next;
+          p = vs + vl;
+        } else p = skipTrusted(next, t & 7);
+      }
+      store<u32>(dst + W_KIND, K_RAW_VALUE);
+      store<u64>(dst + W_A, <u64>vs);
+      store<u32>(dst + W_B, <u32>vl);
+    }
+  } else {
+    store<u32>(dst + W_KIND, k);
+    store<u64>(dst + W_A, load<u64>(src + W_A));
+    store<u32>(dst + W_B, load<u32>(src + W_B));
+  }
+  changed = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding a working list
+
+function anyValueSize(e: usize): usize {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW_VALUE) return load<u32>(e + W_B);
+  let t = typeOf(e);
+  if (t == L.V_STRING) {
+    let n = <usize>strLen(e);
+    return 1 + varintSize(<u64>n) + n;
+  }
+  if (t == L.V_INT) return 1 + varintSize(scalarOf(e));
+  if (t == L.V_DOUBLE) return 9;
+  if (t == L.V_BOOL) return 2;
+  return 0;
+}
+
+function writeAnyValue(out: usize, e: usize): usize {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW_VALUE) {
+    let n = <usize>load<u32>(e + W_B);
+    memory.copy(out, <usize>load<u64>(e + W_A), n);
+    return out + n;
+  }
+  let t = typeOf(e);
+  if (t == L.V_STRING) {
+    let n = <usize>strLen(e);
+    let q = writeVarint(out, 0x0a);
+    q = writeVarint(q, <u64>n);
+    memory.copy(q, strPtr(e), n);
+    return q + n;
+  }
+  if (t == L.V_INT) return writeVarint(writeVarint(out, 0x18), scalarOf(e));
+  if (t == L.V_DOUBLE) {
+    store<u8>(out, 0x21);
+    store<u64>(out + 1, scalarOf(e));
+    return out + 9;
+  }
+  store<u8>(out, 0x10);
+  store<u8>(out + 1, scalarOf(e) != 0 ? 1 : 0);
+  return out + 2;
+}
+
+function kvContentSize(e: usize): usize {
+  if (load<u32>(e + W_KIND) == K_RAW) return load<u32>(e + W_B);
+  let kl = <usize>load<u32>(e + W_KEY_LEN);
+  let v = anyValueSize(e);
+  return 1 + varintSize(<u64>kl) + kl + 1 + varintSize(<u64>v) + v;
+}
+
+/** Size of the working list as fields tagged `tag`. */
+function listSize(tag: u32): usize {
+  let size: usize = 0;
+  for (let i: u32 = 0; i < workLen; i++) {
+    let e = entry(i);
+    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    let c = kvContentSize(e);
+    size += varintSize(<u64>tag) + varintSize(<u64>c) + c;
+  }
+  return size;
+}
+
+function writeList(out: usize, tag: u32): usize {
+  for (let i: u32 = 0; i < workLen; i++) {
+    let e = entry(i);
+    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    let c = kvContentSize(e);
+    out = writeVarint(out, <u64>tag);
+    out = writeVarint(out, <u64>c);
+    if (load<u32>(e + W_KIND) == K_RAW) {
+      memory.copy(out, <usize>load<u64>(e + W_A), c);
+      out += c;
+    } else {
+      let kl = <usize>load<u32>(e + W_KEY_LEN);
+      out = writeVarint(writeVarint(out, 0x0a), <u64>kl);
+      memory.copy(out, <usize>load<u32>(e + W_KEY), kl);
+      out += kl;
+      out = writeVarint(writeVarint(out, 0x12), <u64>anyValueSize(e));
+      out = writeAnyValue(out, e);
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes message content [cs, ce) into the arena with its attribute fields (`tag`) replaced by the
+ * working list, and fields in `subTag` occurrences replaced by nested content from `sub` (a table
+ * of (arena offset + 1, len) per occurrence, or 0). Returns the arena offset; length in lastLen.
+ */
+let lastLen: usize = 0;
+
+function rewrite(cs: usize, ce: usize, tag: u32, listChanged: bool, subTag1: u32, sub1: usize, subTag2: u32, sub2: usize): usize {
+  let listBytes = listChanged ? listSize(tag) : 0;
+  // Upper bound: the original content, the new list, and nested replacements.
+  let bound = (ce - cs) + listBytes;
+  let n1: u32 = 0;
+  let n2: u32 = 0;
+  let p = cs;
+  while (p < ce) {
+    let t = <u32>readVarintTrusted(p);
+    let after = skipTrusted(next, t & 7);
+    if (sub1 && t == subTag1) {
+      let off = load<u32>(sub1 + <usize>n1 * 8);
+      if (off) bound += 10 + load<u32>(sub1 + <usize>n1 * 8 + 4);
+      n1++;
+    } else if (sub2 && t == subTag2) {
+      let off = load<u32>(sub2 + <usize>n2 * 8);
+      if (off) bound += 10 + load<u32>(sub2 + <usize>n2 * 8 + 4);
+      n2++;
+    }
+    p = after;
+  }
+  if (!reserveArena(bound)) return 0;
+  let start = arenaLen;
+  let out = arena + arenaLen;
+  let listDone = !listChanged;
+  n1 = 0;
+  n2 = 0;
+  p = cs;
+  while (p < ce) {
+    let at = p;
+    let t = <u32>readVarintTrusted(p);
+    let after = skipTrusted(next, t & 7);
+    if (t == tag && listChanged) {
+      if (!listDone) out = writeList(out, tag);
+      listDone = true;
+    } else if (sub1 && t == subTag1 && load<u32>(sub1 + <usize>n1 * 8)) {
+      let off = <usize>load<u32>(sub1 + <usize>n1 * 8) - 1;
+      let len = <usize>load<u32>(sub1 + <usize>n1 * 8 + 4);
+      out = writeVarint(writeVarint(out, <u64>t), <u64>len);
+      memory.copy(out, arena + off, len);
+      out += len;
+      n1++;
+    } else if (sub2 && t == subTag2 && load<u32>(sub2 + <usize>n2 * 8)) {
+      let off = <usize>load<u32>(sub2 + <usize>n2 * 8) - 1;
+      let len = <usize>load<u32>(sub2 + <usize>n2 * 8 + 4);
+      out = writeVarint(writeVarint(out, <u64>t), <u64>len);
+      memory.copy(out, arena + off, len);
+      out += len;
+      n2++;
+    } else {
+      if (sub1 && t == subTag1) n1++;
+      if (sub2 && t == subTag2) n2++;
+      memory.copy(out, at, after - at);
+      out += after - at;
+    }
+    p = after;
+  }
+  if (!listDone) out = writeList(out, tag);
+  lastLen = (out - arena) - start;
+  arenaLen = out - arena;
+  return start;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The attributes processor
+
+function strEq(p: usize, n: u32, q: usize, m: u32): bool {
+  return n == m && bytesEqual(p, q, n);
+}
+
+function inStringList(list: usize, count: u32, p: usize, n: u32): bool {
+  for (let i: u32 = 0; i < count; i++) {
+    let e = list + <usize>i * A.SL_ROW;
+    if (strEq(<usize>load<u32>(e + A.SL_PTR), load<u32>(e + A.SL_LEN), p, n)) return true;
+  }
+  return false;
+}
+
+/** Whether an attribute row equals a test's typed value (pdata Value.Equal for scalars). */
+function rowMatches(row: usize, test: usize): bool {
+  if (!load<u32>(test + A.AT_HAS_VALUE)) return true;
+  let type = load<u32>(test + A.AT_TYPE);
+  if (load<u32>(row + L.A_TYPE) != type) return false;
+  let v = load<u64>(test + A.AT_VALUE);
+  if (type == L.V_STRING) {
+    let rv = load<u64>(row + L.A_VALUE);
+    return strEq(IN + <usize>(<u32>rv), <u32>(rv >> 32), <usize>(<u32>v), <u32>(v >> 32));
+  }
+  if (type == L.V_DOUBLE) return load<f64>(row + L.A_VALUE) == reinterpret<f64>(v);
+  return load<u64>(row + L.A_VALUE) == v;
+}
+
+function attrTest(start: u32, count: u32, test: usize): bool {
+  let row = findAttr(HEADER, start, count, <usize>load<u32>(test + A.AT_KEY), load<u32>(test + A.AT_KEY_LEN), load<u32>(test + A.AT_KEY_HASH));
+  return row != 0 && rowMatches(row, test);
+}
+
+/** filterspan's strict MatchProperties: every given property holds; lists match any entry. */
+function matches(mp: usize, span: usize): bool {
+  let present = load<u32>(mp + A.MP_PRESENT);
+  let res = <usize>load<u32>(HEADER + L.B_RESOURCES) + <usize>load<u32>(span + L.SP_RESOURCE) * L.R_ROW;
+  let rStart = load<u32>(res + L.R_ATTR_START);
+  let rCount = load<u32>(res + L.R_ATTR_COUNT);
+  if (present & A.MPP_SERVICES) {
+    let key = memory.data<u8>([0x73, 0x65, 0x72, 0x76, 0x69, 0x63, 0x65, 0x2e, 0x6e, 0x61, 0x6d, 0x65]); // service.name
+    let row = findAttr(HEADER, rStart, rCount, key, 12, hash32(key, 12));
+    if (!row || load<u32>(row + L.A_TYPE) != L.V_STRING) return false;
+    let v = load<u64>(row + L.A_VALUE);
+    if (!inStringList(<usize>load<u32>(mp + A.MP_SERVICES), load<u32>(mp + A.MP_SERVICES_COUNT), IN + <usize>(<u32>v), <u32>(v >> 32))) return false;
+  }
+  if (present & A.MPP_NAMES) {
+    if (!inStringList(<usize>load<u32>(mp + A.MP_NAMES), load<u32>(mp + A.MP_NAMES_COUNT), IN + load<u32>(span + L.SP_NAME_OFF), load<u32>(span + L.SP_NAME_LEN))) return false;
+  }
+  if (present & A.MPP_KINDS) {
+    let kind = load<u32>(span + L.SP_KIND);
+    if (kind > 31 || !((load<u32>(mp + A.MP_KINDS) >> kind) & 1)) return false;
+  }
+  if (present & A.MPP_ATTRS) {
+    let tests = <usize>load<u32>(mp + A.MP_ATTRS);
+    let n = load<u32>(mp + A.MP_ATTRS_COUNT);
+    for (let i: u32 = 0; i < n; i++) {
+      if (!attrTest(load<u32>(span + L.SP_ATTR_START), load<u32>(span + L.SP_ATTR_COUNT), tests + <usize>i * A.AT_ROW)) return false;
+    }
+  }
+  if (present & A.MPP_RESOURCES) {
+    let tests = <usize>load<u32>(mp + A.MP_RESOURCES);
+    let n = load<u32>(mp + A.MP_RESOURCES_COUNT);
+    let any = false;
+    for (let i: u32 = 0; i < n && !any; i++) any = attrTest(rStart, rCount, tests + <usize>i * A.AT_ROW);
+    if (!any) return false;
+  }
+  if (present & A.MPP_LIBRARIES) {
+    let scope = <usize>load<u32>(HEADER + L.B_SCOPES) + <usize>load<u32>(span + L.SP_SCOPE) * L.S_ROW;
+    let libs = <usize>load<u32>(mp + A.MP_LIBRARIES);
+    let n = load<u32>(mp + A.MP_LIBRARIES_COUNT);
+    let any = false;
+    for (let i: u32 = 0; i < n && !any; i++) {
+      let lb = libs + <usize>i * A.LB_ROW;
+      any = strEq(<usize>load<u32>(lb + A.LB_NAME), load<u32>(lb + A.LB_NAME_LEN), IN + load<u32>(scope + L.S_NAME_OFF), load<u32>(scope + L.S_NAME_LEN))
+        && (!load<u32>(lb + A.LB_HAS_VERSION) || strEq(<usize>load<u32>(lb + A.LB_VERSION), load<u32>(lb + A.LB_VERSION_LEN), IN + load<u32>(scope + L.S_VERSION_OFF), load<u32>(scope + L.S_VERSION_LEN)));
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
+/** Sets an entry's value from an action's literal or source; false when the source is missing. */
+function assign(e: usize, ac: usize): bool {
+  let src = load<u32>(ac + A.AC_SOURCE);
+  if (src == A.SRC_NONE) return false;
+  if (src == A.SRC_ATTRIBUTE) {
+    let s = find(<usize>load<u32>(ac + A.AC_SRC_KEY), load<u32>(ac + A.AC_SRC_KEY_LEN), load<u32>(ac + A.AC_SRC_KEY_HASH));
+    if (s < 0) return false;
+    copyValue(e, entry(<u32>s));
+    return true;
+  }
+  let type = load<u32>(ac + A.AC_TYPE);
+  let v = load<u64>(ac + A.AC_VALUE);
+  if (type == L.V_STRING) {
+    store<u32>(e + W_KIND, K_STR_ABS);
+    store<u64>(e + W_A, <u64>(<u32>v));
+    store<u32>(e + W_B, <u32>(v >> 32));
+  } else {
+    store<u32>(e + W_KIND, type == L.V_INT ? K_INT : type == L.V_DOUBLE ? K_DOUBLE : K_BOOL);
+    store<u64>(e + W_A, v);
+  }
+  changed = true;
+  return true;
+}
+
+function hashEntry(e: usize): void {
+  let type = typeOf(e);
+  let buf = memory.data(8, 8);
+  let p: usize = 0;
+  let n: usize = 0;
+  if (type == L.V_STRING) {
+    p = strPtr(e);
+    n = strLen(e);
+  } else if (type == L.V_INT || type == L.V_DOUBLE) {
+    store<u64>(buf, scalarOf(e));
+    p = buf;
+    n = 8;
+  } else if (type == L.V_BOOL) {
+    store<u8>(buf, scalarOf(e) != 0 ? 1 : 0);
+    p = buf;
+    n = 1;
+  }
+  // Nothing to hash (an empty string, containers, bytes): the value becomes "".
+  if (n == 0) {
+    setArenaString(e, arenaLen, 0);
+    return;
+  }
+  if (!reserveArena(64)) return;
+  // The input may live in the arena (an earlier edit): hash before anything moves it.
+  sha256Hex(type == L.V_STRING ? strPtr(e) : p, n, arena + arenaLen);
+  setArenaString(e, arenaLen, 64);
+  arenaLen += 64;
+}
+
+function convertEntry(e: usize, target: u32): void {
+  let type = typeOf(e);
+  if (target == A.CONVERT_STRING) {
+    if (type == L.V_STRING) return;
+    if (!reserveArena(32)) return;
+    let out = arena + arenaLen;
+    let n: usize = 0;
+    if (type == L.V_INT) n = formatInt(out, <i64>scalarOf(e));
+    else if (type == L.V_DOUBLE) n = formatDouble(out, reinterpret<f64>(scalarOf(e)));
+    else if (type == L.V_BOOL) {
+      let t = scalarOf(e) != 0;
+      let s = t ? memory.data<u8>([0x74, 0x72, 0x75, 0x65]) : memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
+      n = t ? 4 : 5;
+      memory.copy(out, s, n);
+    } else if (type == L.V_EMPTY) n = 0;
+    else return; // arrays, maps and bytes keep their value (see the facade's notes)
+    setArenaString(e, arenaLen, n);
+    arenaLen += n;
+  } else if (target == A.CONVERT_INT) {
+    if (type == L.V_DOUBLE) {
+      let d = reinterpret<f64>(scalarOf(e));
+      // Go's int64(float64) on amd64: out-of-range and NaN give the minimum int64.
+      let v: i64 = d != d || d >= 9223372036854775808.0 || d < -9223372036854775808.0 ? i64.MIN_VALUE : <i64>d;
+      setScalar(e, K_INT, <u64>v);
+    } else if (type == L.V_BOOL) setScalar(e, K_INT, scalarOf(e) != 0 ? 1 : 0);
+    else if (type == L.V_STRING) {
+      let ok = parseInt64(strPtr(e), strLen(e));
+      if (ok) setScalar(e, K_INT, <u64>parsedInt);
+    }
+  } else if (target == A.CONVERT_DOUBLE) {
+    if (type == L.V_INT) setScalar(e, K_DOUBLE, reinterpret<u64>(<f64>(<i64>scalarOf(e))));
+    else if (type == L.V_BOOL) setScalar(e, K_DOUBLE, reinterpret<u64>(scalarOf(e) != 0 ? 1.0 : 0.0));
+    else if (type == L.V_STRING) {
+      if (parseDouble(strPtr(e), strLen(e))) setScalar(e, K_DOUBLE, reinterpret<u64>(parsedDouble));
+    }
+  }
+}
+
+
+function setScalar(e: usize, kind: u32, v: u64): void {
+  store<u32>(e + W_KIND, kind);
+  store<u64>(e + W_A, v);
+  changed = true;
+}
+
+function runActions(plan: usize): void {
+  let actions = <usize>load<u32>(plan + A.EP_ACTIONS);
+  let n = load<u32>(plan + A.EP_ACTION_COUNT);
+  for (let i: u32 = 0; i < n && !oomFlag; i++) {
+    let ac = actions + <usize>i * A.AC_ROW;
+    let op = load<u32>(ac + A.AC_OP);
+    let key = <usize>load<u32>(ac + A.AC_KEY);
+    let kl = load<u32>(ac + A.AC_KEY_LEN);
+    let at = find(key, kl, load<u32>(ac + A.AC_KEY_HASH));
+    if (op == A.OP_INSERT || op == A.OP_UPSERT) {
+      if (at >= 0) {
+        if (op == A.OP_UPSERT) assign(entry(<u32>at), ac);
+        continue;
+      }
+      let e = pushEntry();
+      if (!e) return;
+      store<u32>(e + W_KEY, <u32>key);
+      store<u32>(e + W_KEY_LEN, kl);
+      store<u32>(e + W_KEY_HASH, load<u32>(ac + A.AC_KEY_HASH));
+      if (!assign(e, ac)) workLen--;
+    } else if (at < 0) {
+      continue;
+    } else if (op == A.OP_UPDATE) {
+      assign(entry(<u32>at), ac);
+    } else if (op == A.OP_DELETE) {
+      store<u32>(entry(<u32>at) + W_KIND, K_DELETED);
+      changed = true;
+    } else if (op == A.OP_HASH) {
+      hashEntry(entry(<u32>at));
+    } else if (op == A.OP_CONVERT) {
+      convertEntry(entry(<u32>at), load<u32>(ac + A.AC_TYPE));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The redaction processor (allow-list, ignored keys, summary attributes)
+
+let redacted: u32 = 0;
+let allowedN: u32 = 0;
+let ignoredN: u32 = 0;
+// Keys per category for the debug summary: (ptr, len) pairs.
+let keyList: usize = 0;
+let keyListCap: u32 = 0;
+
+// Summary attribute keys, UTF-8 in static memory.
+const SK_REDACTED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.redacted.keys
+const SK_REDACTED_KEYS_LEN: i32 = 23;
+const SK_REDACTED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.redacted.count
+const SK_REDACTED_COUNT_LEN: i32 = 24;
+const SK_ALLOWED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x61, 0x6c, 0x6c, 0x6f, 0x77, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.allowed.keys
+const SK_ALLOWED_KEYS_LEN: i32 = 22;
+const SK_ALLOWED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x61, 0x6c, 0x6c, 0x6f, 0x77, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.allowed.count
+const SK_ALLOWED_COUNT_LEN: i32 = 23;
+const SK_IGNORED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x69, 0x67, 0x6e, 0x6f, 0x72, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.ignored.count
+const SK_IGNORED_COUNT_LEN: i32 = 23;
+
+function redactList(plan: usize): void {
+  let flags = load<u32>(plan + A.EP_FLAGS);
+  let allowAll = (flags & A.EF_ALLOW_ALL_KEYS) != 0;
+  let allowed = <usize>load<u32>(plan + A.EP_ALLOWED);
+  let allowedCount = load<u32>(plan + A.EP_ALLOWED_COUNT);
+  let ignored = <usize>load<u32>(plan + A.EP_IGNORED);
+  let ignoredCount = load<u32>(plan + A.EP_IGNORED_COUNT);
+  let summary = load<u32>(plan + A.EP_SUMMARY);
+  let nRed: u32 = 0;
+  let nAll: u32 = 0;
+  let nIgn: u32 = 0;
+  let origLen = workLen;
+  if (keyListCap < origLen * 2) {
+    let p = realloc(keyList, <usize>origLen * 2 * 8 + 8);
+    if (!p) {
+      oomFlag = true;
+      return;
+    }
+    keyList = p;
+    keyListCap = origLen * 2;
+  }
+  // Redacted keys fill keyList from the front, allowed keys from origLen on.
+  for (let i: u32 = 0; i < origLen; i++) {
+    let e = entry(i);
+    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    let key = <usize>load<u32>(e + W_KEY);
+    let kl = load<u32>(e + W_KEY_LEN);
+    if (inStringList(ignored, ignoredCount, key, kl)) {
+      nIgn++;
+      continue;
+    }
+    if (!allowAll && !inStringList(allowed, allowedCount, key, kl)) {
+      store<u32>(keyList + <usize>nRed * 8, <u32>key);
+      store<u32>(keyList + <usize>nRed * 8 + 4, kl);
+      nRed++;
+      store<u32>(e + W_KIND, K_DELETED);
+      changed = true;
+      continue;
+    }
+    store<u32>(keyList + <usize>(origLen + nAll) * 8, <u32>key);
+    store<u32>(keyList + <usize>(origLen + nAll) * 8 + 4, kl);
+    nAll++;
+  }
+  redacted += nRed;
+  allowedN += nAll;
+  ignoredN += nIgn;
+  if (summary == 0) return;
+  if (nRed) summarise(keyList, nRed, SK_REDACTED_KEYS, SK_REDACTED_KEYS_LEN, SK_REDACTED_COUNT, SK_REDACTED_COUNT_LEN, summary);
+  if (nAll) summarise(keyList + <usize>origLen * 8, nAll, SK_ALLOWED_KEYS, SK_ALLOWED_KEYS_LEN, SK_ALLOWED_COUNT, SK_ALLOWED_COUNT_LEN, summary);
+  if (nIgn) summarise(0, nIgn, 0, 0, SK_IGNORED_COUNT, SK_IGNORED_COUNT_LEN, summary);
+}
+
+function keyLess(a: usize, b: usize): bool {
+  let pa = <usize>load<u32>(a);
+  let la = <usize>load<u32>(a + 4);
+  let pb = <usize>load<u32>(b);
+  let lb = <usize>load<u32>(b + 4);
+  let c = memory.compare(pa, pb, min(la, lb));
+  return c < 0 || (c == 0 && la < lb);
+}
+
+/** Adds (or merges into) the summary attributes for one category, as the collector does. */
+function summarise(keys: usize, n: u32, keysAttr: usize, keysAttrLen: i32, countAttr: usize, countAttrLen: i32, summary: u32): void {
+  if (summary == 2 && keysAttr) {
+    // Existing comma-separated keys are merged in, then everything is sorted and joined.
+    let at = find(keysAttr, <u32>keysAttrLen, hash32(keysAttr, keysAttrLen));
+    let total: usize = 0;
+    for (let i: u32 = 0; i < n; i++) total += <usize>load<u32>(keys + <usize>i * 8 + 4) + 1;
+    let existingLen: usize = at >= 0 && typeOf(entry(<u32>at)) == L.V_STRING ? <usize>strLen(entry(<u32>at)) : 0;
+    let parts = allocZeroed((<usize>n + existingLen + 1) * 8);
+    // Reserve first: an existing value may live in the arena, whose address may change here.
+    if (!parts || !reserveArena(total + existingLen + 1)) {
+      free(parts);
+      oomFlag = true;
+      return;
+    }
+    let existing: usize = existingLen ? strPtr(entry(<u32>at)) : 0;
+    let m: u32 = 0;
+    for (let i: u32 = 0; i < n; i++) {
+      store<u64>(parts + <usize>m * 8, load<u64>(keys + <usize>i * 8));
+      m++;
+    }
+    if (existingLen) {
+      let s = existing;
+      let end = existing + existingLen;
+      while (s <= end) {
+        let c = s;
+        while (c < end && load<u8>(c) != 0x2c) c++;
+        store<u32>(parts + <usize>m * 8, <u32>s);
+        store<u32>(parts + <usize>m * 8 + 4, <u32>(c - s));
+        m++;
+        s = c + 1;
+      }
+    }
+    for (let i: u32 = 1; i < m; i++) {
+      let j = i;
+      while (j > 0 && keyLess(parts + <usize>j * 8, parts + <usize>(j - 1) * 8)) {
+        let t = load<u64>(parts + <usize>j * 8);
+        store<u64>(parts + <usize>j * 8, load<u64>(parts + <usize>(j - 1) * 8));
+        store<u64>(parts + <usize>(j - 1) * 8, t);
+        j--;
+      }
+    }
+    let start = arenaLen;
+    let out = arena + arenaLen;
+    for (let i: u32 = 0; i < m; i++) {
+      if (i) store<u8>(out++, 0x2c);
+      let len = <usize>load<u32>(parts + <usize>i * 8 + 4);
+      memory.copy(out, <usize>load<u32>(parts + <usize>i * 8), len);
+      out += len;
+    }
+    free(parts);
+    arenaLen = out - arena;
+    putArenaString(keysAttr, keysAttrLen, start, arenaLen - start);
+  }
+  let cat = find(countAttr, <u32>countAttrLen, hash32(countAttr, countAttrLen));
+  let count = <i64>n;
+  if (cat >= 0 && typeOf(entry(<u32>cat)) == L.V_INT) count += <i64>scalarOf(entry(<u32>cat));
+  let e = cat >= 0 ? entry(<u32>cat) : newEntry(countAttr, countAttrLen);
+  if (e) setScalar(e, K_INT, <u64>count);
+}
+
+/** A new entry for a summary key (keys are static data, so the pointer stays valid). */
+function newEntry(key: usize, kl: i32): usize {
+  let e = pushEntry();
+  if (!e) return 0;
+  store<u32>(e + W_KEY, <u32>key);
+  store<u32>(e + W_KEY_LEN, <u32>kl);
+  store<u32>(e + W_KEY_HASH, hash32(key, <usize>kl));
+  return e;
+}
+
+function putArenaString(key: usize, kl: i32, off: usize, len: usize): void {
+  let at = find(key, <u32>kl, hash32(key, kl));
+  let e = at >= 0 ? entry(<u32>at) : newEntry(key, kl);
+  if (e) setArenaString(e, off, len);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The batch walk
+
+/** Runs the plan on the current working list. */
+function applyPlan(plan: usize): void {
+  if (load<u32>(plan + A.EP_KIND) == A.EDIT_ATTRIBUTES) runActions(plan);
+  else redactList(plan);
+}
+
+/**
+ * Edits one batch (indexed, attribute table built, no truncated spans) with `plan`. Fills
+ * editResult() with replacement tables for the splice encoder; the caller frees them with
+ * editFreeResult().
+ */
+export function editAttributes(header: usize, plan: usize): u32 {
+  clearError();
+  memory.fill(RESULT, 0, A.ER_SIZE);
+  HEADER = header;
+  IN = <usize>load<u32>(header + L.B_INPUT);
+  oomFlag = false;
+  arena = 0;
+  arenaCap = 0;
+  arenaLen = 0;
+  redacted = allowedN = ignoredN = 0;
+  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
+  let nRes = load<u32>(header + L.B_RESOURCE_COUNT);
+  let nScopes = load<u32>(header + L.B_SCOPE_COUNT);
+  let targets = load<u32>(plan + A.EP_TARGETS);
+  let spanRepl = allocZeroed(<usize>max<u32>(nSpans, 1) * 8);
+  let resRepl = allocZeroed(<usize>max<u32>(nRes, 1) * 8);
+  let scopeRepl = allocZeroed(<usize>max<u32>(nScopes, 1) * 8);
+  let maxChildren: u32 = 0;
+  let spans = <usize>load<u32>(header + L.B_SPANS);
+  for (let i: u32 = 0; i < nSpans; i++) {
+    let s = spans + <usize>i * L.SP_ROW;
+    maxChildren = max<u32>(maxChildren, max<u32>(load<u32>(s + L.SP_EVENT_COUNT), load<u32>(s + L.SP_LINK_COUNT)));
+  }
+  let evTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  let lkTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  if (!spanRepl || !resRepl || !scopeRepl || !evTab || !lkTab) {
+    free(spanRepl); free(resRepl); free(scopeRepl); free(evTab); free(lkTab);
+    failPlain(E.ERR_OUT_OF_MEMORY, <u64>nSpans * 8);
+    return E.ERR_OUT_OF_MEMORY;
+  }
+  let spansEdited: u32 = 0;
+  let resEdited: u32 = 0;
+  let scopesEdited: u32 = 0;
+  let include = <usize>load<u32>(plan + A.EP_INCLUDE);
+  let exclude = <usize>load<u32>(plan + A.EP_EXCLUDE);
+
+  if (targets & A.TARGET_RESOURCE) {
+    let rows = <usize>load<u32>(header + L.B_RESOURCES);
+    for (let r: u32 = 0; r < nRes && !oomFlag; r++) {
+      let row = rows + <usize>r * L.R_ROW;
+      if (!(load<u32>(row + L.R_FLAGS) & L.HAS_MESSAGE)) continue;
+      let cs = messageContent(IN + load<u32>(row + L.R_MSG_START));
+      let ce = IN + load<u32>(row + L.R_MSG_END);
+      if (!loadList(cs, ce, 0x0a, load<u32>(row + L.R_ATTR_START), load<u32>(row + L.R_ATTR_COUNT))) break;
+      applyPlan(plan);
+      if (!changed || oomFlag) continue;
+      let off = rewrite(cs, ce, 0x0a, true, 0, 0, 0, 0);
+      if (oomFlag) break;
+      store<u32>(resRepl + <usize>r * 8, <u32>off + 1);
+      store<u32>(resRepl + <usize>r * 8 + 4, <u32>lastLen);
+      resEdited++;
+    }
+  }
+  if (targets & A.TARGET_SCOPE) {
+    let rows = <usize>load<u32>(header + L.B_SCOPES);
+    for (let s: u32 = 0; s < nScopes && !oomFlag; s++) {
+      let row = rows + <usize>s * L.S_ROW;
+      if (!(load<u32>(row + L.S_FLAGS) & L.HAS_MESSAGE)) continue;
+      let cs = messageContent(IN + load<u32>(row + L.S_MSG_START));
+      let ce = IN + load<u32>(row + L.S_MSG_END);
+      if (!loadList(cs, ce, 0x1a, load<u32>(row + L.S_ATTR_START), load<u32>(row + L.S_ATTR_COUNT))) break;
+      applyPlan(plan);
+      if (!changed || oomFlag) continue;
+      let off = rewrite(cs, ce, 0x1a, true, 0, 0, 0, 0);
+      if (oomFlag) break;
+      store<u32>(scopeRepl + <usize>s * 8, <u32>off + 1);
+      store<u32>(scopeRepl + <usize>s * 8 + 4, <u32>lastLen);
+      scopesEdited++;
+    }
+  }
+  let events = <usize>load<u32>(header + L.B_EVENTS);
+  let links = <usize>load<u32>(header + L.B_LINKS);
+  for (let i: u32 = 0; i < nSpans && !oomFlag; i++) {
+    let s = spans + <usize>i * L.SP_ROW;
+    if (include && !matches(include, s)) continue;
+    if (exclude && matches(exclude, s)) continue;
+    let anyChild = false;
+    let ne = load<u32>(s + L.SP_EVENT_COUNT);
+    let nl = load<u32>(s + L.SP_LINK_COUNT);
+    if (targets & A.TARGET_EVENT) {
+      let e0 = load<u32>(s + L.SP_EVENT_START);
+      for (let k: u32 = 0; k < ne; k++) {
+        let er = events + <usize>(e0 + k) * L.E_ROW;
+        store<u64>(evTab + <usize>k * 8, 0);
+        let cs = IN + load<u32>(er + L.E_CONTENT_START);
+        let ce = IN + load<u32>(er + L.E_CONTENT_END);
+        if (!loadList(cs, ce, 0x1a, load<u32>(er + L.E_ATTR_START), load<u32>(er + L.E_ATTR_COUNT))) break;
+        applyPlan(plan);
+        if (!changed || oomFlag) continue;
+        let off = rewrite(cs, ce, 0x1a, true, 0, 0, 0, 0);
+        store<u32>(evTab + <usize>k * 8, <u32>off + 1);
+        store<u32>(evTab + <usize>k * 8 + 4, <u32>lastLen);
+        anyChild = true;
+      }
+    }
+    if (targets & A.TARGET_LINK) {
+      let l0 = load<u32>(s + L.SP_LINK_START);
+      for (let k: u32 = 0; k < nl; k++) {
+        let lr = links + <usize>(l0 + k) * L.L_ROW;
+        store<u64>(lkTab + <usize>k * 8, 0);
+        let cs = IN + load<u32>(lr + L.L_CONTENT_START);
+        let ce = IN + load<u32>(lr + L.L_CONTENT_END);
+        if (!loadList(cs, ce, 0x22, load<u32>(lr + L.L_ATTR_START), load<u32>(lr + L.L_ATTR_COUNT))) break;
+        applyPlan(plan);
+        if (!changed || oomFlag) continue;
+        let off = rewrite(cs, ce, 0x22, true, 0, 0, 0, 0);
+        store<u32>(lkTab + <usize>k * 8, <u32>off + 1);
+        store<u32>(lkTab + <usize>k * 8 + 4, <u32>lastLen);
+        anyChild = true;
+      }
+    }
+    let cs = IN + load<u32>(s + L.SP_CONTENT_START);
+    let ce = IN + load<u32>(s + L.SP_CONTENT_END);
+    let spanChanged = false;
+    if (targets & A.TARGET_SPAN) {
+      if (!loadList(cs, ce, 0x4a, load<u32>(s + L.SP_ATTR_START), load<u32>(s + L.SP_ATTR_COUNT))) break;
+      applyPlan(plan);
+      spanChanged = changed;
+    }
+    if (oomFlag || (!spanChanged && !anyChild)) continue;
+    let off = rewrite(cs, ce, 0x4a, spanChanged, 0x5a, (targets & A.TARGET_EVENT) && ne ? evTab : 0, 0x6a, (targets & A.TARGET_LINK) && nl ? lkTab : 0);
+    if (oomFlag) break;
+    store<u32>(spanRepl + <usize>i * 8, <u32>off + 1);
+    store<u32>(spanRepl + <usize>i * 8 + 4, <u32>lastLen);
+    spansEdited++;
+  }
+  free(evTab);
+  free(lkTab);
+  if (oomFlag) {
+    free(spanRepl); free(resRepl); free(scopeRepl); free(arena);
+    arena = 0;
+    failPlain(E.ERR_OUT_OF_MEMORY, <u64>arenaCap * 2);
+    return E.ERR_OUT_OF_MEMORY;
+  }
+  // Offsets (+1) become pointers now that the arena stops moving.
+  fixup(spanRepl, nSpans);
+  fixup(resRepl, nRes);
+  fixup(scopeRepl, nScopes);
+  store<u32>(RESULT + A.ER_SPAN_REPL, spansEdited ? <u32>spanRepl : 0);
+  store<u32>(RESULT + A.ER_RESOURCE_REPL, resEdited ? <u32>resRepl : 0);
+  store<u32>(RESULT + A.ER_SCOPE_REPL, scopesEdited ? <u32>scopeRepl : 0);
+  if (!spansEdited) free(spanRepl);
+  if (!resEdited) free(resRepl);
+  if (!scopesEdited) free(scopeRepl);
+  store<u32>(RESULT + A.ER_CONTENT, <u32>arena);
+  store<u32>(RESULT + A.ER_SPANS_EDITED, spansEdited);
+  store<u32>(RESULT + A.ER_RESOURCES_EDITED, resEdited);
+  store<u32>(RESULT + A.ER_SCOPES_EDITED, scopesEdited);
+  store<u32>(RESULT + A.ER_REDACTED, redacted);
+  store<u32>(RESULT + A.ER_IGNORED, ignoredN);
+  store<u32>(RESULT + A.ER_ALLOWED, allowedN);
+  arena = 0;
+  return 0;
+}
+
+/**
+ * The index records where the Resource / InstrumentationScope *field* starts (its tag), although
+ * the layout comment calls it the content start: step over the tag and length prefix.
+ */
+function messageContent(fieldStart: usize): usize {
+  readVarintTrusted(fieldStart);
+  readVarintTrusted(next);
+  return next;
+}
+
+function fixup(tab: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) {
+    let e = tab + <usize>i * 8;
+    let off = load<u32>(e);
+    if (off) store<u32>(e, <u32>(arena + <usize>off - 1));
+  }
+}
+
+export function editFreeResult(): void {
+  free(<usize>load<u32>(RESULT + A.ER_SPAN_REPL));
+  free(<usize>load<u32>(RESULT + A.ER_RESOURCE_REPL));
+  free(<usize>load<u32>(RESULT + A.ER_SCOPE_REPL));
+  free(<usize>load<u32>(RESULT + A.ER_CONTENT));
+  memory.fill(RESULT, 0, A.ER_SIZE);
+}

@@ -1,0 +1,46 @@
+// The attributes processor for traces: its actions, in order, on the attributes of every span that
+// passes include/exclude — one core call per batch, edited spans re-written, the rest copied.
+import { getCore } from '../../core/init.js';
+import type { Core } from '../../core/core.js';
+import type { TraceBatch } from '../../otlp/trace-batch.js';
+import type { ComponentContext, Millis, TracesProcessor } from '../../pipeline/types.js';
+import { runEditPlan } from '../attr-edit/attr-edit-runner.js';
+import type { EditCounts } from '../attr-edit/attr-edit-runner.js';
+import type { AttributesConfig } from './attributes-config.js';
+import { writeAttributesPlan } from './attributes-plan.js';
+
+export class AttributesProcessor implements TracesProcessor {
+  readonly id: string;
+  private readonly core: Core;
+  private readonly generation: number;
+  private block: number;
+  private readonly plan: number;
+  private readonly counts: EditCounts = { spans: 0, resources: 0, scopes: 0, redacted: 0, ignored: 0, allowed: 0 };
+
+  constructor(config: AttributesConfig, context: ComponentContext) {
+    this.id = context.id;
+    this.core = getCore();
+    this.generation = this.core.generation;
+    const { block, plan } = writeAttributesPlan(this.core, config);
+    this.block = block;
+    this.plan = plan;
+  }
+
+  process(batch: TraceBatch, _now: Millis): TraceBatch[] {
+    this.core.check(this.generation, `attributes processor ${this.id}`);
+    return [runEditPlan(this.core, batch, this.plan, this.id, this.counts)];
+  }
+
+  flush(): TraceBatch[] {
+    return [];
+  }
+
+  counters(): Readonly<Record<string, number>> {
+    return { spans_edited: this.counts.spans };
+  }
+
+  shutdown(): void {
+    if (this.block && this.core.generation === this.generation) this.core.free(this.block);
+    this.block = 0;
+  }
+}
