@@ -35,7 +35,8 @@ export const PN_ALLOC = 56; // i64: composite sub-policy allocation (spans/s)
 export const PN_USED = 64; // i64: composite sub-policy spans used in the current second
 export const PN_SAMPLED = 72; // u32 count of traces this node sampled (top level)
 export const PN_NOT_SAMPLED = 76;
-export const PN_ROW = 80;
+export const PN_STARTED = 80; // u32: stateful policy initialised
+export const PN_ROW = 88;
 
 export const POLICY_ALWAYS = 1;
 export const POLICY_LEAF = 2; // sampled iff the leaf bit is set (invert: iff not set)

@@ -26,13 +26,17 @@ function tokenBucket(nd: usize, n: f64, nowMs: f64): bool {
   let burst = load<f64>(nd + T.PN_B);
   let last = load<f64>(nd + T.PN_STATE_B);
   let tokens: f64;
-  if (last == 0) tokens = burst;
-  else {
+  if (!load<u32>(nd + T.PN_STARTED)) {
+    store<u32>(nd + T.PN_STARTED, 1);
+    tokens = burst;
+    last = nowMs;
+  } else {
     tokens = load<f64>(nd + T.PN_STATE_A);
     let elapsed = nowMs - last;
     if (elapsed > 0) tokens = min<f64>(burst, tokens + (elapsed / 1000) * rate);
   }
-  if (nowMs > last || last == 0) store<f64>(nd + T.PN_STATE_B, nowMs);
+  if (nowMs > last) last = nowMs;
+  store<f64>(nd + T.PN_STATE_B, last);
   let ok = n <= tokens;
   if (ok) tokens -= n;
   store<f64>(nd + T.PN_STATE_A, tokens);
@@ -90,10 +94,9 @@ function composite(nodes: usize, nd: usize, bits: u64, id: usize, spans: u32, by
   let second = <i64>Math.floor(nowMs / 1000);
   let first = load<u32>(nd + T.PN_CHILD);
   let count = load<u32>(nd + T.PN_CHILDREN);
-  let started = load<i64>(nd + T.PN_STATE_B) != 0;
-  if (!started || load<i64>(nd + T.PN_STATE_A) != second) {
+  if (!load<u32>(nd + T.PN_STARTED) || load<i64>(nd + T.PN_STATE_A) != second) {
     store<i64>(nd + T.PN_STATE_A, second);
-    store<i64>(nd + T.PN_STATE_B, 1);
+    store<u32>(nd + T.PN_STARTED, 1);
     for (let c: u32 = 0; c < count; c++) store<i64>(node(nodes, first + c) + T.PN_USED, 0);
   }
   let maxTotal = load<i64>(nd + T.PN_A);

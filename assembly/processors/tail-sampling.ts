@@ -27,7 +27,7 @@ const S_FREE = 16; // free trace record list head (+1)
 const S_QUEUE = 20; // FIFO ring of (record u32, generation u32)
 const S_QHEAD = 24;
 const S_QLEN = 28;
-const S_BUCKETS = 32; // per tick bucket list heads (+1)
+const S_BUCKETS = 32; // per tick bucket lists: head, tail (+1)
 const S_NB = 36;
 const S_TICKS = 40;
 const S_WAIT = 44;
@@ -123,7 +123,7 @@ export function tsCreate(opts: usize): usize {
   let traces = allocZeroed(<usize>cap * R_ROW);
   let table = allocZeroed(<usize>tableSize * 4);
   let queue = allocZeroed(<usize>cap * 8);
-  let buckets = allocZeroed(<usize>nb * 4);
+  let buckets = allocZeroed(<usize>nb * 8);
   let poolCap: u32 = 1024;
   let pool = alloc(<usize>poolCap * P_ROW);
   let slotCap: u32 = 16;
@@ -278,25 +278,29 @@ function bucketRemove(st: usize, r: u32): void {
   let t = rec(st, r);
   let tick = load<u32>(t + R_BUCKET);
   if (!tick) return;
+  let head = <usize>load<u32>(st + S_BUCKETS) + <usize>(tick % load<u32>(st + S_NB)) * 8;
   let prev = load<u32>(t + R_BPREV);
   let next = load<u32>(t + R_BNEXT);
   if (prev) store<u32>(rec(st, prev - 1) + R_BNEXT, next);
-  else store<u32>(<usize>load<u32>(st + S_BUCKETS) + <usize>(tick % load<u32>(st + S_NB)) * 4, next);
+  else store<u32>(head, next);
   if (next) store<u32>(rec(st, next - 1) + R_BPREV, prev);
+  else store<u32>(head + 4, prev);
   store<u32>(t + R_BUCKET, 0);
   store<u32>(t + R_BPREV, 0);
   store<u32>(t + R_BNEXT, 0);
 }
 
+/** Appends to the bucket of `tick`: traces are decided in arrival order, like the id batcher. */
 function bucketAdd(st: usize, r: u32, tick: u32): void {
   let t = rec(st, r);
-  let head = <usize>load<u32>(st + S_BUCKETS) + <usize>(tick % load<u32>(st + S_NB)) * 4;
-  let first = load<u32>(head);
+  let head = <usize>load<u32>(st + S_BUCKETS) + <usize>(tick % load<u32>(st + S_NB)) * 8;
+  let last = load<u32>(head + 4);
   store<u32>(t + R_BUCKET, tick);
-  store<u32>(t + R_BPREV, 0);
-  store<u32>(t + R_BNEXT, first);
-  if (first) store<u32>(rec(st, first - 1) + R_BPREV, r + 1);
-  store<u32>(head, r + 1);
+  store<u32>(t + R_BPREV, last);
+  store<u32>(t + R_BNEXT, 0);
+  if (last) store<u32>(rec(st, last - 1) + R_BNEXT, r + 1);
+  else store<u32>(head, r + 1);
+  store<u32>(head + 4, r + 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -690,7 +694,7 @@ export function tsTick(st: usize, nowMs: f64): u32 {
 }
 
 function decideBucket(st: usize, tick: u32, nowMs: f64): void {
-  let head = <usize>load<u32>(st + S_BUCKETS) + <usize>(tick % load<u32>(st + S_NB)) * 4;
+  let head = <usize>load<u32>(st + S_BUCKETS) + <usize>(tick % load<u32>(st + S_NB)) * 8;
   let e = load<u32>(head);
   while (e) {
     let r = e - 1;
@@ -724,7 +728,7 @@ export function tsDecideAll(st: usize, nowMs: f64, dropPending: u32): u32 {
   // Buckets in decision order, so the stateful policies see traces in the order ticks would.
   for (let k: u32 = 1; k <= nb; k++) {
     let at = tick + k;
-    let head = <usize>load<u32>(st + S_BUCKETS) + <usize>(at % nb) * 4;
+    let head = <usize>load<u32>(st + S_BUCKETS) + <usize>(at % nb) * 8;
     let e = load<u32>(head);
     while (e) {
       let r = e - 1;
