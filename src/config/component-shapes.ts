@@ -40,10 +40,8 @@ export const RECEIVER_TYPES: readonly string[] = ['otlp'];
 export function checkReceiver(type: string, reader: ConfigReader): void {
   // Only otlp: --input reads OTLP files, so any other receiver would be silently meaningless.
   const protocols = reader.child('protocols');
-  for (const p of protocols.keys()) {
-    if (p === 'grpc') check(protocols.child('grpc'), GRPC_SERVER);
-    else if (p === 'http') check(protocols.child('http'), HTTP_SERVER);
-  }
+  if (protocols.present('grpc')) check(protocols.child('grpc'), GRPC_SERVER);
+  if (protocols.present('http')) check(protocols.child('http'), HTTP_SERVER);
   protocols.done();
   reader.done();
   void type;

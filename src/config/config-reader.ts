@@ -41,7 +41,8 @@ export class ConfigReader {
     return new ConfigReader(node, path, source);
   }
 
-  error(problem: string, position?: ConfigPosition, path = this.path): ConfigError {
+  /** An error about the block itself (positioned at the block unless told otherwise). */
+  error(problem: string, position: ConfigPosition | undefined = this.node.position, path = this.path): ConfigError {
     return new ConfigError(path, problem, position, this.source);
   }
 
