@@ -31,3 +31,5 @@ export type { CollectorConfig, PipelineConfig, ComponentConfig, Signal } from '.
 export { concatTraceBatches, splitTraceBatch } from './otlp/trace-concat.js';
 export { BloomFilter, DEFAULT_BLOOM_OPTIONS, bloomBlocksFor } from './bloom/bloom-filter.js';
 export type { BloomFilterOptions } from './bloom/bloom-filter.js';
+export { registerYaml } from './config/yaml-module.js';
+export type { YamlModule } from './config/yaml-module.js';

@@ -2,8 +2,8 @@
 // 1.2, aliases capped) keeping node ranges; an already-parsed object gives the same tree without
 // positions. Readers (config-reader.ts) walk this tree, never the raw objects, so every error can
 // point at a line and column.
-import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias } from 'yaml';
 import type { Node as YamlNode, Document } from 'yaml';
+import { yamlModule } from './yaml-module.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigPosition } from './config-error.js';
 
@@ -22,6 +22,11 @@ export interface ConfigEntry {
 const MAX_ALIAS_COUNT = 100;
 
 export function parseYamlConfig(text: string, source?: string): ConfigNode {
+  const yaml = yamlModule();
+  if (!yaml) {
+    throw new ConfigError('', "YAML text needs the `yaml` package on this runtime: call registerYaml(await import('yaml')) once, or pass the config as an object", undefined, source);
+  }
+  const { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias } = yaml;
   const lines = new LineCounter();
   const doc: Document.Parsed = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
