@@ -22,8 +22,9 @@ const W_KEY_HASH = 8;
 const W_KIND = 12;
 const W_A = 16; // u64
 const W_B = 24;
-const W_ROW = 28; // original attribute row (K_RAW)
-const W_SIZE: usize = 32;
+const W_VTYPE = 28; // K_RAW: the value's type (V_*)
+const W_VAL = 32; // K_RAW: u64 payload as in attribute rows (string: absolute ptr | len << 32)
+const W_SIZE: usize = 40;
 
 const K_DELETED: u32 = 0;
 const K_RAW: u32 = 1; // unchanged original: A = KeyValue content ptr, B = len
@@ -84,12 +85,14 @@ function pushEntry(): usize {
   return e;
 }
 
-/** Loads the first `count` KeyValue fields tagged `tag` in [cs, ce) with rows from `start`. */
-function loadList(cs: usize, ce: usize, tag: u32, start: u32, count: u32): bool {
+/**
+ * Loads the first `count` KeyValue fields tagged `tag` in [cs, ce), reading keys and values from
+ * the bytes (validated by the index) rather than the attribute table, so editing needs no table.
+ */
+function loadList(cs: usize, ce: usize, tag: u32, count: u32): bool {
   workLen = 0;
   changed = false;
   if (!count) return true;
-  let attrs = <usize>load<u32>(HEADER + L.B_ATTRS);
   let n: u32 = 0;
   let p = cs;
   while (p < ce && n < count) {
@@ -97,16 +100,12 @@ function loadList(cs: usize, ce: usize, tag: u32, start: u32, count: u32): bool 
     if (t == tag) {
       let len = <usize>readVarintTrusted(next);
       let vs = next;
-      let row = attrs + <usize>(start + n) * L.A_ROW;
       let e = pushEntry();
       if (!e) return false;
-      store<u32>(e + W_KEY, <u32>(IN + load<u32>(row + L.A_KEY_OFF)));
-      store<u32>(e + W_KEY_LEN, load<u32>(row + L.A_KEY_LEN));
-      store<u32>(e + W_KEY_HASH, load<u32>(row + L.A_KEY_HASH));
+      parseKeyValue(e, vs, vs + len);
       store<u32>(e + W_KIND, K_RAW);
       store<u64>(e + W_A, <u64>vs);
       store<u32>(e + W_B, <u32>len);
-      store<u32>(e + W_ROW, <u32>row);
       n++;
       p = vs + len;
     } else {
@@ -116,19 +115,76 @@ function loadList(cs: usize, ce: usize, tag: u32, start: u32, count: u32): bool 
   return true;
 }
 
+/** Key and value of a KeyValue message (last occurrence of each field wins, as in protobuf). */
+function parseKeyValue(e: usize, cs: usize, ce: usize): void {
+  let key = cs;
+  let kl: usize = 0;
+  let vtype: u32 = L.V_EMPTY;
+  let val: u64 = 0;
+  let p = cs;
+  while (p < ce) {
+    let t = <u32>readVarintTrusted(p);
+    if (t == 0x0a) {
+      kl = <usize>readVarintTrusted(next);
+      key = next;
+      p = key + kl;
+    } else if (t == 0x12) {
+      let len = <usize>readVarintTrusted(next);
+      let vs = next;
+      let q = vs;
+      let end = vs + len;
+      vtype = L.V_EMPTY;
+      val = 0;
+      while (q < end) {
+        let vt = <u32>readVarintTrusted(q);
+        let f = vt >>> 3;
+        if (f == 1 || f == 7) {
+          let sl = <usize>readVarintTrusted(next);
+          vtype = f == 1 ? L.V_STRING : L.V_BYTES;
+          val = <u64>next | (<u64>sl << 32);
+          q = next + sl;
+        } else if (f == 2 || f == 3) {
+          let v = readVarintTrusted(next);
+          vtype = f == 2 ? L.V_BOOL : L.V_INT;
+          val = f == 2 ? <u64>(v != 0) : v;
+          q = next;
+        } else if (f == 4) {
+          vtype = L.V_DOUBLE;
+          val = load<u64>(next);
+          q = next + 8;
+        } else if (f == 5 || f == 6) {
+          vtype = f == 5 ? L.V_ARRAY : L.V_KVLIST;
+          q = skipTrusted(next, vt & 7);
+        } else {
+          q = skipTrusted(next, vt & 7);
+        }
+      }
+      p = end;
+    } else {
+      p = skipTrusted(next, t & 7);
+    }
+  }
+  store<u32>(e + W_KEY, <u32>key);
+  store<u32>(e + W_KEY_LEN, <u32>kl);
+  store<u32>(e + W_VTYPE, vtype);
+  store<u64>(e + W_VAL, val);
+}
+
+// Keys are compared by length, then bytes: lists are short and most lengths differ.
 function find(key: usize, len: u32, hash: u32): i32 {
   for (let i: u32 = 0; i < workLen; i++) {
     let e = entry(i);
     if (load<u32>(e + W_KIND) == K_DELETED) continue;
-    if (load<u32>(e + W_KEY_HASH) == hash && load<u32>(e + W_KEY_LEN) == len && bytesEqual(<usize>load<u32>(e + W_KEY), key, len)) return <i32>i;
+    if (load<u32>(e + W_KEY_LEN) == len && bytesEqual(<usize>load<u32>(e + W_KEY), key, len)) return <i32>i;
   }
+  void hash;
   return -1;
 }
 
 /** The value type of an entry (V_*). */
 function typeOf(e: usize): u32 {
   let k = load<u32>(e + W_KIND);
-  if (k == K_RAW) return load<u32>(<usize>load<u32>(e + W_ROW) + L.A_TYPE);
+  if (k == K_RAW) return load<u32>(e + W_VTYPE);
   if (k == K_STR_ABS || k == K_STR_ARENA) return L.V_STRING;
   if (k == K_INT) return L.V_INT;
   if (k == K_DOUBLE) return L.V_DOUBLE;
@@ -139,21 +195,21 @@ function typeOf(e: usize): u32 {
 /** The raw 64-bit payload of a scalar entry (int, double bits, bool). */
 function scalarOf(e: usize): u64 {
   let k = load<u32>(e + W_KIND);
-  if (k == K_RAW) return load<u64>(<usize>load<u32>(e + W_ROW) + L.A_VALUE);
+  if (k == K_RAW) return load<u64>(e + W_VAL);
   return load<u64>(e + W_A);
 }
 
 /** Absolute pointer and length of a string entry's bytes (valid until the arena grows). */
 function strPtr(e: usize): usize {
   let k = load<u32>(e + W_KIND);
-  if (k == K_RAW) return IN + <usize>(<u32>load<u64>(<usize>load<u32>(e + W_ROW) + L.A_VALUE));
+  if (k == K_RAW) return <usize>(<u32>load<u64>(e + W_VAL));
   if (k == K_STR_ARENA) return arena + <usize>load<u64>(e + W_A);
   return <usize>load<u64>(e + W_A);
 }
 
 function strLen(e: usize): u32 {
   let k = load<u32>(e + W_KIND);
-  if (k == K_RAW) return <u32>(load<u64>(<usize>load<u32>(e + W_ROW) + L.A_VALUE) >> 32);
+  if (k == K_RAW) return <u32>(load<u64>(e + W_VAL) >> 32);
   return load<u32>(e + W_B);
 }
 
@@ -781,6 +837,7 @@ export function editAttributes(header: usize, plan: usize): u32 {
   let scopesEdited: u32 = 0;
   let include = <usize>load<u32>(plan + A.EP_INCLUDE);
   let exclude = <usize>load<u32>(plan + A.EP_EXCLUDE);
+  let keyed = load<u32>(plan + A.EP_KIND) == A.EDIT_ATTRIBUTES && allActionsKeyed(plan);
 
   if (targets & A.TARGET_RESOURCE) {
     let rows = <usize>load<u32>(header + L.B_RESOURCES);
@@ -789,7 +846,7 @@ export function editAttributes(header: usize, plan: usize): u32 {
       if (!(load<u32>(row + L.R_FLAGS) & L.HAS_MESSAGE)) continue;
       let cs = messageContent(IN + load<u32>(row + L.R_MSG_START));
       let ce = IN + load<u32>(row + L.R_MSG_END);
-      if (!loadList(cs, ce, 0x0a, load<u32>(row + L.R_ATTR_START), load<u32>(row + L.R_ATTR_COUNT))) break;
+      if (!loadList(cs, ce, 0x0a, load<u32>(row + L.R_ATTR_COUNT))) break;
       applyPlan(plan);
       if (!changed || oomFlag) continue;
       let off = rewrite(cs, ce, 0x0a, true, 0, 0, 0, 0);
@@ -806,7 +863,7 @@ export function editAttributes(header: usize, plan: usize): u32 {
       if (!(load<u32>(row + L.S_FLAGS) & L.HAS_MESSAGE)) continue;
       let cs = messageContent(IN + load<u32>(row + L.S_MSG_START));
       let ce = IN + load<u32>(row + L.S_MSG_END);
-      if (!loadList(cs, ce, 0x1a, load<u32>(row + L.S_ATTR_START), load<u32>(row + L.S_ATTR_COUNT))) break;
+      if (!loadList(cs, ce, 0x1a, load<u32>(row + L.S_ATTR_COUNT))) break;
       applyPlan(plan);
       if (!changed || oomFlag) continue;
       let off = rewrite(cs, ce, 0x1a, true, 0, 0, 0, 0);
@@ -832,7 +889,7 @@ export function editAttributes(header: usize, plan: usize): u32 {
         store<u64>(evTab + <usize>k * 8, 0);
         let cs = IN + load<u32>(er + L.E_CONTENT_START);
         let ce = IN + load<u32>(er + L.E_CONTENT_END);
-        if (!loadList(cs, ce, 0x1a, load<u32>(er + L.E_ATTR_START), load<u32>(er + L.E_ATTR_COUNT))) break;
+        if (!loadList(cs, ce, 0x1a, load<u32>(er + L.E_ATTR_COUNT))) break;
         applyPlan(plan);
         if (!changed || oomFlag) continue;
         let off = rewrite(cs, ce, 0x1a, true, 0, 0, 0, 0);
@@ -848,7 +905,7 @@ export function editAttributes(header: usize, plan: usize): u32 {
         store<u64>(lkTab + <usize>k * 8, 0);
         let cs = IN + load<u32>(lr + L.L_CONTENT_START);
         let ce = IN + load<u32>(lr + L.L_CONTENT_END);
-        if (!loadList(cs, ce, 0x22, load<u32>(lr + L.L_ATTR_START), load<u32>(lr + L.L_ATTR_COUNT))) break;
+        if (!loadList(cs, ce, 0x22, load<u32>(lr + L.L_ATTR_COUNT))) break;
         applyPlan(plan);
         if (!changed || oomFlag) continue;
         let off = rewrite(cs, ce, 0x22, true, 0, 0, 0, 0);
@@ -860,8 +917,10 @@ export function editAttributes(header: usize, plan: usize): u32 {
     let cs = IN + load<u32>(s + L.SP_CONTENT_START);
     let ce = IN + load<u32>(s + L.SP_CONTENT_END);
     let spanChanged = false;
+    // Plans whose actions all need an existing key skip spans holding none of them.
+    if (keyed && !anyChild && !spanHasActionKey(plan, cs, ce, load<u32>(s + L.SP_ATTR_COUNT))) continue;
     if (targets & A.TARGET_SPAN) {
-      if (!loadList(cs, ce, 0x4a, load<u32>(s + L.SP_ATTR_START), load<u32>(s + L.SP_ATTR_COUNT))) break;
+      if (!loadList(cs, ce, 0x4a, load<u32>(s + L.SP_ATTR_COUNT))) break;
       applyPlan(plan);
       spanChanged = changed;
     }
@@ -909,6 +968,45 @@ function messageContent(fieldStart: usize): usize {
   readVarintTrusted(fieldStart);
   readVarintTrusted(next);
   return next;
+}
+
+/** Whether every action acts only on a key that already exists (no insert or upsert). */
+function allActionsKeyed(plan: usize): bool {
+  let actions = <usize>load<u32>(plan + A.EP_ACTIONS);
+  let n = load<u32>(plan + A.EP_ACTION_COUNT);
+  for (let i: u32 = 0; i < n; i++) {
+    let op = load<u32>(actions + <usize>i * A.AC_ROW + A.AC_OP);
+    if (op == A.OP_INSERT || op == A.OP_UPSERT) return false;
+  }
+  return true;
+}
+
+/** Whether one of the plan's action keys is among the span's attributes (keys compared only). */
+function spanHasActionKey(plan: usize, cs: usize, ce: usize, count: u32): bool {
+  let actions = <usize>load<u32>(plan + A.EP_ACTIONS);
+  let na = load<u32>(plan + A.EP_ACTION_COUNT);
+  let n: u32 = 0;
+  let p = cs;
+  while (p < ce && n < count) {
+    let t = <u32>readVarintTrusted(p);
+    if (t != 0x4a) {
+      p = skipTrusted(next, t & 7);
+      continue;
+    }
+    let len = <usize>readVarintTrusted(next);
+    let vs = next;
+    p = vs + len;
+    n++;
+    // The key field normally leads the KeyValue; anything else takes the full path.
+    if (load<u8>(vs) != 0x0a) return true;
+    let kl = <u32>readVarintTrusted(vs + 1);
+    let kp = next;
+    for (let i: u32 = 0; i < na; i++) {
+      let ac = actions + <usize>i * A.AC_ROW;
+      if (load<u32>(ac + A.AC_KEY_LEN) == kl && bytesEqual(<usize>load<u32>(ac + A.AC_KEY), kp, kl)) return true;
+    }
+  }
+  return false;
 }
 
 function fixup(tab: usize, n: u32): void {

@@ -8,7 +8,7 @@ import * as P from '../abi/probabilistic-layout';
 import * as E from '../abi/errors';
 import { alloc, free, realloc } from '../mem/alloc';
 import { clearError, failPlain } from '../errors';
-import { spanAttr, stringPtr, stringLen } from './attr-lookup';
+import { rawAttr, rawType, rawValue } from './raw-attr';
 import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
 import { varintSize, writeVarint } from '../wire/writer';
 import * as TS from './otel-tracestate';
@@ -89,19 +89,22 @@ export function probabilityToThreshold(fraction: f64, precision: i32): u64 {
 
 /** sampling.priority: 0 = defer, 1 = must sample, 2 = do not sample. */
 function priorityOf(header: usize, span: usize, opts: usize): u32 {
-  if (load<u32>(span + L.SP_ATTR_COUNT) == 0) return 0;
-  let row = spanAttr(header, span, <usize>load<u32>(opts + P.PO_PRIORITY_KEY), load<u32>(opts + P.PO_PRIORITY_KEY_LEN), load<u32>(opts + P.PO_PRIORITY_KEY_HASH));
-  if (!row) return 0;
-  let type = load<u32>(row + L.A_TYPE);
+  let count = load<u32>(span + L.SP_ATTR_COUNT);
+  if (count == 0) return 0;
+  // Read from the span's bytes: one key per span does not justify building the attribute table.
+  let input = <usize>load<u32>(header + L.B_INPUT);
+  let found = rawAttr(input + load<u32>(span + L.SP_CONTENT_START), input + load<u32>(span + L.SP_CONTENT_END), 0x4a, count,
+    <usize>load<u32>(opts + P.PO_PRIORITY_KEY), <usize>load<u32>(opts + P.PO_PRIORITY_KEY_LEN));
+  if (!found) return 0;
   let sign: i32 = 3; // 3 = not a number
-  if (type == L.V_INT) {
-    let v = load<i64>(row + L.A_VALUE);
+  if (rawType == L.V_INT) {
+    let v = <i64>rawValue;
     sign = v == 0 ? 0 : v > 0 ? 1 : -1;
-  } else if (type == L.V_DOUBLE) {
-    let v = load<f64>(row + L.A_VALUE);
+  } else if (rawType == L.V_DOUBLE) {
+    let v = reinterpret<f64>(rawValue);
     sign = v == 0 ? 0 : v > 0 ? 1 : -1;
-  } else if (type == L.V_STRING) {
-    sign = parseFloatSign(stringPtr(header, row), stringLen(row));
+  } else if (rawType == L.V_STRING) {
+    sign = parseFloatSign(<usize>(<u32>rawValue), <usize>(rawValue >> 32));
   }
   if (sign == 0) return 2;
   if (sign == 1) return 1;

@@ -23,7 +23,11 @@ export interface EditCounts {
   allowed: number;
 }
 
-export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts): TraceBatch {
+/**
+ * `needsTable`: the plan's include/exclude look attributes up in the batch's attribute table;
+ * editing itself reads keys and values from the bytes.
+ */
+export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false): TraceBatch {
   if (batch.spanCount === 0) return batch;
   // Spans the decode limits truncated are normalised first: the editor works on whole messages.
   if (core.dv.getUint32(batch.headerPtr + L.B_FLAGS, true) & L.BATCH_NEEDS_REWRITE) {
@@ -31,7 +35,7 @@ export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source:
     batch.dispose();
     batch = clean;
   }
-  batch.ensureAttributes();
+  if (needsTable) batch.ensureAttributes();
   const header = batch.headerPtr;
   const ex = core.exports as unknown as CoreEdit;
   const status = core.call('editAttributes', () => ex.editAttributes(header, plan));

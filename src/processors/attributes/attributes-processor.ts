@@ -15,6 +15,7 @@ export class AttributesProcessor implements TracesProcessor {
   private readonly generation: number;
   private block: number;
   private readonly plan: number;
+  private readonly needsTable: boolean;
   private readonly counts: EditCounts = { spans: 0, resources: 0, scopes: 0, redacted: 0, ignored: 0, allowed: 0 };
 
   constructor(config: AttributesConfig, context: ComponentContext) {
@@ -24,11 +25,12 @@ export class AttributesProcessor implements TracesProcessor {
     const { block, plan } = writeAttributesPlan(this.core, config);
     this.block = block;
     this.plan = plan;
+    this.needsTable = config.include !== undefined || config.exclude !== undefined;
   }
 
   process(batch: TraceBatch, _now: Millis): TraceBatch[] {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    return [runEditPlan(this.core, batch, this.plan, this.id, this.counts)];
+    return [runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable)];
   }
 
   flush(): TraceBatch[] {

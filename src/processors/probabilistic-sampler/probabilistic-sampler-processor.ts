@@ -44,7 +44,6 @@ export class ProbabilisticSamplerProcessor implements TracesProcessor {
   process(batch: TraceBatch, _now: Millis): TraceBatch[] {
     const n = batch.spanCount;
     if (n === 0) return [batch];
-    batch.ensureAttributes();
     const header = batch.headerPtr;
     const core = this.core;
     const opts = core.scratch(this.options.length);
