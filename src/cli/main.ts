@@ -10,6 +10,7 @@ Usage: otel-sieve <command> [options]
 
 Commands:
   convert <input>… --output <file>     protobuf ⇄ OTLP/JSON
+  bench [--json]                       benchmarks with baselines, ratios included
   help [command]                       help for a command
 
 Inputs are OTLP files: .pb (protobuf Export*ServiceRequest), .json (OTLP/JSON), .jsonl (one request
@@ -23,6 +24,10 @@ const COMMANDS: Record<string, Command> = {
   convert: {
     run: async (argv) => (await import('./commands/convert.js')).convert(argv),
     help: async () => (await import('./commands/convert.js')).convertHelp,
+  },
+  bench: {
+    run: async (argv) => (await import('./commands/bench.js')).bench(argv),
+    help: async () => (await import('./commands/bench.js')).benchHelp,
   },
 };
 
