@@ -10,6 +10,7 @@ Usage: otel-sieve <command> [options]
 
 Commands:
   convert <input>… --output <file>     protobuf ⇄ OTLP/JSON
+  demo                                 generate traffic, keep errors and slow spans, write them
   bench [--json]                       benchmarks with baselines, ratios included
   help [command]                       help for a command
 
@@ -24,6 +25,10 @@ const COMMANDS: Record<string, Command> = {
   convert: {
     run: async (argv) => (await import('./commands/convert.js')).convert(argv),
     help: async () => (await import('./commands/convert.js')).convertHelp,
+  },
+  demo: {
+    run: async (argv) => (await import('./commands/demo.js')).demo(argv),
+    help: async () => (await import('./commands/demo.js')).demoHelp,
   },
   bench: {
     run: async (argv) => (await import('./commands/bench.js')).bench(argv),
