@@ -2,6 +2,7 @@
 // `--help` and small commands start fast. Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage.
 import { UsageError, InputError } from './errors.js';
 import { OtlpDecodeError, InputTooLargeError } from '../core/errors.js';
+import { OtlpJsonError } from '../otlp/json/otlp-json-error.js';
 import { init } from '../core/init.js';
 
 const HELP = `otel-sieve — OpenTelemetry Collector processors and Tempo's TraceQL, in WebAssembly
@@ -38,7 +39,7 @@ const COMMANDS: Record<string, Command> = {
 
 /** Errors caused by the input or the command line: exit 2 with the message alone. */
 function isInputError(err: unknown): err is Error {
-  return err instanceof UsageError || err instanceof InputError || err instanceof OtlpDecodeError || err instanceof InputTooLargeError
+  return err instanceof UsageError || err instanceof InputError || err instanceof OtlpDecodeError || err instanceof InputTooLargeError || err instanceof OtlpJsonError
     || (err instanceof Error && (err as { exitCode?: number }).exitCode === 2);
 }
 
