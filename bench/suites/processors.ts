@@ -18,6 +18,8 @@ import { BloomFilter } from '../../src/bloom/bloom-filter.js';
 import { sampleAndScrubWithProtobufjs } from '../baselines/protobufjs-processors.js';
 import type { ScrubPlan } from '../baselines/protobufjs-processors.js';
 import { JsBloom } from '../baselines/js-bloom.js';
+import { tailSampleWithProtobufjs } from '../baselines/protobufjs-tail-sampling.js';
+import type { BenchSuite } from '../harness.js';
 
 export interface ThroughputTask {
   /** Tasks in one group do the same work; the baseline is the one with `baseline: true`. */
@@ -69,12 +71,17 @@ export const TAIL_CONFIG = {
 /** Results are summed here so no engine can discard the work as unused. */
 export let benchSink = 0;
 
-/** The tasks; the core must be initialised first. */
-export function processorTasks(options: ProcessorBenchOptions = {}): ThroughputTask[] {
-  const requests = generateTraceRequests({ requests: options.requests ?? 20, spansPerRequest: 512 });
-  const spans = requests.length * 512;
+/** The tasks over `requests` (512-span requests of the bench corpus); the core must be initialised first. */
+export function processorTasks(options: ProcessorBenchOptions = {}, requests = generateTraceRequests({ requests: options.requests ?? 20, spansPerRequest: 512 })): ThroughputTask[] {
+  let spans = 0;
+  for (const r of requests) {
+    const b = TraceBatch.fromProtobuf(r);
+    spans += b.spanCount;
+    b.dispose();
+  }
   const scrub = Pipeline.fromConfig(SCRUB_CONFIG);
-  const lookups = options.lookups ?? 1_000_000;
+  // A million lookups on the full corpus; proportionally fewer on small test corpora.
+  const lookups = options.lookups ?? Math.min(1_000_000, spans * 100);
   const ids = new Uint8Array(lookups * 16);
   for (let i = 0; i < ids.length; i += 4) new DataView(ids.buffer).setUint32(i, Math.imul(i + 1, 0x9e3779b1) ^ (i >>> 7), true);
   const bloom = BloomFilter.create({ expectedItems: lookups, falsePositiveRate: 0.01 });
@@ -117,6 +124,12 @@ export function processorTasks(options: ProcessorBenchOptions = {}): ThroughputT
           out.dispose();
         }
         p.shutdown();
+      },
+    },
+    {
+      group: 'tail_sampling', name: 'protobufjs decode → group by trace → 3 policies → encode', baseline: true, unit: 'spans', units: spans,
+      fn: () => {
+        for (const out of tailSampleWithProtobufjs(requests, { latencyMs: 500, percent: 10, salt: 'default-hash-seed' })) benchSink += out.length;
       },
     },
     {
@@ -164,4 +177,20 @@ export async function runProcessorBenchmarks(options: ProcessorBenchOptions & { 
     const ps = perSecond.get(t.name)!;
     return { group: t.group, name: t.name, unit: t.unit, perSecond: ps, ...(base && !t.baseline ? { ratio: ps / perSecond.get(base.name)! } : {}) };
   });
+}
+
+/** The same tasks as a suite of `otel-sieve bench` (bench/harness.ts); bloom rows count lookups as "spans". */
+export function processorsSuite(corpus: Uint8Array[]): BenchSuite {
+  const bytes = corpus.reduce((n, r) => n + r.length, 0);
+  return {
+    name: 'processors',
+    tasks: processorTasks({}, corpus).map((t) => ({
+      name: t.name,
+      group: t.group,
+      kind: t.baseline ? ('baseline' as const) : ('ours' as const),
+      spans: t.units,
+      bytes: t.unit === 'spans' ? bytes : t.units * 16,
+      fn: t.fn,
+    })),
+  };
 }
