@@ -798,11 +798,12 @@ function applyPlan(plan: usize): void {
 }
 
 /**
- * Edits one batch (indexed, attribute table built, no truncated spans) with `plan`. Fills
- * editResult() with replacement tables for the splice encoder; the caller frees them with
- * editFreeResult().
+ * Edits one batch (indexed, no truncated spans; attribute table built when the plan has
+ * include/exclude) with `plan`. `keep` is a keep mask (one byte per span) from an earlier stage
+ * that will go to the same splice, or 0: dropped spans are not edited. Fills editResult() with
+ * replacement tables for the splice encoder; the caller frees them with editFreeResult().
  */
-export function editAttributes(header: usize, plan: usize): u32 {
+export function editAttributes(header: usize, plan: usize, keep: usize): u32 {
   clearError();
   memory.fill(RESULT, 0, A.ER_SIZE);
   HEADER = header;
@@ -877,6 +878,7 @@ export function editAttributes(header: usize, plan: usize): u32 {
   let links = <usize>load<u32>(header + L.B_LINKS);
   for (let i: u32 = 0; i < nSpans && !oomFlag; i++) {
     let s = spans + <usize>i * L.SP_ROW;
+    if (keep && !load<u8>(keep + i)) continue;
     if (include && !matches(include, s)) continue;
     if (exclude && matches(exclude, s)) continue;
     let anyChild = false;

@@ -13,6 +13,12 @@
 import { Bench } from 'tinybench';
 import { generateTraceRequests } from '../corpus.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { AttributesProcessor } from '../../src/processors/attributes/attributes-processor.js';
+import { keepMask } from './core.js';
+import { filterDecoded, decodeWithProtobufjs, encodeWithProtobufjs, predicateFromRule } from '../baselines/protobufjs-pipeline.js';
+import type { PbKeyValue } from '../baselines/protobufjs-pipeline.js';
+import type { KeepRule } from '../baselines/keep-rule.js';
+import { createHash } from 'node:crypto';
 import { TraceBatch } from '../../src/otlp/trace-batch.js';
 import { BloomFilter } from '../../src/bloom/bloom-filter.js';
 import { sampleAndScrubWithProtobufjs } from '../baselines/protobufjs-processors.js';
@@ -68,6 +74,33 @@ export const TAIL_CONFIG = {
   service: { pipelines: { traces: { receivers: ['otlp'], processors: ['tail_sampling'], exporters: ['debug'] } } },
 };
 
+/**
+ * The drop of the filter-shaped pipeline until the OTTL filter exists: keep spans whose trace id's
+ * last byte is below 179 (~70 % of traces, whole traces), decided on the span table like the core
+ * suite's keep rules.
+ */
+const DROP_30: KeepRule = { keepErrors: false, minDurationNanos: Infinity, traceIdByteIndex: 15, traceIdByteBelow: 179 };
+const keep30 = predicateFromRule(DROP_30);
+
+/** protobufjs: decode, keep by DROP_30, delete and hash the scrub keys, encode. */
+function filterAndScrubWithProtobufjs(bytes: Uint8Array): Uint8Array {
+  const req = filterDecoded(decodeWithProtobufjs(bytes), keep30);
+  const del = new Set(SCRUB.deleteKeys);
+  const hash = new Set(SCRUB.hashKeys);
+  for (const rs of req.resourceSpans) for (const ss of rs.scopeSpans) for (const span of ss.spans) {
+    const attrs: PbKeyValue[] = [];
+    for (const kv of span.attributes) {
+      if (del.has(kv.key ?? '')) continue;
+      if (hash.has(kv.key ?? '') && kv.value && typeof kv.value.stringValue === 'string') {
+        kv.value = { stringValue: kv.value.stringValue ? createHash('sha256').update(kv.value.stringValue).digest('hex') : '' };
+      }
+      attrs.push(kv);
+    }
+    span.attributes = attrs;
+  }
+  return encodeWithProtobufjs(req);
+}
+
 /** Results are summed here so no engine can discard the work as unused. */
 export let benchSink = 0;
 
@@ -80,6 +113,8 @@ export function processorTasks(options: ProcessorBenchOptions = {}, requests = g
     b.dispose();
   }
   const scrub = Pipeline.fromConfig(SCRUB_CONFIG);
+  const scrubEdit = new AttributesProcessor({ actions: [...SCRUB.deleteKeys.map((key) => ({ action: 'delete' as const, key })), ...SCRUB.hashKeys.map((key) => ({ action: 'hash' as const, key }))] }, { id: 'attributes', path: 'processors.attributes' });
+  const mask = new Uint8Array(65536);
   // A million lookups on the full corpus; proportionally fewer on small test corpora.
   const lookups = options.lookups ?? Math.min(1_000_000, spans * 100);
   const ids = new Uint8Array(lookups * 16);
@@ -106,6 +141,23 @@ export function processorTasks(options: ProcessorBenchOptions = {}, requests = g
       group: 'scrub', name: 'protobufjs decode → sample + scrub → encode', baseline: true, unit: 'spans', units: spans,
       fn: () => {
         for (const bytes of requests) benchSink += sampleAndScrubWithProtobufjs(bytes, SCRUB).length;
+      },
+    },
+    {
+      group: 'filter_scrub', name: 'otel-sieve keep mask (drop ~30 %) + attributes, one splice', unit: 'spans', units: spans,
+      fn: () => {
+        for (const bytes of requests) {
+          const batch = TraceBatch.fromProtobuf(bytes);
+          const out = scrubEdit.processKept(batch, keepMask(batch, DROP_30, mask.subarray(0, batch.spanCount)));
+          benchSink += out.protobufView().length;
+          out.dispose();
+        }
+      },
+    },
+    {
+      group: 'filter_scrub', name: 'protobufjs decode → filter + scrub → encode', baseline: true, unit: 'spans', units: spans,
+      fn: () => {
+        for (const bytes of requests) benchSink += filterAndScrubWithProtobufjs(bytes).length;
       },
     },
     {

@@ -146,3 +146,15 @@ describe('include / exclude', () => {
     expect(Buffer.from(out).equals(Buffer.from(input))).toBe(true);
   });
 });
+
+describe('processKept (filter → attributes in one splice)', () => {
+  it('edits only kept spans and drops the rest in the same splice', async () => {
+    const { AttributesProcessor } = await import('../../dist/src/processors/attributes/attributes-processor.js');
+    const proc = new AttributesProcessor({ actions: [{ action: 'delete', key: 'secret' }] }, { id: 'attributes', path: 'processors.attributes' });
+    const input = buildRequest([{ spans: [{ trace: 'a', attrs: { secret: 1, k: 1 } }, { trace: 'b', attrs: { secret: 2 } }, { trace: 'c', attrs: { k: 3 } }] }]);
+    const out = proc.processKept(TraceBatch.fromProtobuf(input), Uint8Array.from([1, 0, 1]));
+    const spans = decodedSpans(drain([out]));
+    expect(spans.map((s) => [s.trace.slice(-1), s.attrs])).toEqual([['a', { k: 1n }], ['c', { k: 3n }]]);
+    expect(spanMessages(buildRequest([{ spans: [] }])).length).toBe(0);
+  });
+});

@@ -9,7 +9,7 @@ import { OtlpDecodeError } from '../../core/errors.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 
 interface CoreEdit {
-  editAttributes(header: number, plan: number): number;
+  editAttributes(header: number, plan: number, keep: number): number;
   editResult(): number;
   editFreeResult(): void;
 }
@@ -27,8 +27,9 @@ export interface EditCounts {
  * `needsTable`: the plan's include/exclude look attributes up in the batch's attribute table;
  * editing itself reads keys and values from the bytes.
  */
-export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false): TraceBatch {
+export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false, keep?: Uint8Array): TraceBatch {
   if (batch.spanCount === 0) return batch;
+  if (keep && keep.length !== batch.spanCount) throw new RangeError(`keep mask has ${keep.length} entries, the batch has ${batch.spanCount} spans`);
   // Spans the decode limits truncated are normalised first: the editor works on whole messages.
   if (core.dv.getUint32(batch.headerPtr + L.B_FLAGS, true) & L.BATCH_NEEDS_REWRITE) {
     const clean = batch.splice(batch.headerPtr, 0);
@@ -38,7 +39,13 @@ export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source:
   if (needsTable) batch.ensureAttributes();
   const header = batch.headerPtr;
   const ex = core.exports as unknown as CoreEdit;
-  const status = core.call('editAttributes', () => ex.editAttributes(header, plan));
+  let keepPtr = 0;
+  if (keep) {
+    keepPtr = core.scratch(keep.length);
+    if (!keepPtr) throw new RangeError('keep mask does not fit the core memory budget');
+    core.u8.set(keep, keepPtr);
+  }
+  const status = core.call('editAttributes', () => ex.editAttributes(header, plan, keepPtr));
   if (status !== 0) throw new OtlpDecodeError(core.readError(), batch.byteLength, source);
   const res = ex.editResult() >>> 0;
   const dv = core.dv;
@@ -52,8 +59,8 @@ export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source:
   const resRepl = dv.getUint32(res + A.ER_RESOURCE_REPL, true);
   const scopeRepl = dv.getUint32(res + A.ER_SCOPE_REPL, true);
   try {
-    if (!spanRepl && !resRepl && !scopeRepl) return batch;
-    const out = batch.splice(header, 0, spanRepl, resRepl, scopeRepl);
+    if (!spanRepl && !resRepl && !scopeRepl && !keepPtr) return batch;
+    const out = batch.splice(header, keepPtr, spanRepl, resRepl, scopeRepl);
     batch.dispose();
     return out;
   } finally {

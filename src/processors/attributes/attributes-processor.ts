@@ -33,6 +33,15 @@ export class AttributesProcessor implements TracesProcessor {
     return [runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable)];
   }
 
+  /**
+   * Edits the spans a preceding filter kept and drops the others in the same splice: what a
+   * filter → attributes pipeline costs once filters produce keep masks (one index, one splice).
+   */
+  processKept(batch: TraceBatch, keep: Uint8Array): TraceBatch {
+    this.core.check(this.generation, `attributes processor ${this.id}`);
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, keep);
+  }
+
   flush(): TraceBatch[] {
     return [];
   }
