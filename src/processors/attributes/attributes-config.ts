@@ -3,6 +3,8 @@
 import type { ConfigReader } from '../../config/config-reader.js';
 import { readMatchProperties, readMatchValue } from './match-properties.js';
 import type { MatchProperties, MatchValue } from './match-properties.js';
+import { regexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
+import type { CompiledRegex } from '../regex-matcher.js';
 
 export type ActionKind = 'insert' | 'update' | 'upsert' | 'delete' | 'hash' | 'extract' | 'convert';
 
@@ -23,7 +25,18 @@ export interface AttributesConfig {
 }
 
 const KINDS: readonly ActionKind[] = ['insert', 'update', 'upsert', 'delete', 'hash', 'extract', 'convert'];
-const REGEX_UNAVAILABLE = 'is not available in this build (it needs the RE2-compatible regex engine)';
+const REGEX_UNAVAILABLE = NO_REGEX_ENGINE;
+
+/** Compiles an action's pattern with the registered engine, with the collector's message on error. */
+function compilePattern(b: ConfigReader, pattern: string, i: number): CompiledRegex | undefined {
+  const engine = regexEngine();
+  if (!engine) return undefined;
+  try {
+    return engine.compile(pattern);
+  } catch {
+    throw b.error(`error creating AttrProc. Field "pattern" has invalid pattern: "${pattern}" to be set at the ${i}-th actions`);
+  }
+}
 
 export function readAttributesConfig(r: ConfigReader): AttributesConfig {
   const blocks = r.blocks('actions');
@@ -72,12 +85,22 @@ function readAction(b: ConfigReader, i: number): AttributeAction {
     case 'hash':
       if (sources) throw fail(`error creating AttrProc. Action "${action}" does not use value sources or "default" value. These must not be specified for ${i}-th action`);
       if (convertedType) throw fail(`error creating AttrProc. Action "${action}" does not use the "converted_type" field. This must not be specified for ${i}-th action`);
-      if (pattern) throw b.fail('pattern', `the "pattern" field of the ${i}-th action ${REGEX_UNAVAILABLE}`);
+      if (pattern) {
+        compilePattern(b, pattern, i);
+        throw b.fail('pattern', `the "pattern" field of the ${i}-th action ${REGEX_UNAVAILABLE}`);
+      }
       break;
     case 'extract':
       if (sources) throw fail(`error creating AttrProc. Action "${action}" does not use a value source field. These must not be specified for ${i}-th action`);
       if (convertedType) throw fail(`error creating AttrProc. Action "${action}" does not use the "converted_type" field. This must not be specified for ${i}-th action`);
       if (!pattern) throw fail(`error creating AttrProc due to missing required field "pattern" for action "${action}" at the ${i}-th action`);
+      {
+        const re = compilePattern(b, pattern, i);
+        if (re) {
+          if (re.groupNames.length === 0) throw fail(`error creating AttrProc. Field "pattern" contains no named matcher groups at the ${i}-th actions`);
+          if (re.groupNames.some((n) => n === '')) throw fail(`error creating AttrProc. Field "pattern" contains at least one unnamed matcher group at the ${i}-th actions`);
+        }
+      }
       throw b.fail('pattern', `the extract action (${i}-th action) ${REGEX_UNAVAILABLE}`);
     case 'convert':
       if (sources || pattern) throw fail(`error creating AttrProc. Action "${action}" does not use value sources or "pattern" field. These must not be specified for ${i}-th action`);

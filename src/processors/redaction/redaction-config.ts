@@ -3,6 +3,7 @@
 // ignored_key_patterns) and the URL/DB sanitizers are refused with a clear error until the
 // RE2-compatible regex engine is part of the build.
 import type { ConfigReader } from '../../config/config-reader.js';
+import { regexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
 
 export type SummaryLevel = 'silent' | 'info' | 'debug';
 
@@ -23,9 +24,17 @@ export function readRedactionConfig(r: ConfigReader): RedactionConfig {
   const allowedKeys = r.stringList('allowed_keys');
   const ignoredKeys = r.stringList('ignored_keys');
   for (const key of REGEX_KEYS) {
-    if (r.stringList(key).length) {
-      throw r.fail(key, `${key} is not available in this build (it needs the RE2-compatible regex engine)`);
-    }
+    const patterns = r.stringList(key);
+    const engine = regexEngine();
+    patterns.forEach((p, i) => {
+      if (!engine) return;
+      try {
+        engine.compile(p);
+      } catch (err) {
+        throw r.error(`error compiling regex "${p}": ${(err as Error).message}`, r.positionOf(key), `${r.path}.${key}[${i}]`);
+      }
+    });
+    if (patterns.length) throw r.fail(key, `${key} ${NO_REGEX_ENGINE}`);
   }
   r.bool('redact_all_types', false);
   const hashFunction = r.string('hash_function', '').toLowerCase();

@@ -3,6 +3,17 @@ import type { ConfigReader } from '../../config/config-reader.js';
 import { PolicyRegistry, LEAF_POLICY_TYPES } from './policy-registry.js';
 import type { PolicyContext } from './policy-registry.js';
 import type { LeafSpec, NamedPolicy, PolicySpec } from './policy-spec.js';
+import { regexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
+import type { CompiledRegex } from '../regex-matcher.js';
+
+/** A string_attribute policy with enabled_regex_matching: evaluated per span outside the leaf evaluator. */
+export interface RegexTest {
+  readonly id: string;
+  readonly key: string;
+  readonly patterns: readonly CompiledRegex[];
+  /** cache_max_size: results remembered per value (LRU), default 128. */
+  readonly cacheSize: number;
+}
 
 export interface TailSamplingConfig {
   /** decision_wait, ms (default 30 s). The collector counts it in whole seconds (at least 1). */
@@ -18,6 +29,7 @@ export interface TailSamplingConfig {
   /** maximum_trace_size_bytes (0 = off). */
   readonly maximumTraceSizeBytes: bigint;
   readonly policies: readonly NamedPolicy[];
+  readonly regexTests: readonly RegexTest[];
 }
 
 /** Fixed identity of the tail sampler's regex hook until a regex engine is wired in. */
@@ -49,6 +61,7 @@ export function readTailSamplingConfig(r: ConfigReader, registry = new PolicyReg
   r.raw('tail_storage');
   if (decisionWait < 0n) throw r.fail('decision_wait', 'decision_wait must not be negative');
 
+  const regexTests: RegexTest[] = [];
   const context: PolicyContext = {
     readSubPolicies: (reader, key, allowed) => reader.blocks(key).map((b) => readPolicy(b, registry, allowed, context, false).spec),
     readSubPolicy: (reader, key, allowed) => {
@@ -56,8 +69,21 @@ export function readTailSamplingConfig(r: ConfigReader, registry = new PolicyReg
       return readPolicy(reader.child(key), registry, allowed, context, false).spec;
     },
     regexLeaf: (reader, key, patterns, path) => {
-      if (!regexLeaf) throw reader.fail('enabled_regex_matching', 'regular expression matching is not available in this build (it needs the RE2-compatible regex engine)');
-      return regexLeaf(reader, key, patterns, path);
+      if (regexLeaf) return regexLeaf(reader, key, patterns, path);
+      const engine = regexEngine();
+      if (!engine) throw reader.fail('enabled_regex_matching', `regular expression matching ${NO_REGEX_ENGINE}`);
+      const compiled = patterns.map((p, i) => {
+        try {
+          return engine.compile(p);
+        } catch (err) {
+          throw reader.error(`invalid regex "${p}": ${(err as Error).message}`, undefined, `${path}.values[${i}]`);
+        }
+      });
+      const id = `${path}#${regexTests.length}`;
+      const size = reader.node.kind === 'map' ? reader.node.entries.get('cache_max_size')?.node : undefined;
+      const cacheSize = size?.kind === 'scalar' && typeof size.value === 'number' && size.value > 0 ? size.value : 128;
+      regexTests.push({ id, key, patterns: compiled, cacheSize });
+      return { type: 'external', id };
     },
   };
   const blocks = r.blocks('policies');
@@ -80,6 +106,7 @@ export function readTailSamplingConfig(r: ConfigReader, registry = new PolicyReg
     blockOnOverflow,
     maximumTraceSizeBytes: maxBytes,
     policies,
+    regexTests,
   };
 }
 
