@@ -800,10 +800,12 @@ function applyPlan(plan: usize): void {
 /**
  * Edits one batch (indexed, no truncated spans; attribute table built when the plan has
  * include/exclude) with `plan`. `keep` is a keep mask (one byte per span) from an earlier stage
- * that will go to the same splice, or 0: dropped spans are not edited. Fills editResult() with
- * replacement tables for the splice encoder; the caller frees them with editFreeResult().
+ * that will go to the same splice, or 0: dropped spans are not edited. `spanIn` / `resIn` /
+ * `scopeIn` are earlier stages' replacement tables (or 0): replaced messages are edited from their
+ * replacement content, and passed on when this plan leaves them alone. Fills editResult() with
+ * replacement tables for the splice encoder; free them with editFreeResult(), or take them over.
  */
-export function editAttributes(header: usize, plan: usize, keep: usize): u32 {
+export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize): u32 {
   clearError();
   memory.fill(RESULT, 0, A.ER_SIZE);
   HEADER = header;
@@ -828,8 +830,9 @@ export function editAttributes(header: usize, plan: usize, keep: usize): u32 {
   }
   let evTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
   let lkTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
-  if (!spanRepl || !resRepl || !scopeRepl || !evTab || !lkTab) {
-    free(spanRepl); free(resRepl); free(scopeRepl); free(evTab); free(lkTab);
+  ranges = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  if (!spanRepl || !resRepl || !scopeRepl || !evTab || !lkTab || !ranges) {
+    free(spanRepl); free(resRepl); free(scopeRepl); free(evTab); free(lkTab); free(ranges);
     failPlain(E.ERR_OUT_OF_MEMORY, <u64>nSpans * 8);
     return E.ERR_OUT_OF_MEMORY;
   }
@@ -844,10 +847,11 @@ export function editAttributes(header: usize, plan: usize, keep: usize): u32 {
     let rows = <usize>load<u32>(header + L.B_RESOURCES);
     for (let r: u32 = 0; r < nRes && !oomFlag; r++) {
       let row = rows + <usize>r * L.R_ROW;
-      if (!(load<u32>(row + L.R_FLAGS) & L.HAS_MESSAGE)) continue;
-      let cs = messageContent(IN + load<u32>(row + L.R_MSG_START));
-      let ce = IN + load<u32>(row + L.R_MSG_END);
-      if (!loadList(cs, ce, 0x0a, load<u32>(row + L.R_ATTR_COUNT))) break;
+      let over = resIn ? <usize>load<u32>(resIn + <usize>r * 8) : 0;
+      if (!over && !(load<u32>(row + L.R_FLAGS) & L.HAS_MESSAGE)) continue;
+      let cs = over ? over : messageContent(IN + load<u32>(row + L.R_MSG_START));
+      let ce = over ? over + <usize>load<u32>(resIn + <usize>r * 8 + 4) : IN + load<u32>(row + L.R_MSG_END);
+      if (!loadList(cs, ce, 0x0a, over ? 0xffffffff : load<u32>(row + L.R_ATTR_COUNT))) break;
       applyPlan(plan);
       if (!changed || oomFlag) continue;
       let off = rewrite(cs, ce, 0x0a, true, 0, 0, 0, 0);
@@ -861,10 +865,11 @@ export function editAttributes(header: usize, plan: usize, keep: usize): u32 {
     let rows = <usize>load<u32>(header + L.B_SCOPES);
     for (let s: u32 = 0; s < nScopes && !oomFlag; s++) {
       let row = rows + <usize>s * L.S_ROW;
-      if (!(load<u32>(row + L.S_FLAGS) & L.HAS_MESSAGE)) continue;
-      let cs = messageContent(IN + load<u32>(row + L.S_MSG_START));
-      let ce = IN + load<u32>(row + L.S_MSG_END);
-      if (!loadList(cs, ce, 0x1a, load<u32>(row + L.S_ATTR_COUNT))) break;
+      let over = scopeIn ? <usize>load<u32>(scopeIn + <usize>s * 8) : 0;
+      if (!over && !(load<u32>(row + L.S_FLAGS) & L.HAS_MESSAGE)) continue;
+      let cs = over ? over : messageContent(IN + load<u32>(row + L.S_MSG_START));
+      let ce = over ? over + <usize>load<u32>(scopeIn + <usize>s * 8 + 4) : IN + load<u32>(row + L.S_MSG_END);
+      if (!loadList(cs, ce, 0x1a, over ? 0xffffffff : load<u32>(row + L.S_ATTR_COUNT))) break;
       applyPlan(plan);
       if (!changed || oomFlag) continue;
       let off = rewrite(cs, ce, 0x1a, true, 0, 0, 0, 0);
@@ -884,17 +889,28 @@ export function editAttributes(header: usize, plan: usize, keep: usize): u32 {
     let anyChild = false;
     let ne = load<u32>(s + L.SP_EVENT_COUNT);
     let nl = load<u32>(s + L.SP_LINK_COUNT);
+    let over = spanIn ? <usize>load<u32>(spanIn + <usize>i * 8) : 0;
+    let cs = over ? over : IN + load<u32>(s + L.SP_CONTENT_START);
+    let ce = over ? over + <usize>load<u32>(spanIn + <usize>i * 8 + 4) : IN + load<u32>(s + L.SP_CONTENT_END);
     if (targets & A.TARGET_EVENT) {
       let e0 = load<u32>(s + L.SP_EVENT_START);
+      if (over) childRanges(cs, ce, 0x5a, ne);
       for (let k: u32 = 0; k < ne; k++) {
-        let er = events + <usize>(e0 + k) * L.E_ROW;
         store<u64>(evTab + <usize>k * 8, 0);
-        let cs = IN + load<u32>(er + L.E_CONTENT_START);
-        let ce = IN + load<u32>(er + L.E_CONTENT_END);
-        if (!loadList(cs, ce, 0x1a, load<u32>(er + L.E_ATTR_COUNT))) break;
+        let ecs: usize;
+        let ece: usize;
+        if (over) {
+          ecs = <usize>load<u32>(ranges + <usize>k * 8);
+          ece = ecs + <usize>load<u32>(ranges + <usize>k * 8 + 4);
+        } else {
+          let er = events + <usize>(e0 + k) * L.E_ROW;
+          ecs = IN + load<u32>(er + L.E_CONTENT_START);
+          ece = IN + load<u32>(er + L.E_CONTENT_END);
+        }
+        if (!loadList(ecs, ece, 0x1a, 0xffffffff)) break;
         applyPlan(plan);
         if (!changed || oomFlag) continue;
-        let off = rewrite(cs, ce, 0x1a, true, 0, 0, 0, 0);
+        let off = rewrite(ecs, ece, 0x1a, true, 0, 0, 0, 0);
         store<u32>(evTab + <usize>k * 8, <u32>off + 1);
         store<u32>(evTab + <usize>k * 8 + 4, <u32>lastLen);
         anyChild = true;
@@ -902,27 +918,34 @@ export function editAttributes(header: usize, plan: usize, keep: usize): u32 {
     }
     if (targets & A.TARGET_LINK) {
       let l0 = load<u32>(s + L.SP_LINK_START);
+      if (over) childRanges(cs, ce, 0x6a, nl);
       for (let k: u32 = 0; k < nl; k++) {
-        let lr = links + <usize>(l0 + k) * L.L_ROW;
         store<u64>(lkTab + <usize>k * 8, 0);
-        let cs = IN + load<u32>(lr + L.L_CONTENT_START);
-        let ce = IN + load<u32>(lr + L.L_CONTENT_END);
-        if (!loadList(cs, ce, 0x22, load<u32>(lr + L.L_ATTR_COUNT))) break;
+        let lcs: usize;
+        let lce: usize;
+        if (over) {
+          lcs = <usize>load<u32>(ranges + <usize>k * 8);
+          lce = lcs + <usize>load<u32>(ranges + <usize>k * 8 + 4);
+        } else {
+          let lr = links + <usize>(l0 + k) * L.L_ROW;
+          lcs = IN + load<u32>(lr + L.L_CONTENT_START);
+          lce = IN + load<u32>(lr + L.L_CONTENT_END);
+        }
+        if (!loadList(lcs, lce, 0x22, 0xffffffff)) break;
         applyPlan(plan);
         if (!changed || oomFlag) continue;
-        let off = rewrite(cs, ce, 0x22, true, 0, 0, 0, 0);
+        let off = rewrite(lcs, lce, 0x22, true, 0, 0, 0, 0);
         store<u32>(lkTab + <usize>k * 8, <u32>off + 1);
         store<u32>(lkTab + <usize>k * 8 + 4, <u32>lastLen);
         anyChild = true;
       }
     }
-    let cs = IN + load<u32>(s + L.SP_CONTENT_START);
-    let ce = IN + load<u32>(s + L.SP_CONTENT_END);
     let spanChanged = false;
     // Plans whose actions all need an existing key skip spans holding none of them.
-    if (keyed && !anyChild && !spanHasActionKey(plan, cs, ce, load<u32>(s + L.SP_ATTR_COUNT))) continue;
+    let attrCount = over ? 0xffffffff : load<u32>(s + L.SP_ATTR_COUNT);
+    if (keyed && !anyChild && !spanHasActionKey(plan, cs, ce, attrCount)) continue;
     if (targets & A.TARGET_SPAN) {
-      if (!loadList(cs, ce, 0x4a, load<u32>(s + L.SP_ATTR_COUNT))) break;
+      if (!loadList(cs, ce, 0x4a, attrCount)) break;
       applyPlan(plan);
       spanChanged = changed;
     }
@@ -935,22 +958,28 @@ export function editAttributes(header: usize, plan: usize, keep: usize): u32 {
   }
   free(evTab);
   free(lkTab);
+  free(ranges);
+  ranges = 0;
   if (oomFlag) {
     free(spanRepl); free(resRepl); free(scopeRepl); free(arena);
     arena = 0;
     failPlain(E.ERR_OUT_OF_MEMORY, <u64>arenaCap * 2);
     return E.ERR_OUT_OF_MEMORY;
   }
-  // Offsets (+1) become pointers now that the arena stops moving.
-  fixup(spanRepl, nSpans);
-  fixup(resRepl, nRes);
-  fixup(scopeRepl, nScopes);
-  store<u32>(RESULT + A.ER_SPAN_REPL, spansEdited ? <u32>spanRepl : 0);
-  store<u32>(RESULT + A.ER_RESOURCE_REPL, resEdited ? <u32>resRepl : 0);
-  store<u32>(RESULT + A.ER_SCOPE_REPL, scopesEdited ? <u32>scopeRepl : 0);
-  if (!spansEdited) free(spanRepl);
-  if (!resEdited) free(resRepl);
-  if (!scopesEdited) free(scopeRepl);
+  // Offsets (+1) become pointers now that the arena stops moving; earlier stages' replacements
+  // this plan left alone are passed on.
+  fixup(spanRepl, nSpans, spanIn, keep);
+  fixup(resRepl, nRes, resIn, 0);
+  fixup(scopeRepl, nScopes, scopeIn, 0);
+  let spanOut = spansEdited || spanIn;
+  let resOut = resEdited || resIn;
+  let scopeOut = scopesEdited || scopeIn;
+  store<u32>(RESULT + A.ER_SPAN_REPL, spanOut ? <u32>spanRepl : 0);
+  store<u32>(RESULT + A.ER_RESOURCE_REPL, resOut ? <u32>resRepl : 0);
+  store<u32>(RESULT + A.ER_SCOPE_REPL, scopeOut ? <u32>scopeRepl : 0);
+  if (!spanOut) free(spanRepl);
+  if (!resOut) free(resRepl);
+  if (!scopeOut) free(scopeRepl);
   store<u32>(RESULT + A.ER_CONTENT, <u32>arena);
   store<u32>(RESULT + A.ER_SPANS_EDITED, spansEdited);
   store<u32>(RESULT + A.ER_RESOURCES_EDITED, resEdited);
@@ -1011,11 +1040,30 @@ function spanHasActionKey(plan: usize, cs: usize, ce: usize, count: u32): bool {
   return false;
 }
 
-function fixup(tab: usize, n: u32): void {
+function fixup(tab: usize, n: u32, incoming: usize, keep: usize): void {
   for (let i: u32 = 0; i < n; i++) {
     let e = tab + <usize>i * 8;
     let off = load<u32>(e);
     if (off) store<u32>(e, <u32>(arena + <usize>off - 1));
+    else if (incoming && (!keep || load<u8>(keep + i))) store<u64>(e, load<u64>(incoming + <usize>i * 8));
+  }
+}
+
+let ranges: usize = 0;
+
+/** (ptr, len) of the first `max` fields tagged `tag` in [cs, ce), into `ranges`. */
+function childRanges(cs: usize, ce: usize, tag: u32, max: u32): void {
+  let n: u32 = 0;
+  let p = cs;
+  while (p < ce && n < max) {
+    let t = <u32>readVarintTrusted(p);
+    if (t == tag) {
+      let len = <usize>readVarintTrusted(next);
+      store<u32>(ranges + <usize>n * 8, <u32>next);
+      store<u32>(ranges + <usize>n * 8 + 4, <u32>len);
+      n++;
+      p = next + len;
+    } else p = skipTrusted(next, t & 7);
   }
 }
 

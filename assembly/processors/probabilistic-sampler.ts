@@ -88,12 +88,11 @@ export function probabilityToThreshold(fraction: f64, precision: i32): u64 {
 }
 
 /** sampling.priority: 0 = defer, 1 = must sample, 2 = do not sample. */
-function priorityOf(header: usize, span: usize, opts: usize): u32 {
-  let count = load<u32>(span + L.SP_ATTR_COUNT);
-  if (count == 0) return 0;
+function priorityOf(span: usize, cs: usize, ce: usize, opts: usize, replaced: bool): u32 {
+  if (!replaced && load<u32>(span + L.SP_ATTR_COUNT) == 0) return 0;
   // Read from the span's bytes: one key per span does not justify building the attribute table.
-  let input = <usize>load<u32>(header + L.B_INPUT);
-  let found = rawAttr(input + load<u32>(span + L.SP_CONTENT_START), input + load<u32>(span + L.SP_CONTENT_END), 0x4a, count,
+  // (An earlier stage may have changed the attributes: every field of the content is looked at.)
+  let found = rawAttr(cs, ce, 0x4a, 0xffffffff,
     <usize>load<u32>(opts + P.PO_PRIORITY_KEY), <usize>load<u32>(opts + P.PO_PRIORITY_KEY_LEN));
   if (!found) return 0;
   let sign: i32 = 3; // 3 = not a number
@@ -126,11 +125,13 @@ function reserve(n: usize): bool {
 }
 
 /**
- * Decides every span of an indexed batch (attribute table built). Fills psResult(): a keep mask
- * (nSpans bytes, caller frees) and, when any tracestate changed, a span replacement table
- * (nSpans × (ptr, len), pointing into one content block the caller frees with psFreeResult).
+ * Decides every span of an indexed batch. Fills psResult(): a keep mask (nSpans bytes) and, when
+ * any tracestate changed, a span replacement table (nSpans × (ptr, len), pointing into one content
+ * block); free them with psFreeResult, or take them over. `keepIn` / `replIn` are the keep mask and
+ * span replacements of earlier stages going to the same splice (or 0): dropped spans stay dropped,
+ * replaced spans are read from their replacement content and passed on when not rewritten.
  */
-export function psSample(header: usize, opts: usize): u32 {
+export function psSample(header: usize, opts: usize, keepIn: usize, replIn: usize): u32 {
   clearError();
   let nSpans = load<u32>(header + L.B_SPAN_COUNT);
   let spans = <usize>load<u32>(header + L.B_SPANS);
@@ -158,9 +159,23 @@ export function psSample(header: usize, opts: usize): u32 {
   let rewritten: u32 = 0;
   for (let i: u32 = 0; i < nSpans; i++) {
     let span = spans + <usize>i * L.SP_ROW;
+    if (keepIn && !load<u8>(keepIn + i)) {
+      store<u8>(keep + i, 0);
+      continue;
+    }
     let id = span + L.SP_TRACE_ID;
     let tsPtr = input + load<u32>(span + L.SP_TRACE_STATE_OFF);
     let tsLen = <usize>load<u32>(span + L.SP_TRACE_STATE_LEN);
+    let cs = input + load<u32>(span + L.SP_CONTENT_START);
+    let ce = input + load<u32>(span + L.SP_CONTENT_END);
+    let over = replIn ? <usize>load<u32>(replIn + <usize>i * 8) : 0;
+    if (over) {
+      cs = over;
+      ce = over + <usize>load<u32>(replIn + <usize>i * 8 + 4);
+      traceStateIn(cs, ce);
+      tsPtr = foundTs;
+      tsLen = foundTsLen;
+    }
     let carrier = TS.parseTraceState(tsPtr, tsLen);
     let err = !carrier;
     let missing = false;
@@ -203,7 +218,7 @@ export function psSample(header: usize, opts: usize): u32 {
     else if (mode == P.PMODE_HASH_SEED) t = fixedT;
     else if (mode == P.PMODE_EQUALIZING) t = arriving && fixedT < arrivingT ? arrivingT : fixedT;
     else t = probabilityToThreshold((arriving ? probability(arrivingT) : 1.0) * ratio, precision);
-    let prio = priorityOf(header, span, opts);
+    let prio = priorityOf(span, cs, ce, opts, over != 0);
     if (prio == 2) {
       t = NEVER;
       store<u32>(RESULT + P.PR_PRIORITY_DROPPED, load<u32>(RESULT + P.PR_PRIORITY_DROPPED) + 1);
@@ -234,16 +249,18 @@ export function psSample(header: usize, opts: usize): u32 {
       TS.writeTraceState(out + outLen, wRv, rvValue, newT, keepText);
       if (memory.compare(out + outLen, tsPtr, size) == 0) continue;
     } else if (size == 0 && tsLen == 0) continue;
-    if (!rewriteSpan(span, input, wRv, rvValue, newT, keepText, size)) return oom(keep, repl);
+    if (!rewriteSpan(cs, ce, wRv, rvValue, newT, keepText, size)) return oom(keep, repl);
     store<u32>(repl + <usize>i * 8, <u32>(outLen - lastContent));
     store<u32>(repl + <usize>i * 8 + 4, <u32>lastContent);
     rewritten++;
   }
-  // Offsets become pointers now that the content block stops moving.
-  if (rewritten) {
+  // Offsets become pointers now that the content block stops moving; replacements of earlier
+  // stages that were not rewritten here are passed on.
+  if (rewritten || replIn) {
     for (let i: u32 = 0; i < nSpans; i++) {
       let e = repl + <usize>i * 8;
       if (load<u32>(e + 4)) store<u32>(e, <u32>(out + load<u32>(e)));
+      else if (replIn && load<u8>(keep + i)) store<u64>(e, load<u64>(replIn + <usize>i * 8));
     }
     store<u32>(RESULT + P.PR_REPL, <u32>repl);
   } else {
@@ -268,9 +285,7 @@ function oom(keep: usize, repl: usize): u32 {
 let lastContent: usize = 0;
 
 /** Appends the span's content with field 3 (trace_state) replaced; lastContent = its length. */
-function rewriteSpan(span: usize, input: usize, setRv: bool, rnd: u64, t: u64, keepText: bool, tsSize: usize): bool {
-  let cs = input + load<u32>(span + L.SP_CONTENT_START);
-  let ce = input + load<u32>(span + L.SP_CONTENT_END);
+function rewriteSpan(cs: usize, ce: usize, setRv: bool, rnd: u64, t: u64, keepText: bool, tsSize: usize): bool {
   let field = tsSize ? 1 + varintSize(<u64>tsSize) + tsSize : 0;
   if (!reserve((ce - cs) + field)) return false;
   let start = outLen;
@@ -304,6 +319,24 @@ function rewriteSpan(span: usize, input: usize, setRv: bool, rnd: u64, t: u64, k
   lastContent = (w - out) - start;
   outLen = w - out;
   return true;
+}
+
+let foundTs: usize = 0;
+let foundTsLen: usize = 0;
+
+/** The trace_state field (last occurrence wins) of span content [cs, ce). */
+function traceStateIn(cs: usize, ce: usize): void {
+  foundTs = cs;
+  foundTsLen = 0;
+  let p = cs;
+  while (p < ce) {
+    let t = <u32>readVarintTrusted(p);
+    if (t == 0x1a) {
+      foundTsLen = <usize>readVarintTrusted(next);
+      foundTs = next;
+      p = foundTs + foundTsLen;
+    } else p = skipTrusted(next, t & 7);
+  }
 }
 
 /** Frees the buffers of the last psSample result. */

@@ -12,6 +12,7 @@ import { ConfigError } from '../config/config-error.js';
 import { builtinComponents } from './builtin-components.js';
 import type { ComponentRegistry } from './component-registry.js';
 import type { Millis, TracesProcessor, TracesToMetricsConnector } from './types.js';
+import { PendingEdits } from './pending-edits.js';
 
 export interface PipelineOptions {
   /** Component factories; default: the built-in ones. */
@@ -116,14 +117,48 @@ export class Pipeline {
     return out;
   }
 
-  /** Pushes batches through the processors from index `from` on. */
+  /**
+   * Pushes batches through the processors from index `from` on. Consecutive processors that can
+   * edit in place share one set of pending edits per batch, written out by a single splice.
+   */
   private runFrom(p: RunningPipeline, from: number, batches: TraceBatch[], now: Millis): TraceBatch[] {
     let current = batches;
-    for (let i = from; i < p.processors.length && current.length; i++) {
+    let i = from;
+    while (i < p.processors.length && current.length) {
       const proc = p.processors[i]!;
+      if (!proc.edit) {
+        const next: TraceBatch[] = [];
+        for (const b of current) next.push(...proc.process(b, now));
+        current = next;
+        i++;
+        continue;
+      }
+      let end = i;
+      while (end < p.processors.length && p.processors[end]!.edit) end++;
       const next: TraceBatch[] = [];
-      for (const b of current) next.push(...proc.process(b, now));
+      for (const b of current) {
+        let pending = PendingEdits.begin(b);
+        try {
+          for (let k = i; k < end; k++) {
+            const editor = p.processors[k]!;
+            if (editor.canEdit && !editor.canEdit(pending)) {
+              const mid = pending.materialize();
+              if (!mid) break;
+              pending = PendingEdits.begin(mid);
+            }
+            editor.edit!(pending, now);
+            if (pending.kept === 0) break;
+          }
+        } catch (err) {
+          pending.release();
+          pending.batch.dispose();
+          throw err;
+        }
+        const out = pending.materialize();
+        if (out) next.push(out);
+      }
       current = next;
+      i = end;
     }
     return current;
   }

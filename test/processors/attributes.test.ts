@@ -153,7 +153,7 @@ describe('processKept (filter → attributes in one splice)', () => {
     const proc = new AttributesProcessor({ actions: [{ action: 'delete', key: 'secret' }] }, { id: 'attributes', path: 'processors.attributes' });
     const input = buildRequest([{ spans: [{ trace: 'a', attrs: { secret: 1, k: 1 } }, { trace: 'b', attrs: { secret: 2 } }, { trace: 'c', attrs: { k: 3 } }] }]);
     const out = proc.processKept(TraceBatch.fromProtobuf(input), Uint8Array.from([1, 0, 1]));
-    const spans = decodedSpans(drain([out]));
+    const spans = decodedSpans(drain(out));
     expect(spans.map((s) => [s.trace.slice(-1), s.attrs])).toEqual([['a', { k: 1n }], ['c', { k: 3n }]]);
     expect(spanMessages(buildRequest([{ spans: [] }])).length).toBe(0);
   });

@@ -1,15 +1,15 @@
 // Runs an attribute edit plan over a batch: one core call edits every attribute map the plan
-// targets and returns replacement content; one splice writes the new batch, copying every span,
-// scope and resource that was not changed byte for byte. A batch nothing changed in is returned
-// as it is.
+// targets and returns replacement content; the edits join the batch's pending edits, so a run of
+// processors is written out by one splice that copies every span, scope and resource that was not
+// changed byte for byte. A batch nothing changed in is passed on as it is.
 import * as A from '../../../assembly/abi/attr-edit-layout.js';
-import * as L from '../../../assembly/abi/trace-layout.js';
 import type { Core } from '../../core/core.js';
 import { OtlpDecodeError } from '../../core/errors.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
+import { PendingEdits } from '../../pipeline/pending-edits.js';
 
 interface CoreEdit {
-  editAttributes(header: number, plan: number, keep: number): number;
+  editAttributes(header: number, plan: number, keep: number, spanIn: number, resIn: number, scopeIn: number): number;
   editResult(): number;
   editFreeResult(): void;
 }
@@ -24,28 +24,17 @@ export interface EditCounts {
 }
 
 /**
- * `needsTable`: the plan's include/exclude look attributes up in the batch's attribute table;
- * editing itself reads keys and values from the bytes.
+ * Adds the plan's edits to `pending`. `needsTable`: the plan's include/exclude look attributes up
+ * in the attribute table (which describes the original bytes, so it needs a batch without pending
+ * replacements); editing itself reads keys and values from the bytes.
  */
-export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false, keep?: Uint8Array): TraceBatch {
-  if (batch.spanCount === 0) return batch;
-  if (keep && keep.length !== batch.spanCount) throw new RangeError(`keep mask has ${keep.length} entries, the batch has ${batch.spanCount} spans`);
-  // Spans the decode limits truncated are normalised first: the editor works on whole messages.
-  if (core.dv.getUint32(batch.headerPtr + L.B_FLAGS, true) & L.BATCH_NEEDS_REWRITE) {
-    const clean = batch.splice(batch.headerPtr, 0);
-    batch.dispose();
-    batch = clean;
-  }
+export function editPending(core: Core, pending: PendingEdits, plan: number, source: string, counts: EditCounts, needsTable: boolean): void {
+  const batch = pending.batch;
+  if (batch.spanCount === 0) return;
   if (needsTable) batch.ensureAttributes();
   const header = batch.headerPtr;
   const ex = core.exports as unknown as CoreEdit;
-  let keepPtr = 0;
-  if (keep) {
-    keepPtr = core.scratch(keep.length);
-    if (!keepPtr) throw new RangeError('keep mask does not fit the core memory budget');
-    core.u8.set(keep, keepPtr);
-  }
-  const status = core.call('editAttributes', () => ex.editAttributes(header, plan, keepPtr));
+  const status = core.call('editAttributes', () => ex.editAttributes(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl));
   if (status !== 0) throw new OtlpDecodeError(core.readError(), batch.byteLength, source);
   const res = ex.editResult() >>> 0;
   const dv = core.dv;
@@ -55,15 +44,31 @@ export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source:
   counts.redacted += dv.getUint32(res + A.ER_REDACTED, true);
   counts.ignored += dv.getUint32(res + A.ER_IGNORED, true);
   counts.allowed += dv.getUint32(res + A.ER_ALLOWED, true);
-  const spanRepl = dv.getUint32(res + A.ER_SPAN_REPL, true);
-  const resRepl = dv.getUint32(res + A.ER_RESOURCE_REPL, true);
-  const scopeRepl = dv.getUint32(res + A.ER_SCOPE_REPL, true);
+  // The tables and content now belong to the pending edits (freed when they are materialised).
+  pending.setTables(dv.getUint32(res + A.ER_SPAN_REPL, true), dv.getUint32(res + A.ER_RESOURCE_REPL, true), dv.getUint32(res + A.ER_SCOPE_REPL, true));
+  pending.hold(dv.getUint32(res + A.ER_CONTENT, true));
+  new Uint8Array(core.exports.memory.buffer, res, A.ER_SIZE).fill(0);
+}
+
+/** The plan over one batch on its own (plus an optional keep mask from a filter), one splice. */
+export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false, keep?: Uint8Array): TraceBatch[] {
+  if (batch.spanCount === 0) return [batch];
+  if (keep && keep.length !== batch.spanCount) throw new RangeError(`keep mask has ${keep.length} entries, the batch has ${batch.spanCount} spans`);
+  const pending = PendingEdits.begin(batch);
   try {
-    if (!spanRepl && !resRepl && !scopeRepl && !keepPtr) return batch;
-    const out = batch.splice(header, keepPtr, spanRepl, resRepl, scopeRepl);
-    batch.dispose();
-    return out;
-  } finally {
-    ex.editFreeResult();
+    if (keep) {
+      const ptr = core.call('alloc', (ex) => ex.alloc(Math.max(1, keep.length)) >>> 0);
+      if (!ptr) throw new RangeError('keep mask does not fit the core memory budget');
+      core.u8.set(keep, ptr);
+      let kept = 0;
+      for (const k of keep) if (k) kept++;
+      pending.setKeep(ptr, kept);
+    }
+    editPending(core, pending, plan, source, counts, needsTable);
+  } catch (err) {
+    pending.release();
+    throw err;
   }
+  const out = pending.materialize();
+  return out ? [out] : [];
 }

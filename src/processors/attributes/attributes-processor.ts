@@ -4,7 +4,8 @@ import { getCore } from '../../core/init.js';
 import type { Core } from '../../core/core.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 import type { ComponentContext, Millis, TracesProcessor } from '../../pipeline/types.js';
-import { runEditPlan } from '../attr-edit/attr-edit-runner.js';
+import { editPending, runEditPlan } from '../attr-edit/attr-edit-runner.js';
+import type { PendingEdits } from '../../pipeline/pending-edits.js';
 import type { EditCounts } from '../attr-edit/attr-edit-runner.js';
 import type { AttributesConfig } from './attributes-config.js';
 import { writeAttributesPlan } from './attributes-plan.js';
@@ -30,16 +31,26 @@ export class AttributesProcessor implements TracesProcessor {
 
   process(batch: TraceBatch, _now: Millis): TraceBatch[] {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    return [runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable)];
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable);
   }
 
   /**
    * Edits the spans a preceding filter kept and drops the others in the same splice: what a
    * filter → attributes pipeline costs once filters produce keep masks (one index, one splice).
    */
-  processKept(batch: TraceBatch, keep: Uint8Array): TraceBatch {
+  processKept(batch: TraceBatch, keep: Uint8Array): TraceBatch[] {
     this.core.check(this.generation, `attributes processor ${this.id}`);
     return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, keep);
+  }
+
+  edit(pending: PendingEdits, _now: Millis): void {
+    this.core.check(this.generation, `attributes processor ${this.id}`);
+    editPending(this.core, pending, this.plan, this.id, this.counts, this.needsTable);
+  }
+
+  /** include/exclude read the attribute table, which describes the bytes before any replacement. */
+  canEdit(pending: PendingEdits): boolean {
+    return !this.needsTable || !pending.hasReplacements;
   }
 
   flush(): TraceBatch[] {

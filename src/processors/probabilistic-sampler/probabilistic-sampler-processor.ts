@@ -7,11 +7,12 @@ import type { Core } from '../../core/core.js';
 import { OtlpDecodeError } from '../../core/errors.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 import type { ComponentContext, Millis, TracesProcessor } from '../../pipeline/types.js';
+import { PendingEdits } from '../../pipeline/pending-edits.js';
 import { planSampler } from './probabilistic-sampler-config.js';
 import type { ProbabilisticSamplerConfig } from './probabilistic-sampler-config.js';
 
 interface CoreSampler {
-  psSample(header: number, opts: number): number;
+  psSample(header: number, opts: number, keepIn: number, replIn: number): number;
   psResult(): number;
   psFreeResult(): void;
 }
@@ -41,9 +42,24 @@ export class ProbabilisticSamplerProcessor implements TracesProcessor {
     this.options.set(PRIORITY_KEY, P.PO_SIZE);
   }
 
-  process(batch: TraceBatch, _now: Millis): TraceBatch[] {
+  process(batch: TraceBatch, now: Millis): TraceBatch[] {
+    if (batch.spanCount === 0) return [batch];
+    const pending = PendingEdits.begin(batch);
+    try {
+      this.edit(pending, now);
+    } catch (err) {
+      pending.release();
+      throw err;
+    }
+    const out = pending.materialize();
+    return out ? [out] : [];
+  }
+
+  /** Decides every span (and rewrites kept spans' tracestate) as part of the pending edits. */
+  edit(pending: PendingEdits, _now: Millis): void {
+    const batch = pending.batch;
     const n = batch.spanCount;
-    if (n === 0) return [batch];
+    if (n === 0) return;
     const header = batch.headerPtr;
     const core = this.core;
     const opts = core.scratch(this.options.length);
@@ -52,31 +68,24 @@ export class ProbabilisticSamplerProcessor implements TracesProcessor {
     dv.setUint32(opts + P.PO_PRIORITY_KEY, opts + P.PO_SIZE, true);
     dv.setUint32(opts + P.PO_PRIORITY_KEY_HASH, core.exports.hash32(opts + P.PO_SIZE, PRIORITY_KEY.length) >>> 0, true);
     const ex = core.exports as unknown as CoreSampler;
-    const status = core.call('psSample', () => ex.psSample(header, opts));
+    const status = core.call('psSample', () => ex.psSample(header, opts, pending.keep, pending.spanRepl));
     if (status !== 0) throw new OtlpDecodeError(core.readError(), batch.byteLength, this.id);
     const res = ex.psResult() >>> 0;
     const r = core.dv;
-    const keep = r.getUint32(res + P.PR_KEEP, true);
-    const repl = r.getUint32(res + P.PR_REPL, true);
     const kept = r.getUint32(res + P.PR_KEPT, true);
+    const before = pending.kept < 0 ? n : pending.kept;
     this.counts.sampled += kept;
-    this.counts.notSampled += n - kept;
+    this.counts.notSampled += before - kept;
     this.counts.priorityKept += r.getUint32(res + P.PR_PRIORITY_KEPT, true);
     this.counts.priorityDropped += r.getUint32(res + P.PR_PRIORITY_DROPPED, true);
     this.counts.errors += r.getUint32(res + P.PR_ERRORS, true);
     this.counts.rewritten += r.getUint32(res + P.PR_REWRITTEN, true);
-    try {
-      if (kept === n && !repl) return [batch];
-      if (kept === 0) {
-        batch.dispose();
-        return [];
-      }
-      const out = batch.splice(header, keep, repl);
-      batch.dispose();
-      return [out];
-    } finally {
-      ex.psFreeResult();
-    }
+    // The mask, table and content now belong to the pending edits.
+    const repl = r.getUint32(res + P.PR_REPL, true);
+    pending.setKeep(r.getUint32(res + P.PR_KEEP, true), kept);
+    pending.setTables(repl || pending.spanRepl, pending.resourceRepl, pending.scopeRepl);
+    pending.hold(r.getUint32(res + 28, true));
+    new Uint8Array(core.exports.memory.buffer, res, P.PR_SIZE).fill(0);
   }
 
   flush(): TraceBatch[] {

@@ -4,7 +4,8 @@ import { getCore } from '../../core/init.js';
 import type { Core } from '../../core/core.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 import type { ComponentContext, Millis, TracesProcessor } from '../../pipeline/types.js';
-import { runEditPlan } from '../attr-edit/attr-edit-runner.js';
+import { editPending, runEditPlan } from '../attr-edit/attr-edit-runner.js';
+import type { PendingEdits } from '../../pipeline/pending-edits.js';
 import type { EditCounts } from '../attr-edit/attr-edit-runner.js';
 import type { RedactionConfig } from './redaction-config.js';
 import { writeRedactionPlan } from './redaction-plan.js';
@@ -28,7 +29,12 @@ export class RedactionProcessor implements TracesProcessor {
 
   process(batch: TraceBatch, _now: Millis): TraceBatch[] {
     this.core.check(this.generation, `redaction processor ${this.id}`);
-    return [runEditPlan(this.core, batch, this.plan, this.id, this.counts)];
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts);
+  }
+
+  edit(pending: PendingEdits, _now: Millis): void {
+    this.core.check(this.generation, `redaction processor ${this.id}`);
+    editPending(this.core, pending, this.plan, this.id, this.counts, false);
   }
 
   flush(): TraceBatch[] {
