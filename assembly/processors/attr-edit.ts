@@ -815,6 +815,9 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
   arenaCap = 0;
   arenaLen = 0;
   redacted = allowedN = ignoredN = 0;
+  // A first guess at the content size saves the early doublings (each one copies the arena).
+  reserveArena(<usize>load<u32>(header + L.B_INPUT_LEN) / 4);
+  oomFlag = false;
   let nSpans = load<u32>(header + L.B_SPAN_COUNT);
   let nRes = load<u32>(header + L.B_RESOURCE_COUNT);
   let nScopes = load<u32>(header + L.B_SCOPE_COUNT);

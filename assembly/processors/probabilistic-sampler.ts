@@ -155,6 +155,8 @@ export function psSample(header: usize, opts: usize, keepIn: usize, replIn: usiz
     return E.ERR_OUT_OF_MEMORY;
   }
   memory.fill(repl, 0, <usize>nSpans * 8);
+  // Most kept spans get a new tracestate: size the content block for the whole input up front.
+  reserve(<usize>load<u32>(header + L.B_INPUT_LEN) + <usize>nSpans * 64);
   let kept: u32 = 0;
   let rewritten: u32 = 0;
   for (let i: u32 = 0; i < nSpans; i++) {
