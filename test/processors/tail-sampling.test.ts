@@ -7,6 +7,7 @@ import { buildRequest, decodedSpans } from '../helpers/build-request.js';
 import type { ResourceSpec, SpanSpec } from '../helpers/build-request.js';
 import { pipelineWith, drain } from '../helpers/pipeline.js';
 import { flagsRequest } from '../helpers/flags-request.js';
+import { spanMessages } from '../helpers/span-bytes.js';
 
 beforeAll(async () => {
   await init();
@@ -313,8 +314,11 @@ describe('time, late spans and memory (checklist 12–16)', () => {
     const input = buildRequest([{ attrs: { 'service.name': 's1' }, spans: [{ trace: 'a', attrs: { k: 1 } }] }, { attrs: { 'service.name': 's2' }, spans: [{ trace: 'a' }, { trace: 'b' }] }]);
     const p = sampler([pol('string_attribute', { key: 'service.name', values: ['s1'] })]);
     p.process(TraceBatch.fromProtobuf(input), 0);
-    const out = decodedSpans(drain(p.flush(0)));
+    const bytes = drain(p.flush(0));
+    const out = decodedSpans(bytes);
     expect(out.map((s) => [s.trace.slice(-1), s.resource['service.name']])).toEqual([['a', 's1'], ['a', 's2']]);
+    const before = spanMessages(input);
+    expect(spanMessages(bytes)).toEqual([before[0], before[1]]);
   });
 });
 
