@@ -14,7 +14,9 @@ export const EP_IGNORED = 32; // string list (redaction ignored_keys)
 export const EP_IGNORED_COUNT = 36;
 export const EP_SUMMARY = 40; // 0 silent, 1 info, 2 debug
 export const EP_FLAGS = 44; // EF_*
-export const EP_SIZE = 48;
+export const EP_IGNORED_PATTERNS = 48; // redaction: key-verdict bits of ignored_key_patterns
+export const EP_BLOCKED_KEY_PATTERNS = 52; // redaction: key-verdict bits of blocked_key_patterns
+export const EP_SIZE = 56;
 
 export const EDIT_ATTRIBUTES = 1;
 export const EDIT_REDACTION = 2;
@@ -43,6 +45,7 @@ export const AC_SRC_KEY = 20;
 export const AC_SRC_KEY_LEN = 24;
 export const AC_SRC_KEY_HASH = 28;
 export const AC_TYPE = 32; // literal value type (V_*) or convert target (CONVERT_*)
+export const AC_PATTERN_BIT = 36; // delete/hash: key-verdict bit of the action's pattern, or NO_PATTERN
 export const AC_VALUE = 40; // u64: int / double bits / bool / string ptr | len << 32
 export const AC_ROW = 48;
 
@@ -52,6 +55,8 @@ export const OP_UPSERT = 3;
 export const OP_DELETE = 4;
 export const OP_HASH = 5;
 export const OP_CONVERT = 6;
+
+export const NO_PATTERN = 0xffffffff;
 
 export const SRC_LITERAL = 0;
 export const SRC_ATTRIBUTE = 1;
@@ -111,4 +116,13 @@ export const ER_SCOPES_EDITED = 24;
 export const ER_REDACTED = 28; // redaction: keys removed
 export const ER_IGNORED = 32;
 export const ER_ALLOWED = 36;
-export const ER_SIZE = 40;
+export const ER_MASKED = 40;
+export const ER_SIZE = 48;
+
+// Distinct attribute keys of a batch (editCollectKeys): the facade matches each key against the
+// plan's key patterns once and writes the verdict bits back.
+export const DK_KEY = 0; // pointer to the key bytes
+export const DK_KEY_LEN = 4;
+export const DK_HASH = 8;
+export const DK_BITS = 12; // bit i: pattern i matches this key
+export const DK_ROW = 16;

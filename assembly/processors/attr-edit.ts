@@ -601,7 +601,7 @@ function runActions(plan: usize): void {
     let op = load<u32>(ac + A.AC_OP);
     let key = <usize>load<u32>(ac + A.AC_KEY);
     let kl = load<u32>(ac + A.AC_KEY_LEN);
-    let at = find(key, kl, load<u32>(ac + A.AC_KEY_HASH));
+    let at = kl ? find(key, kl, load<u32>(ac + A.AC_KEY_HASH)) : -1;
     if (op == A.OP_INSERT || op == A.OP_UPSERT) {
       if (at >= 0) {
         if (op == A.OP_UPSERT) assign(entry(<u32>at), ac);
@@ -613,25 +613,200 @@ function runActions(plan: usize): void {
       store<u32>(e + W_KEY_LEN, kl);
       store<u32>(e + W_KEY_HASH, load<u32>(ac + A.AC_KEY_HASH));
       if (!assign(e, ac)) workLen--;
+    } else if (op == A.OP_DELETE || op == A.OP_HASH) {
+      // The key first, then every key the pattern matches at that point (which may include the
+      // key again: the collector hashes such a value twice).
+      if (at >= 0) applyKeyed(op, entry(<u32>at));
+      let bit = load<u32>(ac + A.AC_PATTERN_BIT);
+      if (bit != A.NO_PATTERN) {
+        let count = workLen;
+        for (let j: u32 = 0; j < count; j++) {
+          let e = entry(j);
+          if (load<u32>(e + W_KIND) != K_DELETED && ((keyBits(e) >> bit) & 1)) applyKeyed(op, e);
+        }
+      }
     } else if (at < 0) {
       continue;
     } else if (op == A.OP_UPDATE) {
       assign(entry(<u32>at), ac);
-    } else if (op == A.OP_DELETE) {
-      store<u32>(entry(<u32>at) + W_KIND, K_DELETED);
-      changed = true;
-    } else if (op == A.OP_HASH) {
-      hashEntry(entry(<u32>at));
     } else if (op == A.OP_CONVERT) {
       convertEntry(entry(<u32>at), load<u32>(ac + A.AC_TYPE));
     }
   }
 }
 
+function applyKeyed(op: u32, e: usize): void {
+  if (op == A.OP_DELETE) {
+    store<u32>(e + W_KIND, K_DELETED);
+    changed = true;
+  } else hashEntry(e);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Distinct keys and their pattern verdicts (computed by the facade's regex engine, once per key)
+
+let dkList: usize = 0;
+let dkCap: u32 = 0;
+let dkCount: u32 = 0;
+let dkTable: usize = 0;
+let dkMask: u32 = 0;
+let verdicts = false;
+
+function dkFind(key: usize, len: u32, h: u32): i32 {
+  let i = h & dkMask;
+  while (true) {
+    let e = load<u32>(dkTable + <usize>i * 4);
+    if (!e) return -1;
+    let row = dkList + <usize>(e - 1) * A.DK_ROW;
+    if (load<u32>(row + A.DK_HASH) == h && load<u32>(row + A.DK_KEY_LEN) == len && bytesEqual(<usize>load<u32>(row + A.DK_KEY), key, len)) return <i32>(e - 1);
+    i = (i + 1) & dkMask;
+  }
+  return -1;
+}
+
+function dkAdd(key: usize, len: u32): bool {
+  let h = hash32(key, len);
+  if (dkFind(key, len, h) >= 0) return true;
+  if (dkCount >= dkCap) {
+    // Grow list and table together (the table stays at most half full).
+    let cap = max<u32>(dkCap * 2, 64);
+    let list = realloc(dkList, <usize>cap * A.DK_ROW);
+    if (!list) return false;
+    dkList = list;
+    let table = allocZeroed(<usize>cap * 2 * 4);
+    if (!table) return false;
+    free(dkTable);
+    dkTable = table;
+    dkMask = cap * 2 - 1;
+    dkCap = cap;
+    for (let k: u32 = 0; k < dkCount; k++) {
+      let j = load<u32>(dkList + <usize>k * A.DK_ROW + A.DK_HASH) & dkMask;
+      while (load<u32>(dkTable + <usize>j * 4)) j = (j + 1) & dkMask;
+      store<u32>(dkTable + <usize>j * 4, k + 1);
+    }
+  }
+  let row = dkList + <usize>dkCount * A.DK_ROW;
+  store<u32>(row + A.DK_KEY, <u32>key);
+  store<u32>(row + A.DK_KEY_LEN, len);
+  store<u32>(row + A.DK_HASH, h);
+  store<u32>(row + A.DK_BITS, 0);
+  let j = h & dkMask;
+  while (load<u32>(dkTable + <usize>j * 4)) j = (j + 1) & dkMask;
+  store<u32>(dkTable + <usize>j * 4, dkCount + 1);
+  dkCount++;
+  return true;
+}
+
+/** Verdict bits of an entry's key (0 when no verdicts were computed for this call). */
+function keyBits(e: usize): u32 {
+  if (!verdicts) return 0;
+  let key = <usize>load<u32>(e + W_KEY);
+  let len = load<u32>(e + W_KEY_LEN);
+  let i = dkFind(key, len, hash32(key, len));
+  return i < 0 ? 0 : load<u32>(dkList + <usize>i * A.DK_ROW + A.DK_BITS);
+}
+
+/** Adds the keys of the first `count` KeyValue fields tagged `tag` in [cs, ce). */
+function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
+  let n: u32 = 0;
+  let p = cs;
+  while (p < ce && n < count) {
+    let t = <u32>readVarintTrusted(p);
+    if (t != tag) {
+      p = skipTrusted(next, t & 7);
+      continue;
+    }
+    let len = <usize>readVarintTrusted(next);
+    let vs = next;
+    p = vs + len;
+    n++;
+    let q = vs;
+    let kp = vs;
+    let kl: usize = 0;
+    while (q < p) {
+      let ft = <u32>readVarintTrusted(q);
+      if (ft == 0x0a) {
+        kl = <usize>readVarintTrusted(next);
+        kp = next;
+        q = kp + kl;
+      } else q = skipTrusted(next, ft & 7);
+    }
+    if (!dkAdd(kp, <u32>kl)) return false;
+  }
+  return true;
+}
+
+/**
+ * Collects the distinct attribute keys of the maps `plan` targets (with the same keep mask and
+ * replacements editAttributes will get). Returns how many, or 0xFFFFFFFF when out of memory; the
+ * list is at editKeyList(). The facade fills DK_BITS, then calls editAttributes, which uses them.
+ */
+export function editCollectKeys(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize): u32 {
+  clearError();
+  dkCount = 0;
+  if (dkTable) memory.fill(dkTable, 0, <usize>(dkMask + 1) * 4);
+  let input = <usize>load<u32>(header + L.B_INPUT);
+  let targets = load<u32>(plan + A.EP_TARGETS);
+  let ok = true;
+  if (targets & A.TARGET_RESOURCE) {
+    let rows = <usize>load<u32>(header + L.B_RESOURCES);
+    let n = load<u32>(header + L.B_RESOURCE_COUNT);
+    for (let r: u32 = 0; ok && r < n; r++) {
+      let row = rows + <usize>r * L.R_ROW;
+      let over = resIn ? <usize>load<u32>(resIn + <usize>r * 8) : 0;
+      if (over) ok = collectKeys(over, over + load<u32>(resIn + <usize>r * 8 + 4), 0x0a, 0xffffffff);
+      else if (load<u32>(row + L.R_FLAGS) & L.HAS_MESSAGE) ok = collectKeys(messageContent(input + load<u32>(row + L.R_MSG_START)), input + load<u32>(row + L.R_MSG_END), 0x0a, load<u32>(row + L.R_ATTR_COUNT));
+    }
+  }
+  if (targets & A.TARGET_SCOPE) {
+    let rows = <usize>load<u32>(header + L.B_SCOPES);
+    let n = load<u32>(header + L.B_SCOPE_COUNT);
+    for (let s: u32 = 0; ok && s < n; s++) {
+      let row = rows + <usize>s * L.S_ROW;
+      let over = scopeIn ? <usize>load<u32>(scopeIn + <usize>s * 8) : 0;
+      if (over) ok = collectKeys(over, over + load<u32>(scopeIn + <usize>s * 8 + 4), 0x1a, 0xffffffff);
+      else if (load<u32>(row + L.S_FLAGS) & L.HAS_MESSAGE) ok = collectKeys(messageContent(input + load<u32>(row + L.S_MSG_START)), input + load<u32>(row + L.S_MSG_END), 0x1a, load<u32>(row + L.S_ATTR_COUNT));
+    }
+  }
+  let spans = <usize>load<u32>(header + L.B_SPANS);
+  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
+  for (let i: u32 = 0; ok && i < nSpans; i++) {
+    if (keep && !load<u8>(keep + i)) continue;
+    let sp = spans + <usize>i * L.SP_ROW;
+    let over = spanIn ? <usize>load<u32>(spanIn + <usize>i * 8) : 0;
+    let cs = over ? over : input + load<u32>(sp + L.SP_CONTENT_START);
+    let ce = over ? over + <usize>load<u32>(spanIn + <usize>i * 8 + 4) : input + load<u32>(sp + L.SP_CONTENT_END);
+    if (targets & A.TARGET_SPAN) ok = collectKeys(cs, ce, 0x4a, over ? 0xffffffff : load<u32>(sp + L.SP_ATTR_COUNT));
+    if (!(targets & (A.TARGET_EVENT | A.TARGET_LINK))) continue;
+    // Events and links: walk the span's own bytes (their attributes sit inside).
+    let p = cs;
+    while (ok && p < ce) {
+      let t = <u32>readVarintTrusted(p);
+      if ((t == 0x5a && (targets & A.TARGET_EVENT)) || (t == 0x6a && (targets & A.TARGET_LINK))) {
+        let len = <usize>readVarintTrusted(next);
+        let vs = next;
+        ok = collectKeys(vs, vs + len, t == 0x5a ? 0x1a : 0x22, 0xffffffff);
+        p = vs + len;
+      } else p = skipTrusted(next, t & 7);
+    }
+  }
+  if (!ok) {
+    failPlain(E.ERR_OUT_OF_MEMORY, <u64>dkCap * 2 * A.DK_ROW);
+    return 0xffffffff;
+  }
+  verdicts = true;
+  return dkCount;
+}
+
+export function editKeyList(): usize {
+  return dkList;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The redaction processor (allow-list, ignored keys, summary attributes)
 
 let redacted: u32 = 0;
+let maskedN: u32 = 0;
 let allowedN: u32 = 0;
 let ignoredN: u32 = 0;
 // Keys per category for the debug summary: (ptr, len) pairs.
@@ -639,6 +814,11 @@ let keyList: usize = 0;
 let keyListCap: u32 = 0;
 
 // Summary attribute keys, UTF-8 in static memory.
+const SK_MASKED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x6d, 0x61, 0x73, 0x6b, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.masked.keys
+const SK_MASKED_KEYS_LEN: i32 = 21;
+const SK_MASKED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x6d, 0x61, 0x73, 0x6b, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.masked.count
+const SK_MASKED_COUNT_LEN: i32 = 22;
+const MASK = memory.data<u8>([0x2a, 0x2a, 0x2a, 0x2a]); // ****
 const SK_REDACTED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.redacted.keys
 const SK_REDACTED_KEYS_LEN: i32 = 23;
 const SK_REDACTED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.redacted.count
@@ -658,26 +838,30 @@ function redactList(plan: usize): void {
   let ignored = <usize>load<u32>(plan + A.EP_IGNORED);
   let ignoredCount = load<u32>(plan + A.EP_IGNORED_COUNT);
   let summary = load<u32>(plan + A.EP_SUMMARY);
+  let ignoredPatterns = load<u32>(plan + A.EP_IGNORED_PATTERNS);
+  let blockedPatterns = load<u32>(plan + A.EP_BLOCKED_KEY_PATTERNS);
+  let nMask: u32 = 0;
   let nRed: u32 = 0;
   let nAll: u32 = 0;
   let nIgn: u32 = 0;
   let origLen = workLen;
-  if (keyListCap < origLen * 2) {
-    let p = realloc(keyList, <usize>origLen * 2 * 8 + 8);
+  if (keyListCap < origLen * 3) {
+    let p = realloc(keyList, <usize>origLen * 3 * 8 + 8);
     if (!p) {
       oomFlag = true;
       return;
     }
     keyList = p;
-    keyListCap = origLen * 2;
+    keyListCap = origLen * 3;
   }
-  // Redacted keys fill keyList from the front, allowed keys from origLen on.
+  // Redacted keys fill keyList from the front, allowed keys from origLen on, masked from 2 × origLen.
   for (let i: u32 = 0; i < origLen; i++) {
     let e = entry(i);
     if (load<u32>(e + W_KIND) == K_DELETED) continue;
     let key = <usize>load<u32>(e + W_KEY);
     let kl = load<u32>(e + W_KEY_LEN);
-    if (inStringList(ignored, ignoredCount, key, kl)) {
+    let bits = ignoredPatterns | blockedPatterns ? keyBits(e) : 0;
+    if (inStringList(ignored, ignoredCount, key, kl) || (bits & ignoredPatterns)) {
       nIgn++;
       continue;
     }
@@ -689,6 +873,17 @@ function redactList(plan: usize): void {
       changed = true;
       continue;
     }
+    if (bits & blockedPatterns) {
+      // A blocked key pattern masks the whole value (the collector's ".*" replacement: "****").
+      store<u32>(e + W_KIND, K_STR_ABS);
+      store<u64>(e + W_A, <u64>MASK);
+      store<u32>(e + W_B, 4);
+      changed = true;
+      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8, <u32>key);
+      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8 + 4, kl);
+      nMask++;
+      continue;
+    }
     store<u32>(keyList + <usize>(origLen + nAll) * 8, <u32>key);
     store<u32>(keyList + <usize>(origLen + nAll) * 8 + 4, kl);
     nAll++;
@@ -696,8 +891,10 @@ function redactList(plan: usize): void {
   redacted += nRed;
   allowedN += nAll;
   ignoredN += nIgn;
+  maskedN += nMask;
   if (summary == 0) return;
   if (nRed) summarise(keyList, nRed, SK_REDACTED_KEYS, SK_REDACTED_KEYS_LEN, SK_REDACTED_COUNT, SK_REDACTED_COUNT_LEN, summary);
+  if (nMask) summarise(keyList + <usize>origLen * 2 * 8, nMask, SK_MASKED_KEYS, SK_MASKED_KEYS_LEN, SK_MASKED_COUNT, SK_MASKED_COUNT_LEN, summary);
   if (nAll) summarise(keyList + <usize>origLen * 8, nAll, SK_ALLOWED_KEYS, SK_ALLOWED_KEYS_LEN, SK_ALLOWED_COUNT, SK_ALLOWED_COUNT_LEN, summary);
   if (nIgn) summarise(0, nIgn, 0, 0, SK_IGNORED_COUNT, SK_IGNORED_COUNT_LEN, summary);
 }
@@ -814,7 +1011,7 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
   arena = 0;
   arenaCap = 0;
   arenaLen = 0;
-  redacted = allowedN = ignoredN = 0;
+  redacted = allowedN = ignoredN = maskedN = 0;
   // A first guess at the content size saves the early doublings (each one copies the arena).
   reserveArena(<usize>load<u32>(header + L.B_INPUT_LEN) / 4);
   oomFlag = false;
@@ -967,6 +1164,7 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
     free(spanRepl); free(resRepl); free(scopeRepl); free(arena);
     arena = 0;
     failPlain(E.ERR_OUT_OF_MEMORY, <u64>arenaCap * 2);
+    verdicts = false;
     return E.ERR_OUT_OF_MEMORY;
   }
   // Offsets (+1) become pointers now that the arena stops moving; earlier stages' replacements
@@ -990,6 +1188,8 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
   store<u32>(RESULT + A.ER_REDACTED, redacted);
   store<u32>(RESULT + A.ER_IGNORED, ignoredN);
   store<u32>(RESULT + A.ER_ALLOWED, allowedN);
+  store<u32>(RESULT + A.ER_MASKED, maskedN);
+  verdicts = false;
   arena = 0;
   return 0;
 }
@@ -1011,6 +1211,7 @@ function allActionsKeyed(plan: usize): bool {
   for (let i: u32 = 0; i < n; i++) {
     let op = load<u32>(actions + <usize>i * A.AC_ROW + A.AC_OP);
     if (op == A.OP_INSERT || op == A.OP_UPSERT) return false;
+    if (load<u32>(actions + <usize>i * A.AC_ROW + A.AC_PATTERN_BIT) != A.NO_PATTERN) return false;
   }
   return true;
 }

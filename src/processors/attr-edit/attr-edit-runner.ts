@@ -7,8 +7,24 @@ import type { Core } from '../../core/core.js';
 import { OtlpDecodeError } from '../../core/errors.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 import { PendingEdits } from '../../pipeline/pending-edits.js';
+import type { CompiledRegex } from '../regex-matcher.js';
+
+/**
+ * Key patterns of a plan (bit i = patterns[i]) and the verdicts already computed per key string:
+ * keys repeat across batches, so each distinct key meets the regex engine once.
+ */
+export interface KeyPatterns {
+  readonly patterns: readonly CompiledRegex[];
+  readonly cache: Map<string, number>;
+}
+
+/** Most key verdicts remembered (keys are low-cardinality; this bounds a hostile stream). */
+const VERDICT_CACHE_LIMIT = 10_000;
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 interface CoreEdit {
+  editCollectKeys(header: number, plan: number, keep: number, spanIn: number, resIn: number, scopeIn: number): number;
+  editKeyList(): number;
   editAttributes(header: number, plan: number, keep: number, spanIn: number, resIn: number, scopeIn: number): number;
   editResult(): number;
   editFreeResult(): void;
@@ -21,6 +37,7 @@ export interface EditCounts {
   redacted: number;
   ignored: number;
   allowed: number;
+  masked: number;
 }
 
 /**
@@ -28,12 +45,35 @@ export interface EditCounts {
  * in the attribute table (which describes the original bytes, so it needs a batch without pending
  * replacements); editing itself reads keys and values from the bytes.
  */
-export function editPending(core: Core, pending: PendingEdits, plan: number, source: string, counts: EditCounts, needsTable: boolean): void {
+export function editPending(core: Core, pending: PendingEdits, plan: number, source: string, counts: EditCounts, needsTable: boolean, keys?: KeyPatterns): void {
   const batch = pending.batch;
   if (batch.spanCount === 0) return;
   if (needsTable) batch.ensureAttributes();
   const header = batch.headerPtr;
   const ex = core.exports as unknown as CoreEdit;
+  if (keys && keys.patterns.length) {
+    // One pass collects the distinct keys; each is matched once (or found in the cache) and its
+    // verdict bits written back for the edit call that follows.
+    const n = core.call('editCollectKeys', () => ex.editCollectKeys(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl)) >>> 0;
+    if (n === 0xffffffff) throw new OtlpDecodeError(core.readError(), batch.byteLength, source);
+    const list = ex.editKeyList() >>> 0;
+    for (let i = 0; i < n; i++) {
+      const row = list + i * A.DK_ROW;
+      const dv = core.dv;
+      const p = dv.getUint32(row + A.DK_KEY, true);
+      const key = utf8.decode(core.u8.subarray(p, p + dv.getUint32(row + A.DK_KEY_LEN, true)));
+      let bits = keys.cache.get(key);
+      if (bits === undefined) {
+        bits = 0;
+        keys.patterns.forEach((re, bit) => {
+          if (re.test(key)) bits! |= 1 << bit;
+        });
+        if (keys.cache.size >= VERDICT_CACHE_LIMIT) keys.cache.clear();
+        keys.cache.set(key, bits);
+      }
+      core.dv.setUint32(row + A.DK_BITS, bits >>> 0, true);
+    }
+  }
   const status = core.call('editAttributes', () => ex.editAttributes(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl));
   if (status !== 0) throw new OtlpDecodeError(core.readError(), batch.byteLength, source);
   const res = ex.editResult() >>> 0;
@@ -44,6 +84,7 @@ export function editPending(core: Core, pending: PendingEdits, plan: number, sou
   counts.redacted += dv.getUint32(res + A.ER_REDACTED, true);
   counts.ignored += dv.getUint32(res + A.ER_IGNORED, true);
   counts.allowed += dv.getUint32(res + A.ER_ALLOWED, true);
+  counts.masked += dv.getUint32(res + A.ER_MASKED, true);
   // The tables and content now belong to the pending edits (freed when they are materialised).
   pending.setTables(dv.getUint32(res + A.ER_SPAN_REPL, true), dv.getUint32(res + A.ER_RESOURCE_REPL, true), dv.getUint32(res + A.ER_SCOPE_REPL, true));
   pending.hold(dv.getUint32(res + A.ER_CONTENT, true));
@@ -51,7 +92,7 @@ export function editPending(core: Core, pending: PendingEdits, plan: number, sou
 }
 
 /** The plan over one batch on its own (plus an optional keep mask from a filter), one splice. */
-export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false, keep?: Uint8Array): TraceBatch[] {
+export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false, keep?: Uint8Array, keys?: KeyPatterns): TraceBatch[] {
   if (batch.spanCount === 0) return [batch];
   if (keep && keep.length !== batch.spanCount) throw new RangeError(`keep mask has ${keep.length} entries, the batch has ${batch.spanCount} spans`);
   const pending = PendingEdits.begin(batch);
@@ -64,7 +105,7 @@ export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source:
       for (const k of keep) if (k) kept++;
       pending.setKeep(ptr, kept);
     }
-    editPending(core, pending, plan, source, counts, needsTable);
+    editPending(core, pending, plan, source, counts, needsTable, keys);
   } catch (err) {
     pending.release();
     throw err;

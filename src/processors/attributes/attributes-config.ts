@@ -16,6 +16,8 @@ export interface AttributeAction {
   /** Client context (metadata, auth, client.address): there is none outside a network receiver. */
   readonly fromContext?: string;
   readonly convertedType?: 'int' | 'double' | 'string';
+  /** delete/hash: keys matching this pattern too (needs a registered regex engine). */
+  readonly pattern?: CompiledRegex;
 }
 
 export interface AttributesConfig {
@@ -65,6 +67,7 @@ function readAction(b: ConfigReader, i: number): AttributeAction {
   const convertedType = b.string('converted_type', '');
   b.done();
   const fail = (msg: string) => b.error(msg);
+  let compiled: CompiledRegex | undefined;
   if (!KINDS.includes(action)) throw fail(`error creating AttrProc due to unsupported action "${raw}" at the ${i}-th actions`);
   if (action === 'delete' || action === 'hash') {
     if (!key && !pattern) throw fail(`error creating AttrProc due to missing required field (at least one of "key" and "pattern" have to be set) at the ${i}-th actions`);
@@ -86,8 +89,9 @@ function readAction(b: ConfigReader, i: number): AttributeAction {
       if (sources) throw fail(`error creating AttrProc. Action "${action}" does not use value sources or "default" value. These must not be specified for ${i}-th action`);
       if (convertedType) throw fail(`error creating AttrProc. Action "${action}" does not use the "converted_type" field. This must not be specified for ${i}-th action`);
       if (pattern) {
-        compilePattern(b, pattern, i);
-        throw b.fail('pattern', `the "pattern" field of the ${i}-th action ${REGEX_UNAVAILABLE}`);
+        const re = compilePattern(b, pattern, i);
+        if (!re) throw b.fail('pattern', `the "pattern" field of the ${i}-th action ${REGEX_UNAVAILABLE}`);
+        compiled = re;
       }
       break;
     case 'extract':
@@ -117,5 +121,6 @@ function readAction(b: ConfigReader, i: number): AttributeAction {
     ...(fromAttribute ? { fromAttribute } : {}),
     ...(fromContext ? { fromContext } : {}),
     ...(convertedType ? { convertedType: convertedType as 'int' | 'double' | 'string' } : {}),
+    ...(compiled ? { pattern: compiled } : {}),
   };
 }

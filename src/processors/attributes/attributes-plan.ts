@@ -4,6 +4,7 @@ import * as L from '../../../assembly/abi/trace-layout.js';
 import type { Core } from '../../core/core.js';
 import { CoreBlockWriter } from '../attr-edit/core-block-writer.js';
 import type { AttributesConfig } from './attributes-config.js';
+import type { CompiledRegex } from '../regex-matcher.js';
 import type { AttributeTest, MatchProperties, MatchValue } from './match-properties.js';
 
 const OPS: Readonly<Record<string, number>> = { insert: A.OP_INSERT, update: A.OP_UPDATE, upsert: A.OP_UPSERT, delete: A.OP_DELETE, hash: A.OP_HASH, convert: A.OP_CONVERT };
@@ -100,8 +101,16 @@ function matchRecord(w: CoreBlockWriter, m: MatchProperties): number {
   return mp;
 }
 
+/** The key patterns of the actions, in the order of their verdict bits (at most 32). */
+export function actionPatterns(config: AttributesConfig): CompiledRegex[] {
+  const patterns = config.actions.flatMap((a) => (a.pattern ? [a.pattern] : []));
+  if (patterns.length > 32) throw new RangeError('attributes: at most 32 actions may use "pattern"');
+  return patterns;
+}
+
 /** Returns the plan pointer and the block to free. */
 export function writeAttributesPlan(core: Core, config: AttributesConfig): { block: number; plan: number } {
+  const patterns = actionPatterns(config);
   const { block, root } = CoreBlockWriter.build(core, (w) => {
     const plan = w.reserve(A.EP_SIZE);
     w.u32(plan + A.EP_KIND, A.EDIT_ATTRIBUTES);
@@ -112,6 +121,8 @@ export function writeAttributesPlan(core: Core, config: AttributesConfig): { blo
     config.actions.forEach((a, i) => {
       const row = actions + i * A.AC_ROW;
       w.u32(row + A.AC_OP, OPS[a.action]!);
+      const bit = a.pattern ? patterns.indexOf(a.pattern) : -1;
+      w.u32(row + A.AC_PATTERN_BIT, bit >= 0 ? bit : A.NO_PATTERN);
       const [kp, kn] = w.string(a.key);
       w.u32(row + A.AC_KEY, kp);
       w.u32(row + A.AC_KEY_LEN, kn);

@@ -5,10 +5,11 @@ import type { Core } from '../../core/core.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 import type { ComponentContext, Millis, TracesProcessor } from '../../pipeline/types.js';
 import { editPending, runEditPlan } from '../attr-edit/attr-edit-runner.js';
+import type { KeyPatterns } from '../attr-edit/attr-edit-runner.js';
 import type { PendingEdits } from '../../pipeline/pending-edits.js';
 import type { EditCounts } from '../attr-edit/attr-edit-runner.js';
 import type { AttributesConfig } from './attributes-config.js';
-import { writeAttributesPlan } from './attributes-plan.js';
+import { writeAttributesPlan, actionPatterns } from './attributes-plan.js';
 
 export class AttributesProcessor implements TracesProcessor {
   readonly id: string;
@@ -17,7 +18,8 @@ export class AttributesProcessor implements TracesProcessor {
   private block: number;
   private readonly plan: number;
   private readonly needsTable: boolean;
-  private readonly counts: EditCounts = { spans: 0, resources: 0, scopes: 0, redacted: 0, ignored: 0, allowed: 0 };
+  private readonly keys: KeyPatterns;
+  private readonly counts: EditCounts = { spans: 0, resources: 0, scopes: 0, redacted: 0, ignored: 0, allowed: 0, masked: 0 };
 
   constructor(config: AttributesConfig, context: ComponentContext) {
     this.id = context.id;
@@ -27,11 +29,12 @@ export class AttributesProcessor implements TracesProcessor {
     this.block = block;
     this.plan = plan;
     this.needsTable = config.include !== undefined || config.exclude !== undefined;
+    this.keys = { patterns: actionPatterns(config), cache: new Map() };
   }
 
   process(batch: TraceBatch, _now: Millis): TraceBatch[] {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable);
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, undefined, this.keys);
   }
 
   /**
@@ -40,12 +43,12 @@ export class AttributesProcessor implements TracesProcessor {
    */
   processKept(batch: TraceBatch, keep: Uint8Array): TraceBatch[] {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, keep);
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, keep, this.keys);
   }
 
   edit(pending: PendingEdits, _now: Millis): void {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    editPending(this.core, pending, this.plan, this.id, this.counts, this.needsTable);
+    editPending(this.core, pending, this.plan, this.id, this.counts, this.needsTable, this.keys);
   }
 
   /** include/exclude read the attribute table, which describes the bytes before any replacement. */

@@ -4,6 +4,7 @@
 // RE2-compatible regex engine is part of the build.
 import type { ConfigReader } from '../../config/config-reader.js';
 import { regexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
+import type { CompiledRegex } from '../regex-matcher.js';
 
 export type SummaryLevel = 'silent' | 'info' | 'debug';
 
@@ -12,29 +13,39 @@ export interface RedactionConfig {
   readonly allowedKeys: readonly string[];
   readonly ignoredKeys: readonly string[];
   readonly summary: SummaryLevel;
-  /** The hash used instead of "****" for masked text ('' = mask). Masking needs regexes (see above). */
+  /** The hash used instead of "****" for masked text ('' = mask). */
   readonly hashFunction: string;
+  /** Keys matching these are kept like ignored_keys (needs a regex engine). */
+  readonly ignoredKeyPatterns: readonly CompiledRegex[];
+  /** Values of keys matching these are masked whole (needs a regex engine). */
+  readonly blockedKeyPatterns: readonly CompiledRegex[];
 }
 
 const HASHES = ['md5', 'sha1', 'sha3', 'hmac-sha256', 'hmac-sha512'];
-const REGEX_KEYS = ['blocked_values', 'allowed_values', 'blocked_key_patterns', 'ignored_key_patterns'] as const;
+const VALUE_REGEX_KEYS = ['blocked_values', 'allowed_values'] as const;
 
 export function readRedactionConfig(r: ConfigReader): RedactionConfig {
   const allowAllKeys = r.bool('allow_all_keys', false);
   const allowedKeys = r.stringList('allowed_keys');
   const ignoredKeys = r.stringList('ignored_keys');
-  for (const key of REGEX_KEYS) {
+  const compileAll = (key: string): CompiledRegex[] => {
     const patterns = r.stringList(key);
     const engine = regexEngine();
-    patterns.forEach((p, i) => {
-      if (!engine) return;
+    if (patterns.length && !engine) throw r.fail(key, `${key} ${NO_REGEX_ENGINE}`);
+    return patterns.map((p, i) => {
       try {
-        engine.compile(p);
+        return engine!.compile(p);
       } catch (err) {
         throw r.error(`error compiling regex "${p}": ${(err as Error).message}`, r.positionOf(key), `${r.path}.${key}[${i}]`);
       }
     });
-    if (patterns.length) throw r.fail(key, `${key} ${NO_REGEX_ENGINE}`);
+  };
+  const ignoredKeyPatterns = compileAll('ignored_key_patterns');
+  const blockedKeyPatterns = compileAll('blocked_key_patterns');
+  if (ignoredKeyPatterns.length + blockedKeyPatterns.length > 32) throw r.error('at most 32 key patterns (ignored_key_patterns and blocked_key_patterns together)');
+  for (const key of VALUE_REGEX_KEYS) {
+    // Masking inside values needs the engine to run inside the core (per value, not per key).
+    if (compileAll(key).length) throw r.fail(key, `${key} is not supported yet (value masking needs the regex engine inside the core)`);
   }
   r.bool('redact_all_types', false);
   const hashFunction = r.string('hash_function', '').toLowerCase();
@@ -43,6 +54,7 @@ export function readRedactionConfig(r: ConfigReader): RedactionConfig {
   if (hashFunction === 'hmac-sha256' && hmacKey.length < 32) throw r.fail('hmac_key', 'hmac_key must be at least 32 bytes for hmac-sha256');
   if (hashFunction === 'hmac-sha512' && hmacKey.length < 64) throw r.fail('hmac_key', 'hmac_key must be at least 64 bytes for hmac-sha512');
   const summary = r.oneOf('summary', ['debug', 'info', 'silent', ''] as const, '');
+  if (hashFunction && blockedKeyPatterns.length) throw r.fail('hash_function', 'hash_function is not supported yet (masked values are "****")');
   for (const key of ['url_sanitizer', 'db_sanitizer'] as const) {
     if (!r.present(key)) {
       r.raw(key);
@@ -57,5 +69,5 @@ export function readRedactionConfig(r: ConfigReader): RedactionConfig {
     if (anyEnabled) throw r.fail(key, `${key} is not supported yet`);
     c.ignore(...c.keys());
   }
-  return { allowAllKeys, allowedKeys, ignoredKeys, summary: summary === '' ? 'silent' : summary, hashFunction };
+  return { allowAllKeys, allowedKeys, ignoredKeys, summary: summary === '' ? 'silent' : summary, hashFunction, ignoredKeyPatterns, blockedKeyPatterns };
 }

@@ -28,7 +28,17 @@ export function writeRedactionPlan(core: Core, config: RedactionConfig): { block
     w.u32(plan + A.EP_IGNORED_COUNT, config.ignoredKeys.length);
     w.u32(plan + A.EP_SUMMARY, SUMMARY[config.summary]!);
     w.u32(plan + A.EP_FLAGS, config.allowAllKeys ? A.EF_ALLOW_ALL_KEYS : 0);
+    // Verdict bits: ignored patterns first, then blocked key patterns (see redactionPatterns).
+    const ni = config.ignoredKeyPatterns.length;
+    const nb = config.blockedKeyPatterns.length;
+    w.u32(plan + A.EP_IGNORED_PATTERNS, ni ? (2 ** ni - 1) >>> 0 : 0);
+    w.u32(plan + A.EP_BLOCKED_KEY_PATTERNS, nb ? ((2 ** nb - 1) * 2 ** ni) >>> 0 : 0);
     return plan;
   });
   return { block, plan: root };
+}
+
+/** The key patterns in verdict-bit order. */
+export function redactionPatterns(config: RedactionConfig) {
+  return [...config.ignoredKeyPatterns, ...config.blockedKeyPatterns];
 }
