@@ -32,3 +32,4 @@ export { tsCreate, tsFree, tsIngest, tsTick, tsDecideAll, tsCounters, tsReport, 
 export { psSample, psResult, psFreeResult } from './processors/probabilistic-sampler';
 export { editAttributes, editResult, editFreeResult, editCollectKeys, editKeyList } from './processors/attr-edit';
 export { sha256Digest } from './processors/sha256';
+export { digestBytes } from './processors/digests';

@@ -16,7 +16,17 @@ export const EP_SUMMARY = 40; // 0 silent, 1 info, 2 debug
 export const EP_FLAGS = 44; // EF_*
 export const EP_IGNORED_PATTERNS = 48; // redaction: key-verdict bits of ignored_key_patterns
 export const EP_BLOCKED_KEY_PATTERNS = 52; // redaction: key-verdict bits of blocked_key_patterns
-export const EP_SIZE = 56;
+export const EP_HASH_FN = 56; // redaction hash_function: 0 mask with ****, else HF_* of digests.ts
+export const EP_HMAC_KEY = 60; // pointer to hmac_key bytes
+export const EP_HMAC_KEY_LEN = 64;
+export const EP_SIZE = 72;
+
+// hash_function values (same numbering as assembly/processors/digests.ts).
+export const HF_MD5 = 1;
+export const HF_SHA1 = 2;
+export const HF_SHA3 = 3;
+export const HF_HMAC_SHA256 = 4;
+export const HF_HMAC_SHA512 = 5;
 
 export const EDIT_ATTRIBUTES = 1;
 export const EDIT_REDACTION = 2;

@@ -13,6 +13,7 @@ import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
 import { varintSize, writeVarint } from '../wire/writer';
 import { findAttr } from './attr-lookup';
 import { sha256Hex } from './sha256';
+import { digest } from './digests';
 import { formatDouble, parseDouble, parseInt64, formatInt, parsedInt, parsedDouble } from './number-text';
 
 // Working list entry.
@@ -874,10 +875,15 @@ function redactList(plan: usize): void {
       continue;
     }
     if (bits & blockedPatterns) {
-      // A blocked key pattern masks the whole value (the collector's ".*" replacement: "****").
-      store<u32>(e + W_KIND, K_STR_ABS);
-      store<u64>(e + W_A, <u64>MASK);
-      store<u32>(e + W_B, 4);
+      // A blocked key pattern masks the whole value (the collector's ".*" replacement): "****",
+      // or the hex hash_function digest of the value's text (non-strings read as "").
+      let fn = load<u32>(plan + A.EP_HASH_FN);
+      if (fn) maskWithDigest(e, fn, <usize>load<u32>(plan + A.EP_HMAC_KEY), <usize>load<u32>(plan + A.EP_HMAC_KEY_LEN));
+      else {
+        store<u32>(e + W_KIND, K_STR_ABS);
+        store<u64>(e + W_A, <u64>MASK);
+        store<u32>(e + W_B, 4);
+      }
       changed = true;
       store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8, <u32>key);
       store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8 + 4, kl);
@@ -897,6 +903,21 @@ function redactList(plan: usize): void {
   if (nMask) summarise(keyList + <usize>origLen * 2 * 8, nMask, SK_MASKED_KEYS, SK_MASKED_KEYS_LEN, SK_MASKED_COUNT, SK_MASKED_COUNT_LEN, summary);
   if (nAll) summarise(keyList + <usize>origLen * 8, nAll, SK_ALLOWED_KEYS, SK_ALLOWED_KEYS_LEN, SK_ALLOWED_COUNT, SK_ALLOWED_COUNT_LEN, summary);
   if (nIgn) summarise(0, nIgn, 0, 0, SK_IGNORED_COUNT, SK_IGNORED_COUNT_LEN, summary);
+}
+
+function maskWithDigest(e: usize, fn: u32, key: usize, keyLen: usize): void {
+  if (!reserveArena(128)) return;
+  let isString = typeOf(e) == L.V_STRING;
+  let raw = memory.data(64, 8);
+  let n = digest(fn, isString ? strPtr(e) : raw, isString ? strLen(e) : 0, key, keyLen, raw);
+  let out = arena + arenaLen;
+  for (let i: usize = 0; i < n; i++) {
+    let b = <u32>load<u8>(raw + i);
+    store<u8>(out + i * 2, <u8>(b >> 4 < 10 ? 0x30 + (b >> 4) : 0x57 + (b >> 4)));
+    store<u8>(out + i * 2 + 1, <u8>((b & 15) < 10 ? 0x30 + (b & 15) : 0x57 + (b & 15)));
+  }
+  setArenaString(e, arenaLen, n * 2);
+  arenaLen += n * 2;
 }
 
 function keyLess(a: usize, b: usize): bool {

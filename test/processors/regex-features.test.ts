@@ -89,3 +89,21 @@ describe('key patterns (each distinct key meets the engine once)', () => {
     expect(() => pipelineWith({ redaction: { blocked_values: ['4[0-9]{12}'] } })).toThrow('blocked_values is not supported yet (value masking needs the regex engine inside the core)');
   });
 });
+
+describe('hash_function on masked values', () => {
+  it('replaces a blocked key pattern value with the hex digest of its text', async () => {
+    const { createHash, createHmac } = await import('node:crypto');
+    const key = 'k'.repeat(32);
+    const cases: [string, (v: string) => string][] = [
+      ['md5', (v) => createHash('md5').update(v).digest('hex')],
+      ['SHA1', (v) => createHash('sha1').update(v).digest('hex')],
+      ['sha3', (v) => createHash('sha3-256').update(v).digest('hex')],
+      ['hmac-sha256', (v) => createHmac('sha256', key).update(v).digest('hex')],
+    ];
+    for (const [fn, ref] of cases) {
+      const p = pipelineWith({ redaction: { allow_all_keys: true, blocked_key_patterns: ['password'], hash_function: fn, hmac_key: key } });
+      const [s] = decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [{ trace: 'a', attrs: { password: 'hunter2', n: 1, db_password: 7 } }] }])), 0)));
+      expect(s!.attrs).toEqual({ password: ref('hunter2'), n: 1n, db_password: ref('') });
+    }
+  });
+});

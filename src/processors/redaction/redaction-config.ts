@@ -15,6 +15,7 @@ export interface RedactionConfig {
   readonly summary: SummaryLevel;
   /** The hash used instead of "****" for masked text ('' = mask). */
   readonly hashFunction: string;
+  readonly hmacKey: string;
   /** Keys matching these are kept like ignored_keys (needs a regex engine). */
   readonly ignoredKeyPatterns: readonly CompiledRegex[];
   /** Values of keys matching these are masked whole (needs a regex engine). */
@@ -54,7 +55,6 @@ export function readRedactionConfig(r: ConfigReader): RedactionConfig {
   if (hashFunction === 'hmac-sha256' && hmacKey.length < 32) throw r.fail('hmac_key', 'hmac_key must be at least 32 bytes for hmac-sha256');
   if (hashFunction === 'hmac-sha512' && hmacKey.length < 64) throw r.fail('hmac_key', 'hmac_key must be at least 64 bytes for hmac-sha512');
   const summary = r.oneOf('summary', ['debug', 'info', 'silent', ''] as const, '');
-  if (hashFunction && blockedKeyPatterns.length) throw r.fail('hash_function', 'hash_function is not supported yet (masked values are "****")');
   for (const key of ['url_sanitizer', 'db_sanitizer'] as const) {
     if (!r.present(key)) {
       r.raw(key);
@@ -69,5 +69,5 @@ export function readRedactionConfig(r: ConfigReader): RedactionConfig {
     if (anyEnabled) throw r.fail(key, `${key} is not supported yet`);
     c.ignore(...c.keys());
   }
-  return { allowAllKeys, allowedKeys, ignoredKeys, summary: summary === '' ? 'silent' : summary, hashFunction, ignoredKeyPatterns, blockedKeyPatterns };
+  return { allowAllKeys, allowedKeys, ignoredKeys, summary: summary === '' ? 'silent' : summary, hashFunction, hmacKey, ignoredKeyPatterns, blockedKeyPatterns };
 }

@@ -6,6 +6,7 @@ import { CoreBlockWriter } from '../attr-edit/core-block-writer.js';
 import type { RedactionConfig } from './redaction-config.js';
 
 const SUMMARY: Readonly<Record<string, number>> = { silent: 0, info: 1, debug: 2 };
+const HASH: Readonly<Record<string, number>> = { md5: A.HF_MD5, sha1: A.HF_SHA1, sha3: A.HF_SHA3, 'hmac-sha256': A.HF_HMAC_SHA256, 'hmac-sha512': A.HF_HMAC_SHA512 };
 
 export function writeRedactionPlan(core: Core, config: RedactionConfig): { block: number; plan: number } {
   const list = (w: CoreBlockWriter, items: readonly string[]): number => {
@@ -28,6 +29,12 @@ export function writeRedactionPlan(core: Core, config: RedactionConfig): { block
     w.u32(plan + A.EP_IGNORED_COUNT, config.ignoredKeys.length);
     w.u32(plan + A.EP_SUMMARY, SUMMARY[config.summary]!);
     w.u32(plan + A.EP_FLAGS, config.allowAllKeys ? A.EF_ALLOW_ALL_KEYS : 0);
+    if (config.hashFunction) {
+      w.u32(plan + A.EP_HASH_FN, HASH[config.hashFunction]!);
+      const [kp, kn] = w.string(config.hmacKey);
+      w.u32(plan + A.EP_HMAC_KEY, kp);
+      w.u32(plan + A.EP_HMAC_KEY_LEN, kn);
+    }
     // Verdict bits: ignored patterns first, then blocked key patterns (see redactionPatterns).
     const ni = config.ignoredKeyPatterns.length;
     const nb = config.blockedKeyPatterns.length;
