@@ -30,6 +30,6 @@ export function onAbort(message: usize, fileName: usize, line: u32, column: u32)
 export { bloomCreate, bloomFree, bloomClear, bloomAdd, bloomHas, bloomData, bloomCount } from './processors/bloom';
 export { tsCreate, tsFree, tsIngest, tsTick, tsDecideAll, tsCounters, tsReport, tsReportCount, tsSlotDone, tsNewTraceCount, tsFreeRecords } from './processors/tail-sampling';
 export { psSample, psResult, psFreeResult } from './processors/probabilistic-sampler';
-export { editAttributes, editResult, editFreeResult, editCollectKeys, editKeyList } from './processors/attr-edit';
+export { editAttributes, editResult, editFreeResult, editCollectStrings, editKeyList, editKeyCount, editValueList, editValueCount } from './processors/attr-edit';
 export { sha256Digest } from './processors/sha256';
 export { digestBytes } from './processors/digests';

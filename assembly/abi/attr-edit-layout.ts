@@ -136,3 +136,15 @@ export const DK_KEY_LEN = 4;
 export const DK_HASH = 8;
 export const DK_BITS = 12; // bit i: pattern i matches this key
 export const DK_ROW = 16;
+
+// Distinct string values of a batch (editCollectStrings with COLLECT_VALUES): the facade computes
+// the masked text of each once (redaction blocked_values / allowed_values) and writes it back.
+export const DV_PTR = 0;
+export const DV_LEN = 4;
+export const DV_HASH = 8;
+export const DV_NEW = 12; // pointer to the replacement text (set by the facade), 0 = unchanged
+export const DV_NEW_LEN = 16;
+export const DV_ROW = 24;
+
+export const COLLECT_KEYS = 1;
+export const COLLECT_VALUES = 2;

@@ -646,55 +646,80 @@ function applyKeyed(op: u32, e: usize): void {
 // ---------------------------------------------------------------------------------------------
 // Distinct keys and their pattern verdicts (computed by the facade's regex engine, once per key)
 
-let dkList: usize = 0;
-let dkCap: u32 = 0;
-let dkCount: u32 = 0;
-let dkTable: usize = 0;
-let dkMask: u32 = 0;
+// A set of byte strings: rows in a list (row size per set) and an open-addressing index.
+const SS_LIST = 0;
+const SS_CAP = 4;
+const SS_COUNT = 8;
+const SS_TABLE = 12;
+const SS_MASK = 16;
+const SS_ROW = 20;
+const KEYS = memory.data(24, 8);
+const VALUES = memory.data(24, 8);
 let verdicts = false;
+let valueVerdicts = false;
 
-function dkFind(key: usize, len: u32, h: u32): i32 {
-  let i = h & dkMask;
+function ssInit(set: usize, rowSize: u32): void {
+  if (!load<u32>(set + SS_ROW)) store<u32>(set + SS_ROW, rowSize);
+  store<u32>(set + SS_COUNT, 0);
+  let table = <usize>load<u32>(set + SS_TABLE);
+  if (table) memory.fill(table, 0, <usize>(load<u32>(set + SS_MASK) + 1) * 4);
+}
+
+function ssFind(set: usize, p: usize, len: u32, h: u32): i32 {
+  let table = <usize>load<u32>(set + SS_TABLE);
+  if (!table) return -1;
+  let list = <usize>load<u32>(set + SS_LIST);
+  let mask = load<u32>(set + SS_MASK);
+  let row = <usize>load<u32>(set + SS_ROW);
+  let i = h & mask;
   while (true) {
-    let e = load<u32>(dkTable + <usize>i * 4);
+    let e = load<u32>(table + <usize>i * 4);
     if (!e) return -1;
-    let row = dkList + <usize>(e - 1) * A.DK_ROW;
-    if (load<u32>(row + A.DK_HASH) == h && load<u32>(row + A.DK_KEY_LEN) == len && bytesEqual(<usize>load<u32>(row + A.DK_KEY), key, len)) return <i32>(e - 1);
-    i = (i + 1) & dkMask;
+    let r = list + <usize>(e - 1) * row;
+    // Rows start with (ptr, len, hash) in both sets.
+    if (load<u32>(r + 8) == h && load<u32>(r + 4) == len && bytesEqual(<usize>load<u32>(r), p, len)) return <i32>(e - 1);
+    i = (i + 1) & mask;
   }
   return -1;
 }
 
-function dkAdd(key: usize, len: u32): bool {
-  let h = hash32(key, len);
-  if (dkFind(key, len, h) >= 0) return true;
-  if (dkCount >= dkCap) {
-    // Grow list and table together (the table stays at most half full).
-    let cap = max<u32>(dkCap * 2, 64);
-    let list = realloc(dkList, <usize>cap * A.DK_ROW);
+function ssAdd(set: usize, p: usize, len: u32): bool {
+  let h = hash32(p, len);
+  if (ssFind(set, p, len, h) >= 0) return true;
+  let count = load<u32>(set + SS_COUNT);
+  let cap = load<u32>(set + SS_CAP);
+  let row = <usize>load<u32>(set + SS_ROW);
+  if (count >= cap) {
+    // Grow list and index together (the index stays at most half full).
+    let newCap = max<u32>(cap * 2, 64);
+    let list = realloc(<usize>load<u32>(set + SS_LIST), <usize>newCap * row);
     if (!list) return false;
-    dkList = list;
-    let table = allocZeroed(<usize>cap * 2 * 4);
+    store<u32>(set + SS_LIST, <u32>list);
+    let table = allocZeroed(<usize>newCap * 2 * 4);
     if (!table) return false;
-    free(dkTable);
-    dkTable = table;
-    dkMask = cap * 2 - 1;
-    dkCap = cap;
-    for (let k: u32 = 0; k < dkCount; k++) {
-      let j = load<u32>(dkList + <usize>k * A.DK_ROW + A.DK_HASH) & dkMask;
-      while (load<u32>(dkTable + <usize>j * 4)) j = (j + 1) & dkMask;
-      store<u32>(dkTable + <usize>j * 4, k + 1);
+    free(<usize>load<u32>(set + SS_TABLE));
+    store<u32>(set + SS_TABLE, <u32>table);
+    store<u32>(set + SS_MASK, newCap * 2 - 1);
+    store<u32>(set + SS_CAP, newCap);
+    let mask = newCap * 2 - 1;
+    for (let k: u32 = 0; k < count; k++) {
+      let j = load<u32>(list + <usize>k * row + 8) & mask;
+      while (load<u32>(table + <usize>j * 4)) j = (j + 1) & mask;
+      store<u32>(table + <usize>j * 4, k + 1);
     }
   }
-  let row = dkList + <usize>dkCount * A.DK_ROW;
-  store<u32>(row + A.DK_KEY, <u32>key);
-  store<u32>(row + A.DK_KEY_LEN, len);
-  store<u32>(row + A.DK_HASH, h);
-  store<u32>(row + A.DK_BITS, 0);
-  let j = h & dkMask;
-  while (load<u32>(dkTable + <usize>j * 4)) j = (j + 1) & dkMask;
-  store<u32>(dkTable + <usize>j * 4, dkCount + 1);
-  dkCount++;
+  let list = <usize>load<u32>(set + SS_LIST);
+  let table = <usize>load<u32>(set + SS_TABLE);
+  let mask = load<u32>(set + SS_MASK);
+  let r = list + <usize>count * row;
+  memory.fill(r, 0, row);
+  store<u32>(r, <u32>p);
+  store<u32>(r + 4, len);
+  store<u32>(r + 8, h);
+  let j = h & mask;
+  while (load<u32>(table + <usize>j * 4)) j = (j + 1) & mask;
+  store<u32>(table + <usize>j * 4, count + 1);
+  store<u32>(set + SS_COUNT, count + 1);
   return true;
 }
 
@@ -703,11 +728,28 @@ function keyBits(e: usize): u32 {
   if (!verdicts) return 0;
   let key = <usize>load<u32>(e + W_KEY);
   let len = load<u32>(e + W_KEY_LEN);
-  let i = dkFind(key, len, hash32(key, len));
-  return i < 0 ? 0 : load<u32>(dkList + <usize>i * A.DK_ROW + A.DK_BITS);
+  let i = ssFind(KEYS, key, len, hash32(key, len));
+  return i < 0 ? 0 : load<u32>(<usize>load<u32>(KEYS + SS_LIST) + <usize>i * A.DK_ROW + A.DK_BITS);
 }
 
-/** Adds the keys of the first `count` KeyValue fields tagged `tag` in [cs, ce). */
+/** The facade's replacement text for a string entry (masked blocked values), if any: sets e. */
+function maskedValue(e: usize): bool {
+  if (!valueVerdicts || typeOf(e) != L.V_STRING) return false;
+  let p = strPtr(e);
+  let len = strLen(e);
+  let i = ssFind(VALUES, p, len, hash32(p, len));
+  if (i < 0) return false;
+  let r = <usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW;
+  let np = load<u32>(r + A.DV_NEW);
+  if (!np) return false;
+  store<u32>(e + W_KIND, K_STR_ABS);
+  store<u64>(e + W_A, <u64>np);
+  store<u32>(e + W_B, load<u32>(r + A.DV_NEW_LEN));
+  changed = true;
+  return true;
+}
+
+/** Adds the keys and/or string values of the first `count` KeyValue fields tagged `tag` in [cs, ce). */
 function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
   let n: u32 = 0;
   let p = cs;
@@ -721,31 +763,30 @@ function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
     let vs = next;
     p = vs + len;
     n++;
-    let q = vs;
-    let kp = vs;
-    let kl: usize = 0;
-    while (q < p) {
-      let ft = <u32>readVarintTrusted(q);
-      if (ft == 0x0a) {
-        kl = <usize>readVarintTrusted(next);
-        kp = next;
-        q = kp + kl;
-      } else q = skipTrusted(next, ft & 7);
+    let e = scratchEntry;
+    parseKeyValue(e, vs, p);
+    if (collectWhat & A.COLLECT_KEYS && !ssAdd(KEYS, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN))) return false;
+    if (collectWhat & A.COLLECT_VALUES && load<u32>(e + W_VTYPE) == L.V_STRING) {
+      let v = load<u64>(e + W_VAL);
+      if (!ssAdd(VALUES, <usize>(<u32>v), <u32>(v >> 32))) return false;
     }
-    if (!dkAdd(kp, <u32>kl)) return false;
   }
   return true;
 }
+
+const scratchEntry = memory.data(<i32>W_SIZE, 8);
+let collectWhat: u32 = 0;
 
 /**
  * Collects the distinct attribute keys of the maps `plan` targets (with the same keep mask and
  * replacements editAttributes will get). Returns how many, or 0xFFFFFFFF when out of memory; the
  * list is at editKeyList(). The facade fills DK_BITS, then calls editAttributes, which uses them.
  */
-export function editCollectKeys(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize): u32 {
+export function editCollectStrings(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, what: u32): u32 {
   clearError();
-  dkCount = 0;
-  if (dkTable) memory.fill(dkTable, 0, <usize>(dkMask + 1) * 4);
+  collectWhat = what;
+  ssInit(KEYS, A.DK_ROW);
+  ssInit(VALUES, A.DV_ROW);
   let input = <usize>load<u32>(header + L.B_INPUT);
   let targets = load<u32>(plan + A.EP_TARGETS);
   let ok = true;
@@ -792,15 +833,30 @@ export function editCollectKeys(header: usize, plan: usize, keep: usize, spanIn:
     }
   }
   if (!ok) {
-    failPlain(E.ERR_OUT_OF_MEMORY, <u64>dkCap * 2 * A.DK_ROW);
+    failPlain(E.ERR_OUT_OF_MEMORY, <u64>load<u32>(KEYS + SS_CAP) * 2 * A.DK_ROW);
     return 0xffffffff;
   }
-  verdicts = true;
-  return dkCount;
+  verdicts = (what & A.COLLECT_KEYS) != 0;
+  valueVerdicts = (what & A.COLLECT_VALUES) != 0;
+  return 0;
 }
 
+/** The distinct keys (DK_* rows) and their count, after editCollectStrings. */
 export function editKeyList(): usize {
-  return dkList;
+  return <usize>load<u32>(KEYS + SS_LIST);
+}
+
+export function editKeyCount(): u32 {
+  return load<u32>(KEYS + SS_COUNT);
+}
+
+/** The distinct string values (DV_* rows) and their count, after editCollectStrings. */
+export function editValueList(): usize {
+  return <usize>load<u32>(VALUES + SS_LIST);
+}
+
+export function editValueCount(): u32 {
+  return load<u32>(VALUES + SS_COUNT);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -889,6 +945,13 @@ function redactList(plan: usize): void {
       store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8 + 4, kl);
       nMask++;
       continue;
+    }
+    if (maskedValue(e)) {
+      // Blocked text inside the value was masked (allowed_values exempted it otherwise); the key
+      // counts as masked and, as upstream does, as allowed too.
+      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8, <u32>key);
+      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8 + 4, kl);
+      nMask++;
     }
     store<u32>(keyList + <usize>(origLen + nAll) * 8, <u32>key);
     store<u32>(keyList + <usize>(origLen + nAll) * 8 + 4, kl);
@@ -1186,6 +1249,7 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
     arena = 0;
     failPlain(E.ERR_OUT_OF_MEMORY, <u64>arenaCap * 2);
     verdicts = false;
+    valueVerdicts = false;
     return E.ERR_OUT_OF_MEMORY;
   }
   // Offsets (+1) become pointers now that the arena stops moving; earlier stages' replacements
@@ -1211,6 +1275,7 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
   store<u32>(RESULT + A.ER_ALLOWED, allowedN);
   store<u32>(RESULT + A.ER_MASKED, maskedN);
   verdicts = false;
+  valueVerdicts = false;
   arena = 0;
   return 0;
 }

@@ -85,8 +85,8 @@ describe('key patterns (each distinct key meets the engine once)', () => {
       'redaction.ignored.count': 1n,
     });
   });
-  it('value masking and extract are still refused', () => {
-    expect(() => pipelineWith({ redaction: { blocked_values: ['4[0-9]{12}'] } })).toThrow('blocked_values is not supported yet (value masking needs the regex engine inside the core)');
+  it('redact_all_types is refused', () => {
+    expect(() => pipelineWith({ redaction: { allow_all_keys: true, blocked_values: ['x'], redact_all_types: true } })).toThrow('redact_all_types is not supported yet');
   });
 });
 
@@ -105,5 +105,39 @@ describe('hash_function on masked values', () => {
       const [s] = decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [{ trace: 'a', attrs: { password: 'hunter2', n: 1, db_password: 7 } }] }])), 0)));
       expect(s!.attrs).toEqual({ password: ref('hunter2'), n: 1n, db_password: ref('') });
     }
+  });
+});
+
+describe('blocked_values and allowed_values (checklist 25)', () => {
+  const mastercard = '5[1-5][0-9]{2}';
+  const run = (redaction: Record<string, unknown>, attrs: Record<string, string | number>) => {
+    const p = pipelineWith({ redaction });
+    return decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [{ trace: 'a', attrs }] }])), 0)))[0]!.attrs;
+  };
+  it('masks the matching substrings: "5105 1051 0510 6789" becomes "**** 1051 0510 6789" per match', () => {
+    expect(run({ allow_all_keys: true, blocked_values: ['5[1-5][0-9]{2}[ -]?[0-9]{4}[ -]?[0-9]{4}'] }, { card: '5105 1051 0510 6789', n: 1 }))
+      .toEqual({ card: '**** 6789', n: 1n });
+  });
+  it('applies every blocked pattern in turn; masked keys count as masked and allowed', () => {
+    expect(run({ allow_all_keys: true, blocked_values: [mastercard, '[0-9]{4}$'], summary: 'debug' }, { card: '5105 1051 0510 6789' })).toEqual({
+      card: '**** 1051 0510 ****',
+      'redaction.masked.keys': 'card',
+      'redaction.masked.count': 1n,
+      'redaction.allowed.keys': 'card',
+      'redaction.allowed.count': 1n,
+    });
+  });
+  it('allowed_values win over blocked_values', () => {
+    expect(run({ allow_all_keys: true, blocked_values: ['[0-9]{4}'], allowed_values: ['^4111'] }, { a: '4111 1111', b: '5111 1111' }))
+      .toEqual({ a: '4111 1111', b: '**** ****' });
+  });
+  it('hash_function replaces each match with its digest', async () => {
+    const { createHash } = await import('node:crypto');
+    expect(run({ allow_all_keys: true, blocked_values: ['[0-9]{4}'], hash_function: 'md5' }, { a: 'x 1234 y' }))
+      .toEqual({ a: `x ${createHash('md5').update('1234').digest('hex')} y` });
+  });
+  it('only allowed keys are masked; ignored keys are left alone', () => {
+    expect(run({ allowed_keys: ['a'], ignored_keys: ['b'], blocked_values: ['secret'] }, { a: 'my secret', b: 'secret too', c: 'secret' }))
+      .toEqual({ a: 'my ****', b: 'secret too' });
   });
 });

@@ -18,13 +18,26 @@ export interface KeyPatterns {
   readonly cache: Map<string, number>;
 }
 
+/**
+ * Masking of string values (redaction blocked_values / allowed_values): the new text of a value,
+ * or undefined to leave it; results cached per value.
+ */
+export interface ValueMasking {
+  readonly mask: (value: string) => string | undefined;
+  readonly cache: Map<string, string | null>;
+}
+
 /** Most key verdicts remembered (keys are low-cardinality; this bounds a hostile stream). */
 const VERDICT_CACHE_LIMIT = 10_000;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const encoder = new TextEncoder();
 
 interface CoreEdit {
-  editCollectKeys(header: number, plan: number, keep: number, spanIn: number, resIn: number, scopeIn: number): number;
+  editCollectStrings(header: number, plan: number, keep: number, spanIn: number, resIn: number, scopeIn: number, what: number): number;
   editKeyList(): number;
+  editKeyCount(): number;
+  editValueList(): number;
+  editValueCount(): number;
   editAttributes(header: number, plan: number, keep: number, spanIn: number, resIn: number, scopeIn: number): number;
   editResult(): number;
   editFreeResult(): void;
@@ -45,36 +58,79 @@ export interface EditCounts {
  * in the attribute table (which describes the original bytes, so it needs a batch without pending
  * replacements); editing itself reads keys and values from the bytes.
  */
-export function editPending(core: Core, pending: PendingEdits, plan: number, source: string, counts: EditCounts, needsTable: boolean, keys?: KeyPatterns): void {
+export function editPending(core: Core, pending: PendingEdits, plan: number, source: string, counts: EditCounts, needsTable: boolean, keys?: KeyPatterns, values?: ValueMasking): void {
   const batch = pending.batch;
   if (batch.spanCount === 0) return;
   if (needsTable) batch.ensureAttributes();
   const header = batch.headerPtr;
   const ex = core.exports as unknown as CoreEdit;
-  if (keys && keys.patterns.length) {
-    // One pass collects the distinct keys; each is matched once (or found in the cache) and its
-    // verdict bits written back for the edit call that follows.
-    const n = core.call('editCollectKeys', () => ex.editCollectKeys(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl)) >>> 0;
-    if (n === 0xffffffff) throw new OtlpDecodeError(core.readError(), batch.byteLength, source);
-    const list = ex.editKeyList() >>> 0;
-    for (let i = 0; i < n; i++) {
-      const row = list + i * A.DK_ROW;
-      const dv = core.dv;
-      const p = dv.getUint32(row + A.DK_KEY, true);
-      const key = utf8.decode(core.u8.subarray(p, p + dv.getUint32(row + A.DK_KEY_LEN, true)));
-      let bits = keys.cache.get(key);
-      if (bits === undefined) {
-        bits = 0;
-        keys.patterns.forEach((re, bit) => {
-          if (re.test(key)) bits! |= 1 << bit;
-        });
-        if (keys.cache.size >= VERDICT_CACHE_LIMIT) keys.cache.clear();
-        keys.cache.set(key, bits);
+  const wantKeys = keys !== undefined && keys.patterns.length > 0;
+  let masked = 0;
+  if (wantKeys || values) {
+    // One pass collects the distinct keys (and string values); each meets the regex engine once
+    // (or is found in a cache), and the verdicts / new texts are written back for the edit call.
+    const what = (wantKeys ? A.COLLECT_KEYS : 0) | (values ? A.COLLECT_VALUES : 0);
+    const status = core.call('editCollectStrings', () => ex.editCollectStrings(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl, what)) >>> 0;
+    if (status !== 0) throw new OtlpDecodeError(core.readError(), batch.byteLength, source);
+    const read = (p: number, n: number) => utf8.decode(core.u8.subarray(p, p + n));
+    if (wantKeys) {
+      const list = ex.editKeyList() >>> 0;
+      const n = ex.editKeyCount() >>> 0;
+      for (let i = 0; i < n; i++) {
+        const row = list + i * A.DK_ROW;
+        const key = read(core.dv.getUint32(row + A.DK_KEY, true), core.dv.getUint32(row + A.DK_KEY_LEN, true));
+        let bits = keys!.cache.get(key);
+        if (bits === undefined) {
+          bits = 0;
+          keys!.patterns.forEach((re, bit) => {
+            if (re.test(key)) bits! |= 1 << bit;
+          });
+          if (keys!.cache.size >= VERDICT_CACHE_LIMIT) keys!.cache.clear();
+          keys!.cache.set(key, bits);
+        }
+        core.dv.setUint32(row + A.DK_BITS, bits >>> 0, true);
       }
-      core.dv.setUint32(row + A.DK_BITS, bits >>> 0, true);
+    }
+    if (values) {
+      const list = ex.editValueList() >>> 0;
+      const n = ex.editValueCount() >>> 0;
+      const replaced: [number, Uint8Array][] = [];
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const row = list + i * A.DV_ROW;
+        const value = read(core.dv.getUint32(row + A.DV_PTR, true), core.dv.getUint32(row + A.DV_LEN, true));
+        let out = values.cache.get(value);
+        if (out === undefined) {
+          out = values.mask(value) ?? null;
+          if (values.cache.size >= VERDICT_CACHE_LIMIT) values.cache.clear();
+          values.cache.set(value, out);
+        }
+        if (out !== null) {
+          const bytes = encoder.encode(out);
+          replaced.push([row, bytes]);
+          total += bytes.length;
+        }
+      }
+      if (replaced.length) {
+        masked = core.call('alloc', (e) => e.alloc(total + 1) >>> 0);
+        if (!masked) throw new RangeError('masked values do not fit the core memory budget');
+        let at = masked;
+        for (const [row, bytes] of replaced) {
+          core.u8.set(bytes, at);
+          core.dv.setUint32(row + A.DV_NEW, at, true);
+          core.dv.setUint32(row + A.DV_NEW_LEN, bytes.length, true);
+          at += bytes.length;
+        }
+      }
     }
   }
-  const status = core.call('editAttributes', () => ex.editAttributes(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl));
+  let status: number;
+  try {
+    status = core.call('editAttributes', () => ex.editAttributes(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl));
+  } finally {
+    // Masked texts were copied into the edited content: their buffer is no longer needed.
+    core.free(masked);
+  }
   if (status !== 0) throw new OtlpDecodeError(core.readError(), batch.byteLength, source);
   const res = ex.editResult() >>> 0;
   const dv = core.dv;
@@ -92,7 +148,7 @@ export function editPending(core: Core, pending: PendingEdits, plan: number, sou
 }
 
 /** The plan over one batch on its own (plus an optional keep mask from a filter), one splice. */
-export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false, keep?: Uint8Array, keys?: KeyPatterns): TraceBatch[] {
+export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false, keep?: Uint8Array, keys?: KeyPatterns, values?: ValueMasking): TraceBatch[] {
   if (batch.spanCount === 0) return [batch];
   if (keep && keep.length !== batch.spanCount) throw new RangeError(`keep mask has ${keep.length} entries, the batch has ${batch.spanCount} spans`);
   const pending = PendingEdits.begin(batch);
@@ -105,7 +161,7 @@ export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source:
       for (const k of keep) if (k) kept++;
       pending.setKeep(ptr, kept);
     }
-    editPending(core, pending, plan, source, counts, needsTable, keys);
+    editPending(core, pending, plan, source, counts, needsTable, keys, values);
   } catch (err) {
     pending.release();
     throw err;

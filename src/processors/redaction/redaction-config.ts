@@ -20,10 +20,13 @@ export interface RedactionConfig {
   readonly ignoredKeyPatterns: readonly CompiledRegex[];
   /** Values of keys matching these are masked whole (needs a regex engine). */
   readonly blockedKeyPatterns: readonly CompiledRegex[];
+  /** Text matching these inside allowed values is masked (needs a regex engine). */
+  readonly blockedValues: readonly CompiledRegex[];
+  /** Values matching any of these are never masked by blocked_values. */
+  readonly allowedValues: readonly CompiledRegex[];
 }
 
 const HASHES = ['md5', 'sha1', 'sha3', 'hmac-sha256', 'hmac-sha512'];
-const VALUE_REGEX_KEYS = ['blocked_values', 'allowed_values'] as const;
 
 export function readRedactionConfig(r: ConfigReader): RedactionConfig {
   const allowAllKeys = r.bool('allow_all_keys', false);
@@ -44,11 +47,9 @@ export function readRedactionConfig(r: ConfigReader): RedactionConfig {
   const ignoredKeyPatterns = compileAll('ignored_key_patterns');
   const blockedKeyPatterns = compileAll('blocked_key_patterns');
   if (ignoredKeyPatterns.length + blockedKeyPatterns.length > 32) throw r.error('at most 32 key patterns (ignored_key_patterns and blocked_key_patterns together)');
-  for (const key of VALUE_REGEX_KEYS) {
-    // Masking inside values needs the engine to run inside the core (per value, not per key).
-    if (compileAll(key).length) throw r.fail(key, `${key} is not supported yet (value masking needs the regex engine inside the core)`);
-  }
-  r.bool('redact_all_types', false);
+  const blockedValues = compileAll('blocked_values');
+  const allowedValues = compileAll('allowed_values');
+  if (r.bool('redact_all_types', false)) throw r.fail('redact_all_types', 'redact_all_types is not supported yet (only string values are masked)');
   const hashFunction = r.string('hash_function', '').toLowerCase();
   if (hashFunction && !HASHES.includes(hashFunction)) throw r.fail('hash_function', `unsupported hash function "${hashFunction}" (expected one of: ${HASHES.join(', ')})`);
   const hmacKey = r.string('hmac_key', '');
@@ -69,5 +70,5 @@ export function readRedactionConfig(r: ConfigReader): RedactionConfig {
     if (anyEnabled) throw r.fail(key, `${key} is not supported yet`);
     c.ignore(...c.keys());
   }
-  return { allowAllKeys, allowedKeys, ignoredKeys, summary: summary === '' ? 'silent' : summary, hashFunction, hmacKey, ignoredKeyPatterns, blockedKeyPatterns };
+  return { allowAllKeys, allowedKeys, ignoredKeys, summary: summary === '' ? 'silent' : summary, hashFunction, hmacKey, ignoredKeyPatterns, blockedKeyPatterns, blockedValues, allowedValues };
 }
