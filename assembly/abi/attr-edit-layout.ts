@@ -19,7 +19,9 @@ export const EP_BLOCKED_KEY_PATTERNS = 52; // redaction: key-verdict bits of blo
 export const EP_HASH_FN = 56; // redaction hash_function: 0 mask with ****, else HF_* of digests.ts
 export const EP_HMAC_KEY = 60; // pointer to hmac_key bytes
 export const EP_HMAC_KEY_LEN = 64;
-export const EP_SIZE = 72;
+export const EP_VALUE_KEYS = 68; // string list: collect values only under these keys (0 = all)
+export const EP_VALUE_KEYS_COUNT = 72;
+export const EP_SIZE = 80;
 
 // hash_function values (same numbering as assembly/processors/digests.ts).
 export const HF_MD5 = 1;
@@ -65,6 +67,9 @@ export const OP_UPSERT = 3;
 export const OP_DELETE = 4;
 export const OP_HASH = 5;
 export const OP_CONVERT = 6;
+// extract: AC_SRC_KEY = string list of the pattern's group names, AC_SRC_KEY_LEN = their count,
+// AC_TYPE = the action's slot (u32 offset) in each value's extraction block (DV_NEW).
+export const OP_EXTRACT = 7;
 
 export const NO_PATTERN = 0xffffffff;
 

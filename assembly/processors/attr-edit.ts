@@ -632,7 +632,45 @@ function runActions(plan: usize): void {
       assign(entry(<u32>at), ac);
     } else if (op == A.OP_CONVERT) {
       convertEntry(entry(<u32>at), load<u32>(ac + A.AC_TYPE));
+    } else if (op == A.OP_EXTRACT) {
+      extractEntry(entry(<u32>at), ac);
     }
+  }
+}
+
+/**
+ * extract: the facade matched each distinct value of the action's key once and wrote, per value,
+ * an extraction block (DV_NEW): at this action's slot, 1 if the pattern matched, then (ptr, len)
+ * of every named group. Each group is upserted as a string attribute, as FindStringSubmatch +
+ * PutStr do upstream.
+ */
+function extractEntry(e: usize, ac: usize): void {
+  if (!valueVerdicts || typeOf(e) != L.V_STRING) return;
+  let p = strPtr(e);
+  let len = strLen(e);
+  let i = ssFind(VALUES, p, len, hash32(p, len));
+  if (i < 0) return;
+  let block = <usize>load<u32>(<usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW + A.DV_NEW);
+  if (!block) return;
+  let slot = block + <usize>load<u32>(ac + A.AC_TYPE) * 4;
+  if (!load<u32>(slot)) return;
+  let names = <usize>load<u32>(ac + A.AC_SRC_KEY);
+  let n = load<u32>(ac + A.AC_SRC_KEY_LEN);
+  for (let g: u32 = 0; g < n; g++) {
+    let name = names + <usize>g * A.SL_ROW;
+    let np = <usize>load<u32>(name + A.SL_PTR);
+    let nl = load<u32>(name + A.SL_LEN);
+    let at = find(np, nl, 0);
+    let target = at >= 0 ? entry(<u32>at) : pushEntry();
+    if (!target) return;
+    if (at < 0) {
+      store<u32>(target + W_KEY, <u32>np);
+      store<u32>(target + W_KEY_LEN, nl);
+    }
+    store<u32>(target + W_KIND, K_STR_ABS);
+    store<u64>(target + W_A, <u64>load<u32>(slot + 4 + <usize>g * 8));
+    store<u32>(target + W_B, load<u32>(slot + 8 + <usize>g * 8));
+    changed = true;
   }
 }
 
@@ -766,7 +804,8 @@ function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
     let e = scratchEntry;
     parseKeyValue(e, vs, p);
     if (collectWhat & A.COLLECT_KEYS && !ssAdd(KEYS, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN))) return false;
-    if (collectWhat & A.COLLECT_VALUES && load<u32>(e + W_VTYPE) == L.V_STRING) {
+    if (collectWhat & A.COLLECT_VALUES && load<u32>(e + W_VTYPE) == L.V_STRING
+      && (!valueKeysCount || inStringList(valueKeys, valueKeysCount, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN)))) {
       let v = load<u64>(e + W_VAL);
       if (!ssAdd(VALUES, <usize>(<u32>v), <u32>(v >> 32))) return false;
     }
@@ -776,6 +815,8 @@ function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
 
 const scratchEntry = memory.data(<i32>W_SIZE, 8);
 let collectWhat: u32 = 0;
+let valueKeys: usize = 0;
+let valueKeysCount: u32 = 0;
 
 /**
  * Collects the distinct attribute keys of the maps `plan` targets (with the same keep mask and
@@ -785,6 +826,8 @@ let collectWhat: u32 = 0;
 export function editCollectStrings(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, what: u32): u32 {
   clearError();
   collectWhat = what;
+  valueKeys = <usize>load<u32>(plan + A.EP_VALUE_KEYS);
+  valueKeysCount = load<u32>(plan + A.EP_VALUE_KEYS_COUNT);
   ssInit(KEYS, A.DK_ROW);
   ssInit(VALUES, A.DV_ROW);
   let input = <usize>load<u32>(header + L.B_INPUT);

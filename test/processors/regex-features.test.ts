@@ -48,8 +48,21 @@ describe('attributes patterns are validated with the engine', () => {
     expect(build({ action: 'extract', pattern: '^/api/x$' })).toThrow('error creating AttrProc. Field "pattern" contains no named matcher groups at the 0-th actions');
     expect(build({ action: 'extract', pattern: '(?P<a' })).toThrow('error creating AttrProc. Field "pattern" has invalid pattern: "(?P<a" to be set at the 0-th actions');
   });
-  it('a valid extract is still refused until the core engine runs it', () => {
-    expect(build({ action: 'extract', pattern: '^/api/v1/document/(?P<new_user_key>.*)/update/(?P<version>.*)$' })).toThrow('the extract action (0-th action) is not available in this build');
+  it('extract upserts the named groups as strings and leaves the source (checklist 23)', () => {
+    const p = pipelineWith({ attributes: { actions: [
+      { key: 'http.url', pattern: '^/api/v1/document/(?P<new_user_key>.*)/update/(?P<version>.*)$', action: 'extract' },
+      { key: 'route', pattern: '(?P<first>[a-z]+)(?:-(?P<second>[a-z]+))?', action: 'extract' },
+    ] } });
+    const out = decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [
+      { trace: 'a', attrs: { 'http.url': '/api/v1/document/12345678/update/v1', version: 'old', route: 'abc' } },
+      { trace: 'b', attrs: { 'http.url': '/other', route: 7 } },
+      { trace: 'c', attrs: { 'http.url': '/api/v1/document/12345678/update/v1' } },
+    ] }])), 0)));
+    expect(out.map((s) => s.attrs)).toEqual([
+      { 'http.url': '/api/v1/document/12345678/update/v1', version: 'v1', route: 'abc', new_user_key: '12345678', first: 'abc', second: '' },
+      { 'http.url': '/other', route: 7n },
+      { 'http.url': '/api/v1/document/12345678/update/v1', new_user_key: '12345678', version: 'v1' },
+    ]);
   });
 });
 

@@ -16,7 +16,7 @@ export interface AttributeAction {
   /** Client context (metadata, auth, client.address): there is none outside a network receiver. */
   readonly fromContext?: string;
   readonly convertedType?: 'int' | 'double' | 'string';
-  /** delete/hash: keys matching this pattern too (needs a registered regex engine). */
+  /** delete/hash: keys matching this pattern too; extract: the pattern with named groups (needs a registered regex engine). */
   readonly pattern?: CompiledRegex;
 }
 
@@ -100,12 +100,12 @@ function readAction(b: ConfigReader, i: number): AttributeAction {
       if (!pattern) throw fail(`error creating AttrProc due to missing required field "pattern" for action "${action}" at the ${i}-th action`);
       {
         const re = compilePattern(b, pattern, i);
-        if (re) {
-          if (re.groupNames.length === 0) throw fail(`error creating AttrProc. Field "pattern" contains no named matcher groups at the ${i}-th actions`);
-          if (re.groupNames.some((n) => n === '')) throw fail(`error creating AttrProc. Field "pattern" contains at least one unnamed matcher group at the ${i}-th actions`);
-        }
+        if (!re) throw b.fail('pattern', `the extract action (${i}-th action) ${REGEX_UNAVAILABLE}`);
+        if (re.groupNames.length === 0) throw fail(`error creating AttrProc. Field "pattern" contains no named matcher groups at the ${i}-th actions`);
+        if (re.groupNames.some((n) => n === '')) throw fail(`error creating AttrProc. Field "pattern" contains at least one unnamed matcher group at the ${i}-th actions`);
+        compiled = re;
       }
-      throw b.fail('pattern', `the extract action (${i}-th action) ${REGEX_UNAVAILABLE}`);
+      break;
     case 'convert':
       if (sources || pattern) throw fail(`error creating AttrProc. Action "${action}" does not use value sources or "pattern" field. These must not be specified for ${i}-th action`);
       if (!convertedType) throw fail(`error creating AttrProc due to missing required field "converted_type" for action "${action}" at the ${i}-th action`);
