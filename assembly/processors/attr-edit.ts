@@ -1126,10 +1126,11 @@ function applyPlan(plan: usize): void {
  * include/exclude) with `plan`. `keep` is a keep mask (one byte per span) from an earlier stage
  * that will go to the same splice, or 0: dropped spans are not edited. `spanIn` / `resIn` /
  * `scopeIn` are earlier stages' replacement tables (or 0): replaced messages are edited from their
- * replacement content, and passed on when this plan leaves them alone. Fills editResult() with
+ * replacement content, and passed on when this plan leaves them alone. `eligible` (or 0) marks the
+ * spans an include/exclude evaluated outside the core selects. Fills editResult() with
  * replacement tables for the splice encoder; free them with editFreeResult(), or take them over.
  */
-export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize): u32 {
+export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, eligible: usize): u32 {
   clearError();
   memory.fill(RESULT, 0, A.ER_SIZE);
   HEADER = header;
@@ -1211,6 +1212,8 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
   for (let i: u32 = 0; i < nSpans && !oomFlag; i++) {
     let s = spans + <usize>i * L.SP_ROW;
     if (keep && !load<u8>(keep + i)) continue;
+    // `eligible`: include/exclude the facade evaluated (regexp match_type), one byte per span.
+    if (eligible && !load<u8>(eligible + i)) continue;
     if (include && !matches(include, s)) continue;
     if (exclude && matches(exclude, s)) continue;
     let anyChild = false;

@@ -49,7 +49,7 @@ interface CoreEdit {
   editKeyCount(): number;
   editValueList(): number;
   editValueCount(): number;
-  editAttributes(header: number, plan: number, keep: number, spanIn: number, resIn: number, scopeIn: number): number;
+  editAttributes(header: number, plan: number, keep: number, spanIn: number, resIn: number, scopeIn: number, eligible: number): number;
   editResult(): number;
   editFreeResult(): void;
 }
@@ -69,7 +69,10 @@ export interface EditCounts {
  * in the attribute table (which describes the original bytes, so it needs a batch without pending
  * replacements); editing itself reads keys and values from the bytes.
  */
-export function editPending(core: Core, pending: PendingEdits, plan: number, source: string, counts: EditCounts, needsTable: boolean, keys?: KeyPatterns, values?: ValueMasking | ValueExtraction): void {
+export function editPending(
+  core: Core, pending: PendingEdits, plan: number, source: string, counts: EditCounts, needsTable: boolean,
+  keys?: KeyPatterns, values?: ValueMasking | ValueExtraction, eligibleFor?: (batch: TraceBatch) => Uint8Array,
+): void {
   const batch = pending.batch;
   if (batch.spanCount === 0) return;
   if (needsTable) batch.ensureAttributes();
@@ -108,12 +111,20 @@ export function editPending(core: Core, pending: PendingEdits, plan: number, sou
       masked = 'mask' in values ? writeMasks(core, values, list, n, read) : writeExtractions(core, values, list, n, read);
     }
   }
+  let eligible = 0;
   let status: number;
   try {
-    status = core.call('editAttributes', () => ex.editAttributes(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl));
+    if (eligibleFor) {
+      const mask = eligibleFor(batch);
+      eligible = core.call('alloc', (e) => e.alloc(Math.max(1, mask.length)) >>> 0);
+      if (!eligible) throw new RangeError('include/exclude mask does not fit the core memory budget');
+      core.u8.set(mask, eligible);
+    }
+    status = core.call('editAttributes', () => ex.editAttributes(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl, eligible));
   } finally {
     // Masked texts were copied into the edited content: their buffer is no longer needed.
     core.free(masked);
+    core.free(eligible);
   }
   if (status !== 0) throw new OtlpDecodeError(core.readError(), batch.byteLength, source);
   const res = ex.editResult() >>> 0;
@@ -132,7 +143,10 @@ export function editPending(core: Core, pending: PendingEdits, plan: number, sou
 }
 
 /** The plan over one batch on its own (plus an optional keep mask from a filter), one splice. */
-export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false, keep?: Uint8Array, keys?: KeyPatterns, values?: ValueMasking | ValueExtraction): TraceBatch[] {
+export function runEditPlan(
+  core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false,
+  keep?: Uint8Array, keys?: KeyPatterns, values?: ValueMasking | ValueExtraction, eligibleFor?: (batch: TraceBatch) => Uint8Array,
+): TraceBatch[] {
   if (batch.spanCount === 0) return [batch];
   if (keep && keep.length !== batch.spanCount) throw new RangeError(`keep mask has ${keep.length} entries, the batch has ${batch.spanCount} spans`);
   const pending = PendingEdits.begin(batch);
@@ -145,7 +159,7 @@ export function runEditPlan(core: Core, batch: TraceBatch, plan: number, source:
       for (const k of keep) if (k) kept++;
       pending.setKeep(ptr, kept);
     }
-    editPending(core, pending, plan, source, counts, needsTable, keys, values);
+    editPending(core, pending, plan, source, counts, needsTable, keys, values, eligibleFor);
   } catch (err) {
     pending.release();
     throw err;

@@ -116,8 +116,9 @@ export function writeAttributesPlan(core: Core, config: AttributesConfig): { blo
     const plan = w.reserve(A.EP_SIZE);
     w.u32(plan + A.EP_KIND, A.EDIT_ATTRIBUTES);
     w.u32(plan + A.EP_TARGETS, A.TARGET_SPAN);
-    if (config.include) w.u32(plan + A.EP_INCLUDE, matchRecord(w, config.include));
-    if (config.exclude) w.u32(plan + A.EP_EXCLUDE, matchRecord(w, config.exclude));
+    // regexp include/exclude are evaluated outside the core (see regexp-match.ts).
+    if (config.include?.matchType === 'strict') w.u32(plan + A.EP_INCLUDE, matchRecord(w, config.include));
+    if (config.exclude?.matchType === 'strict') w.u32(plan + A.EP_EXCLUDE, matchRecord(w, config.exclude));
     const actions = w.reserve(config.actions.length * A.AC_ROW);
     let slot = 0;
     const extractKeys = [...new Set(config.actions.filter((a) => a.action === 'extract').map((a) => a.key))];

@@ -10,6 +10,7 @@ import type { PendingEdits } from '../../pipeline/pending-edits.js';
 import type { EditCounts } from '../attr-edit/attr-edit-runner.js';
 import type { AttributesConfig } from './attributes-config.js';
 import { writeAttributesPlan, actionPatterns, actionExtraction } from './attributes-plan.js';
+import { regexpSpanTest, eligibleSpans } from './regexp-match.js';
 
 export class AttributesProcessor implements TracesProcessor {
   readonly id: string;
@@ -20,6 +21,8 @@ export class AttributesProcessor implements TracesProcessor {
   private readonly needsTable: boolean;
   private readonly keys: KeyPatterns;
   private readonly extraction: ValueExtraction | undefined;
+  /** include/exclude with match_type regexp: evaluated per batch outside the core. */
+  private readonly eligibleFor: ((batch: TraceBatch) => Uint8Array) | undefined;
   private readonly counts: EditCounts = { spans: 0, resources: 0, scopes: 0, redacted: 0, ignored: 0, allowed: 0, masked: 0 };
 
   constructor(config: AttributesConfig, context: ComponentContext) {
@@ -32,11 +35,14 @@ export class AttributesProcessor implements TracesProcessor {
     this.needsTable = config.include !== undefined || config.exclude !== undefined;
     this.keys = { patterns: actionPatterns(config), cache: new Map() };
     this.extraction = actionExtraction(config);
+    const include = config.include?.matchType === 'regexp' ? regexpSpanTest(config.include) : undefined;
+    const exclude = config.exclude?.matchType === 'regexp' ? regexpSpanTest(config.exclude) : undefined;
+    this.eligibleFor = include || exclude ? (batch) => eligibleSpans(batch, include, exclude) : undefined;
   }
 
   process(batch: TraceBatch, _now: Millis): TraceBatch[] {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, undefined, this.keys, this.extraction);
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, undefined, this.keys, this.extraction, this.eligibleFor);
   }
 
   /**
@@ -45,17 +51,17 @@ export class AttributesProcessor implements TracesProcessor {
    */
   processKept(batch: TraceBatch, keep: Uint8Array): TraceBatch[] {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, keep, this.keys, this.extraction);
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, keep, this.keys, this.extraction, this.eligibleFor);
   }
 
   edit(pending: PendingEdits, _now: Millis): void {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    editPending(this.core, pending, this.plan, this.id, this.counts, this.needsTable, this.keys, this.extraction);
+    editPending(this.core, pending, this.plan, this.id, this.counts, this.needsTable, this.keys, this.extraction, this.eligibleFor);
   }
 
-  /** include/exclude read the attribute table, which describes the bytes before any replacement. */
+  /** include/exclude read the original bytes (table or views): they need a batch without replacements. */
   canEdit(pending: PendingEdits): boolean {
-    return !this.needsTable || !pending.hasReplacements;
+    return (!this.needsTable && !this.eligibleFor) || !pending.hasReplacements;
   }
 
   flush(): TraceBatch[] {

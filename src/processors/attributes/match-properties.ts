@@ -3,6 +3,32 @@
 // and libraries (any). regexp matching needs the regex engine and is refused until it exists.
 import type { ConfigReader } from '../../config/config-reader.js';
 import type { ConfigNode } from '../../config/config-node.js';
+import { regexEngine } from '../regex-matcher.js';
+
+/** Every pattern of a regexp MatchProperties must compile; attribute values must be strings. */
+function validateRegexps(r: ConfigReader, m: MatchProperties): void {
+  const engine = regexEngine()!;
+  const check = (p: string, where: string) => {
+    try {
+      engine.compile(p);
+    } catch (err) {
+      throw r.fail(where, `error compiling regex "${p}": ${(err as Error).message}`);
+    }
+  };
+  m.services.forEach((p) => check(p, 'services'));
+  m.spanNames.forEach((p) => check(p, 'span_names'));
+  for (const [list, key] of [[m.attributes, 'attributes'], [m.resources, 'resources']] as const) {
+    for (const t of list) {
+      if (t.value === undefined) continue;
+      if (typeof t.value !== 'string') throw r.fail(key, `match_type "regexp" needs string values in ${key}, got ${String(t.value)} for "${t.key}"`);
+      check(t.value, key);
+    }
+  }
+  for (const lib of m.libraries) {
+    check(lib.name, 'libraries');
+    if (lib.version !== undefined) check(lib.version, 'libraries');
+  }
+}
 
 export type MatchValue = string | bigint | number | boolean;
 
@@ -13,6 +39,8 @@ export interface AttributeTest {
 }
 
 export interface MatchProperties {
+  /** strict (evaluated in the core) or regexp (through the registered regex engine). */
+  readonly matchType: 'strict' | 'regexp';
   readonly services: readonly string[];
   readonly spanNames: readonly string[];
   readonly spanKinds: readonly number[];
@@ -47,10 +75,10 @@ function readTests(r: ConfigReader, key: string): AttributeTest[] {
 
 export function readMatchProperties(r: ConfigReader): MatchProperties {
   const matchType = r.string('match_type', '');
-  if (matchType === 'regexp') {
+  if (matchType === 'regexp' && !regexEngine()) {
     throw r.fail('match_type', 'match_type "regexp" is not available in this build (it needs the RE2-compatible regex engine); use strict');
   }
-  if (matchType !== 'strict') throw r.fail('match_type', `unrecognized match_type: "${matchType}", valid types are: [regexp strict]`);
+  if (matchType !== 'strict' && matchType !== 'regexp') throw r.fail('match_type', `unrecognized match_type: "${matchType}", valid types are: [regexp strict]`);
   r.ignore('regexp');
   for (const k of ['metric_names', 'log_bodies', 'log_severity_texts', 'log_severity_number'] as const) {
     if (r.present(k)) throw r.fail(k, `${k} should not be specified for trace spans`);
@@ -75,5 +103,7 @@ export function readMatchProperties(r: ConfigReader): MatchProperties {
   if (!services.length && !spanNames.length && !spanKinds.length && !attributes.length && !resources.length && !libraries.length) {
     throw r.error('at least one of "services", "span_names", "span_kinds", "attributes", "libraries" or "resources" field must be specified');
   }
-  return { services, spanNames, spanKinds, attributes, resources, libraries };
+  const props: MatchProperties = { matchType, services, spanNames, spanKinds, attributes, resources, libraries };
+  if (matchType === 'regexp') validateRegexps(r, props);
+  return props;
 }
