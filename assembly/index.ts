@@ -27,3 +27,4 @@ export function abiVersion(): u32 {
 export function onAbort(message: usize, fileName: usize, line: u32, column: u32): void {
   unreachable();
 }
+export { regexRun, regexCheck } from './regex/match';

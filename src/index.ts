@@ -15,3 +15,6 @@ export type {
   OtlpJsonTraces, OtlpJsonResourceSpans, OtlpJsonScopeSpans, OtlpJsonSpan, OtlpJsonEvent, OtlpJsonLink,
   OtlpJsonAnyValue, OtlpJsonKeyValue, OtlpJsonResource, OtlpJsonScope,
 } from './otlp/trace-json.js';
+export { Regex } from './regex/regex.js';
+export { RegexSyntaxError } from './regex/syntax.js';
+export type { RegexOptions } from './regex/compile.js';

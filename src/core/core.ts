@@ -23,6 +23,8 @@ export interface CoreExports {
   traceSplice(header: number, keep: number, spanRepl: number, resourceRepl: number, scopeRepl: number): number;
   spliceResult(): number;
   abiVersion(): number;
+  regexRun(prog: number, subject: number, len: number): number;
+  regexCheck(prog: number, size: number): number;
 }
 
 const ABI_VERSION = 1;
