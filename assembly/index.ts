@@ -28,3 +28,6 @@ export function onAbort(message: usize, fileName: usize, line: u32, column: u32)
   unreachable();
 }
 export { regexRun, regexCheck } from './regex/match';
+export { qsetBuild, qsetFree } from './query/span-set';
+export { qprogLoad, qRun, qValues } from './query/program';
+export { qJoin } from './query/join';
