@@ -25,6 +25,12 @@ export interface CoreExports {
   abiVersion(): number;
   regexRun(prog: number, subject: number, len: number): number;
   regexCheck(prog: number, size: number): number;
+  qsetBuild(headers: number, count: number): number;
+  qsetFree(ctx: number): void;
+  qprogLoad(prog: number, size: number): number;
+  qRun(prog: number, ctx: number, inMask: number, out: number): number;
+  qValues(prog: number, ctx: number, inMask: number, out: number): number;
+  qJoin(ctx: number, op: number, lhs: number, rhs: number, out: number): number;
 }
 
 const ABI_VERSION = 1;
