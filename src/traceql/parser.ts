@@ -351,6 +351,14 @@ class Parser {
         };
         return { k: 'metrics', node: { kind: 'metricsMath', op, lhs: side(lhs), rhs: side(rhs), pos: nodePos(lhs) }, parens: false };
       }
+      if (COMPARE_OPS.has(op) && lhs.k === 'metrics' && rhs.k === 'scalar') {
+        // A second-stage filter after metrics arithmetic: ({…} | rate()) / ({…} | rate()) > 10.
+        const stage: SecondStage = { kind: 'filter', op: op as CompareOp, value: staticNumber(rhs.node), pos: at };
+        const node: MetricsNode = lhs.node.kind === 'metricsStaged'
+          ? { ...lhs.node, stages: [...lhs.node.stages, stage] }
+          : { kind: 'metricsStaged', expr: lhs.node, stages: [stage], pos: lhs.node.pos };
+        return { k: 'metrics', node, parens: false };
+      }
       throw fail(`unexpected "${op}" after a metrics query`);
     }
     if (op === '+' || op === '-' || op === '*' || op === '/' || op === '%' || op === '^') {
