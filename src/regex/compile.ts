@@ -241,7 +241,9 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
     }
     return out.sort((a, b) => a - b);
   };
-  const acceptsAtEnd = (pcs: number[]): boolean => {
+  // At the end of the subject: follow endText assertions (and beginText ones too when nothing
+  // was consumed, e.g. `$^` on an empty subject).
+  const acceptsAtEnd = (pcs: number[], atBegin: boolean): boolean => {
     const seen = new Set<number>();
     const stack = [...pcs];
     while (stack.length) {
@@ -250,7 +252,7 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
       seen.add(pc);
       const ins = insts[pc]!;
       if (ins.op === 'match') return true;
-      if (ins.op === 'assert' && ins.kind === 'endText') stack.push(ins.next);
+      if (ins.op === 'assert' && (ins.kind === 'endText' || (atBegin && ins.kind === 'beginText'))) stack.push(ins.next);
       else if (ins.op === 'jmp') stack.push(ins.a);
       else if (ins.op === 'split') stack.push(ins.a, ins.b);
     }
@@ -259,8 +261,9 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
   const loop = anchored ? [] : closure([start], false);
   const ids = new Map<string, number>();
   const states: number[][] = [];
-  const intern = (pcs: number[]): number => {
-    const key = pcs.join(',');
+  const intern = (pcs: number[], initial = false): number => {
+    // The initial state is never shared: only there do beginText assertions hold.
+    const key = (initial ? 'B' : '') + pcs.join(',');
     let id = ids.get(key);
     if (id === undefined) {
       id = states.length;
@@ -270,7 +273,7 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
     return id;
   };
   intern([]); // state 0: dead (anchored) — for unanchored it is "nothing pending" and still loops
-  const s0 = intern(closure([start], true));
+  const s0 = intern(closure([start], true), true);
   const trans: number[] = [];
   for (let s = 0; s < states.length; s++) {
     if ((s + 1) * k > MAX_DFA_CELLS) return null;
@@ -288,7 +291,7 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
   }
   const flags = new Uint8Array(states.length);
   states.forEach((pcs, s) => {
-    if (acceptsAtEnd(pcs)) flags[s]! |= R.DFA_ACCEPT_AT_END;
+    if (acceptsAtEnd(pcs, s === s0)) flags[s]! |= R.DFA_ACCEPT_AT_END;
     if (pcs.some((pc) => insts[pc]!.op === 'match')) flags[s]! |= R.DFA_MATCHING;
   });
   return { trans: Uint32Array.from(trans), flags, start: s0 };
@@ -310,9 +313,10 @@ export function compileRegex(pattern: Uint8Array | string, options: RegexOptions
       throw new RegexSyntaxError('invalid UTF-8');
     }
   }
-  const tree = parseRegex(options.dotAll ? `(?s:${text})` : text);
-  // `(?s:` + text + `)` would let `text` close the group early; parse both to keep Go's errors.
-  if (options.dotAll) parseRegex(text);
+  // The pattern alone first: errors must be about what the user wrote, and `(?s:` + text + `)`
+  // must not let `text` close the group early.
+  let tree = parseRegex(text);
+  if (options.dotAll) tree = parseRegex(`(?s:${text})`);
   const literals = anchored && !hasFold(text) ? literalSet(tree) : null;
   const b = new NfaBuilder();
   const match = b.insts.length;
