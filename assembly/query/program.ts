@@ -177,6 +177,10 @@ function loadAttr(scope: u32, key: usize, dst: usize): void {
 // ---------------------------------------------------------------------------------------------
 // Intrinsics
 
+function setNil(dst: usize): void {
+  setV(dst, Q.VT_NIL, 0, 0);
+}
+
 function setString(dst: usize, off: u32, len: u32): void {
   setV(dst, Q.VT_STRING, len, <u64>(input + <usize>off));
 }
@@ -227,19 +231,19 @@ function loadIntrinsic(id: u32, dst: usize): void {
       setString(dst, load<u32>(scopeRow + L.S_VERSION_OFF), load<u32>(scopeRow + L.S_VERSION_LEN));
       return;
     case Q.IN_EVENT_NAME:
-      if (!eventRow) break;
+      if (!eventRow) return setNil(dst);
       setString(dst, load<u32>(eventRow + L.E_NAME_OFF), load<u32>(eventRow + L.E_NAME_LEN));
       return;
     case Q.IN_EVENT_TIME_SINCE_START:
-      if (!eventRow) break;
+      if (!eventRow) return setNil(dst);
       setV(dst, Q.VT_DURATION, 0, load<u64>(eventRow + L.E_TIME) - load<u64>(spanRow + L.SP_START));
       return;
     case Q.IN_LINK_TRACE_ID:
-      if (!linkRow) break;
+      if (!linkRow) return setNil(dst);
       setV(dst, Q.VT_ID, 16 | Q.ID_STRIP, <u64>(linkRow + L.L_TRACE_ID));
       return;
     case Q.IN_LINK_SPAN_ID:
-      if (!linkRow) break;
+      if (!linkRow) return setNil(dst);
       setV(dst, Q.VT_ID, 8, <u64>(linkRow + L.L_SPAN_ID));
       return;
     default: {
@@ -252,7 +256,7 @@ function loadIntrinsic(id: u32, dst: usize): void {
         return;
       }
       let root = load<u32>(<usize>load<u32>(ctxp + Q.Q_TRACE_ROOT) + (t << 2));
-      if (root == Q.Q_NONE) break;
+      if (root == Q.Q_NONE) return setNil(dst);
       let rrow = <usize>load<u32>(<usize>load<u32>(ctxp + Q.Q_SPAN_ROW) + (<usize>root << 2));
       let rb = load<u32>(<usize>load<u32>(ctxp + Q.Q_SPAN_BATCH) + (<usize>root << 2));
       let saveBatch = curBatch;
