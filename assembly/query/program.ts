@@ -22,6 +22,9 @@ let consts: usize = 0;
 let ctxp: usize = 0;
 let stk: usize = 0;
 let stkCap: u32 = 0;
+// Per-instruction memo (8 bytes per code word): owner row and result of resource/scope compares.
+let memo: usize = 0;
+let memoCap: u32 = 0;
 
 let spanIdx: u32 = 0;
 let spanRow: usize = 0;
@@ -562,8 +565,22 @@ function exec(): bool {
         pc += 12;
         break;
       case Q.OP_ATTR_CMP: {
-        loadAttr(load<u32>(pc + 4), consts + <usize>load<u32>(pc + 8) * Q.C_SIZE, TMP_A);
-        setBool(sp, vmCompare(TMP_A, consts + <usize>load<u32>(pc + 16) * Q.C_SIZE, load<u32>(pc + 12)));
+        let scope = load<u32>(pc + 4);
+        if (scope == Q.SC_RESOURCE || scope == Q.SC_SCOPE) {
+          // A resource's (scope's) attributes are the same for all its spans: compare once per
+          // owner row and remember the answer for this instruction.
+          let owner = <u32>(scope == Q.SC_RESOURCE ? resRow : scopeRow);
+          let slot = memo + ((pc - code) << 1);
+          if (load<u32>(slot) != owner) {
+            loadAttr(scope, consts + <usize>load<u32>(pc + 8) * Q.C_SIZE, TMP_A);
+            store<u32>(slot, owner);
+            store<u32>(slot + 4, vmCompare(TMP_A, consts + <usize>load<u32>(pc + 16) * Q.C_SIZE, load<u32>(pc + 12)) ? 1 : 0);
+          }
+          setBool(sp, load<u32>(slot + 4) != 0);
+        } else {
+          loadAttr(scope, consts + <usize>load<u32>(pc + 8) * Q.C_SIZE, TMP_A);
+          setBool(sp, vmCompare(TMP_A, consts + <usize>load<u32>(pc + 16) * Q.C_SIZE, load<u32>(pc + 12)));
+        }
         sp += 16;
         pc += 20;
         break;
@@ -728,6 +745,17 @@ function begin(p: usize, ctx: usize): bool {
       return false;
     }
   }
+  let words = load<u32>(p + Q.P_CODE_WORDS);
+  if (words > memoCap) {
+    free(memo);
+    memo = alloc(<usize>words << 3);
+    memoCap = memo ? words : 0;
+    if (!memo) {
+      failPlain(E.ERR_OUT_OF_MEMORY, <u64>words << 3);
+      return false;
+    }
+  }
+  memory.fill(memo, 0, <usize>words << 3);
   if (load<u32>(p + Q.P_FLAGS) & Q.PF_ATTRS) {
     let n = load<u32>(ctx + Q.Q_BATCH_COUNT);
     for (let b: u32 = 0; b < n; b++) {

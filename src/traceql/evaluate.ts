@@ -127,16 +127,24 @@ export class Evaluator {
     return out;
   }
 
-  pipeline(p: Pipeline, input: Spanset[]): Spanset[] {
+  /**
+   * Runs a pipeline. `input` null stands for every trace as one spanset of all its spans (a
+   * query's input), which lets the first spanset expression run over all spans without a mask.
+   */
+  pipeline(p: Pipeline, input: Spanset[] | null): Spanset[] {
     let sets = input;
     for (const el of p.elements) {
-      if (!sets.length) break;
+      if (sets && !sets.length) break;
       sets = this.element(el, sets);
     }
-    return sets.filter((s) => s.spans.length > 0);
+    return (sets ?? this.allTraces()).filter((s) => s.spans.length > 0);
   }
 
-  private element(el: PipelineElement, input: Spanset[]): Spanset[] {
+  private element(el: PipelineElement, input: Spanset[] | null): Spanset[] {
+    if (input === null && (el.kind === 'filter' || el.kind === 'spansetOp')) {
+      return this.fromMask(this.mask(el, null, null), this.allTraceIndices());
+    }
+    if (input === null) input = this.allTraces();
     switch (el.kind) {
       case 'filter':
       case 'spansetOp':
@@ -153,6 +161,10 @@ export class Evaluator {
     }
   }
 
+  private allTraceIndices(): number[] {
+    return Array.from({ length: this.ctx.traceCount }, (_, t) => t);
+  }
+
   private union(input: Spanset[]): Uint8Array {
     const m = new Uint8Array(this.ctx.spanCount);
     for (const s of input) for (const g of s.spans) m[g] = 1;
@@ -161,17 +173,17 @@ export class Evaluator {
 
   private fromMask(mask: Uint8Array, traces: Iterable<number>): Spanset[] {
     const out: Spanset[] = [];
+    const { first, size, order } = this.ctx;
     for (const t of traces) {
-      const f = this.ctx.first[t]!;
-      const spans: number[] = [];
-      for (let k = 0; k < this.ctx.size[t]!; k++) {
-        const g = this.ctx.order[f + k]!;
-        if (mask[g]) spans.push(g);
+      const f = first[t]!;
+      const end = f + size[t]!;
+      let spans: number[] | null = null;
+      for (let k = f; k < end; k++) {
+        const g = order[k]!;
+        if (mask[g]) (spans ??= []).push(g);
       }
-      if (spans.length) {
-        spans.sort((a, b) => a - b);
-        out.push({ trace: t, spans });
-      }
+      // ORDER lists a trace's spans in global (wire) order already.
+      if (spans) out.push({ trace: t, spans });
     }
     return out;
   }
@@ -198,11 +210,14 @@ export class Evaluator {
     return out;
   }
 
-  /** Evaluates a spanset expression on one-spanset-per-trace input given as a mask. */
-  private mask(node: SpansetNode, inMask: Uint8Array, input: Spanset[]): Uint8Array {
+  /**
+   * Evaluates a spanset expression on one-spanset-per-trace input given as a mask (null with
+   * input null: all spans of all traces).
+   */
+  private mask(node: SpansetNode, inMask: Uint8Array | null, input: Spanset[] | null): Uint8Array {
     switch (node.kind) {
       case 'filter':
-        if (!node.expr) return inMask;
+        if (!node.expr) return inMask ?? new Uint8Array(this.ctx.spanCount).fill(1);
         return this.ctx.run(this.programs.get(node.expr), inMask);
       case 'pipelineGroup': {
         const sets = this.pipeline(node.pipeline, input);

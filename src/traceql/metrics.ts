@@ -128,7 +128,7 @@ export class MetricsEvaluator {
   private node(n: MetricsNode, grid: Grid): Series[] {
     switch (n.kind) {
       case 'metricsQuery': {
-        const sets = this.ev.pipeline(n.pipeline, this.ev.allTraces());
+        const sets = this.ev.pipeline(n.pipeline, null);
         return this.fn(n.fn, sets, grid);
       }
       case 'metricsStaged': {

@@ -98,7 +98,7 @@ export class CompiledQuery {
     const ctx = this.context(batches);
     try {
       const ev = new Evaluator(ctx, this.programs);
-      const sets = ev.pipeline(this.query.root, ev.allTraces());
+      const sets = ev.pipeline(this.query.root, null);
       const fields: FieldExpr[] = [];
       collectPipeline(this.query.root, fields);
       return buildSearchResponse(ctx, ev, sets, outputFields(fields), spss, limit);
@@ -113,7 +113,7 @@ export class CompiledQuery {
     const ctx = this.context(batches);
     try {
       const ev = new Evaluator(ctx, this.programs);
-      return ev.pipeline(this.query.root, ev.allTraces()).map((s) => ({
+      return ev.pipeline(this.query.root, null).map((s) => ({
         traceId: (() => {
           const { batch, index } = ctx.locate(s.spans[0]!);
           return batch.span(index).traceId;
@@ -123,6 +123,18 @@ export class CompiledQuery {
           return batch.span(index).spanId;
         }),
       }));
+    } finally {
+      ctx.dispose();
+    }
+  }
+
+  /** How many traces, spansets and spans match, without shaping a response (the cheapest way to ask). */
+  count(batches: TraceBatch | readonly TraceBatch[]): { traces: number; spansets: number; spans: number } {
+    if (this.query.kind !== 'search') throw new TraceQLError('this is a metrics query', 1, 1, 'validate');
+    const ctx = this.context(batches);
+    try {
+      const sets = new Evaluator(ctx, this.programs).pipeline(this.query.root, null);
+      return { traces: new Set(sets.map((s) => s.trace)).size, spansets: sets.length, spans: sets.reduce((n, s) => n + s.spans.length, 0) };
     } finally {
       ctx.dispose();
     }

@@ -36,8 +36,6 @@ export class SpanContext {
   readonly ctx: number;
   readonly spanCount: number;
   readonly traceCount: number;
-  /** Trace index of every span. */
-  readonly traceOf: Uint32Array;
   /** Spans of each trace, in wire order: order[first[t] .. first[t]+size[t]). */
   readonly order: Uint32Array;
   readonly first: Uint32Array;
@@ -63,7 +61,6 @@ export class SpanContext {
     const dv = core.dv;
     this.spanCount = dv.getUint32(ctx + Q.Q_SPAN_COUNT, true);
     this.traceCount = dv.getUint32(ctx + Q.Q_TRACE_COUNT, true);
-    this.traceOf = this.copyU32(Q.Q_TRACE_OF, this.spanCount);
     this.order = this.copyU32(Q.Q_ORDER, this.spanCount);
     this.first = this.copyU32(Q.Q_TRACE_FIRST, this.traceCount);
     this.size = this.copyU32(Q.Q_TRACE_SIZE, this.traceCount);
