@@ -218,7 +218,7 @@ export class Evaluator {
     switch (node.kind) {
       case 'filter':
         if (!node.expr) return inMask ?? new Uint8Array(this.ctx.spanCount).fill(1);
-        return this.ctx.run(this.programs.get(node.expr), inMask);
+        return this.ctx.run(this.programs.get(node.expr), inMask, node.expr.pos);
       case 'pipelineGroup': {
         const sets = this.pipeline(node.pipeline, input);
         return this.union(sets);
@@ -252,7 +252,7 @@ export class Evaluator {
     const rhs = el.rhs;
     const rhsValue: TValue = rhs.type === 'float' ? { t: 'float', v: rhs.value } : rhs.type === 'int' ? { t: 'int', v: rhs.value } : rhs.type === 'duration' ? { t: 'duration', v: rhs.value } : { t: 'nil' };
     let values: TValue[] | null = null;
-    if (agg.expr) values = this.ctx.values(this.programs.get(agg.expr), this.union(input));
+    if (agg.expr) values = this.ctx.values(this.programs.get(agg.expr), this.union(input), agg.expr.pos);
     const out: Spanset[] = [];
     for (const s of input) {
       const v: TValue | null = agg.fn === 'count' ? { t: 'int', v: BigInt(s.spans.length) } : aggregate(agg.fn, s.spans.map((g) => values![g]!));
@@ -263,7 +263,7 @@ export class Evaluator {
 
   /** Per-span values of an expression over the spans of `input` (for by(), select(), metrics). */
   valuesOf(e: FieldExpr, input: Spanset[]): TValue[] {
-    return this.ctx.values(this.programs.get(e), this.union(input));
+    return this.ctx.values(this.programs.get(e), this.union(input), e.pos);
   }
 
   private by(e: FieldExpr, input: Spanset[]): Spanset[] {

@@ -120,28 +120,30 @@ export class SpanContext {
     }
   }
 
-  private runtimeError(): TraceQLError {
+  private runtimeError(at: { line: number; column: number }): TraceQLError {
     const rec = this.core.readError();
     if (rec.code === ERR.ERR_QUERY_RUNTIME) {
       const kind = Number(rec.detail >> 32n);
-      return new TraceQLError(`runtime error: ${RUNTIME_REASON[kind] ?? `kind ${kind}`}`, 1, 1, 'runtime');
+      const { batch, index } = this.locate(Number(rec.detail & 0xffffffffn));
+      const span = batch.span(index);
+      return new TraceQLError(`runtime error: ${RUNTIME_REASON[kind] ?? `kind ${kind}`} (trace ${span.traceId}, span ${span.spanId})`, at.line, at.column, 'runtime');
     }
     return new OtlpDecodeError(rec, 0, this.source) as unknown as TraceQLError;
   }
 
-  /** Evaluates a predicate for every span (only where `inMask` is set, if given). */
-  run(p: PredicateProgram, inMask: Uint8Array | null): Uint8Array {
+  /** Evaluates a predicate for every span (only where `inMask` is set, if given); runtime errors name `at`. */
+  run(p: PredicateProgram, inMask: Uint8Array | null, at = { line: 1, column: 1 }): Uint8Array {
     const prog = this.load(p);
     return this.withMasks(inMask ? 2 : 1, ([out, inp]) => {
       if (inMask) this.core.u8.set(inMask, inp!);
       const st = this.core.call('qRun', (ex) => ex.qRun(prog, this.ctx, inMask ? inp! : 0, out!));
-      if (st !== 0) throw this.runtimeError();
+      if (st !== 0) throw this.runtimeError(at);
       return this.core.u8.slice(out!, out! + this.spanCount);
     });
   }
 
   /** Evaluates an expression's value for every span where `inMask` is set (nil elsewhere). */
-  values(p: PredicateProgram, inMask: Uint8Array | null): TValue[] {
+  values(p: PredicateProgram, inMask: Uint8Array | null, at = { line: 1, column: 1 }): TValue[] {
     const prog = this.load(p);
     const n = this.spanCount;
     const outBytes = Math.max(n, 1) * Q.C_SIZE;
@@ -151,7 +153,7 @@ export class SpanContext {
       return this.withMasks(inMask ? 1 : 0, ([inp]) => {
         if (inMask) this.core.u8.set(inMask, inp!);
         const st = this.core.call('qValues', (ex) => ex.qValues(prog, this.ctx, inMask ? inp! : 0, out));
-        if (st !== 0) throw this.runtimeError();
+        if (st !== 0) throw this.runtimeError(at);
         const res: TValue[] = new Array(n);
         for (let g = 0; g < n; g++) res[g] = inMask && !inMask[g] ? NIL : this.decode(out + g * Q.C_SIZE);
         return res;

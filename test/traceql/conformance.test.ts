@@ -79,6 +79,9 @@ describe('runtime errors fail the query', () => {
       }
     });
   }
+  it('runtime errors name the expression and the span', () => {
+    expect(() => run('{ name = "x" || span.retries / 0 = 1 }')).toThrow(/^line 1, column 3: runtime error: division by zero \(trace 000000000000000000000000000abc06, span 00000000000000a1\)$/);
+  });
   it('a runtime error leaves the core usable', () => {
     expect(() => run('{ 1 / 0 = 1 }')).toThrow();
     expect(run('{ name = "render" }')).toEqual(['render']);
