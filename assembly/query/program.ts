@@ -149,6 +149,13 @@ function valueFromRow(row: usize, dst: usize): void {
 }
 
 function loadAttr(scope: u32, key: usize, dst: usize): void {
+  let row = attrRow(scope, key);
+  if (row) valueFromRow(row, dst);
+  else setV(dst, Q.VT_NIL, 0, 0);
+}
+
+/** The attribute row for `key` in `scope` for the current binding, or 0. */
+function attrRow(scope: u32, key: usize): usize {
   let kp = <usize>(<u32>vPay(key));
   let kh = <u32>(vPay(key) >> 32);
   let kl = vAux(key);
@@ -173,8 +180,24 @@ function loadAttr(scope: u32, key: usize, dst: usize): void {
       row = findAttr(load<u32>(spanRow + L.SP_ATTR_START), load<u32>(spanRow + L.SP_ATTR_COUNT), kh, kp, kl);
       if (!row) row = findAttr(load<u32>(resRow + L.R_ATTR_START), load<u32>(resRow + L.R_ATTR_COUNT), kh, kp, kl);
   }
-  if (row) valueFromRow(row, dst);
-  else setV(dst, Q.VT_NIL, 0, 0);
+  return row;
+}
+
+/**
+ * `attr cmp constant`. The common case — a string attribute compared for (in)equality with a
+ * string literal — compares the bytes in place; everything else goes through the typed values.
+ */
+function attrCompare(scope: u32, key: usize, k: usize, op: u32): bool {
+  let row = attrRow(scope, key);
+  if (!row) return false;
+  if (vType(k) == Q.VT_STRING && (op == Q.CMP_EQ || op == Q.CMP_NE) && load<u32>(row + L.A_TYPE) == L.V_STRING) {
+    let v = load<u64>(row + L.A_VALUE);
+    let len = <u32>(v >> 32);
+    let eq = len == vAux(k) && bytesEqual(input + <usize>(<u32>v), <usize>vPay(k), len);
+    return op == Q.CMP_EQ ? eq : !eq;
+  }
+  valueFromRow(row, TMP_A);
+  return vmCompare(TMP_A, k, op);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -572,14 +595,12 @@ function exec(): bool {
           let owner = <u32>(scope == Q.SC_RESOURCE ? resRow : scopeRow);
           let slot = memo + ((pc - code) << 1);
           if (load<u32>(slot) != owner) {
-            loadAttr(scope, consts + <usize>load<u32>(pc + 8) * Q.C_SIZE, TMP_A);
             store<u32>(slot, owner);
-            store<u32>(slot + 4, vmCompare(TMP_A, consts + <usize>load<u32>(pc + 16) * Q.C_SIZE, load<u32>(pc + 12)) ? 1 : 0);
+            store<u32>(slot + 4, attrCompare(scope, consts + <usize>load<u32>(pc + 8) * Q.C_SIZE, consts + <usize>load<u32>(pc + 16) * Q.C_SIZE, load<u32>(pc + 12)) ? 1 : 0);
           }
           setBool(sp, load<u32>(slot + 4) != 0);
         } else {
-          loadAttr(scope, consts + <usize>load<u32>(pc + 8) * Q.C_SIZE, TMP_A);
-          setBool(sp, vmCompare(TMP_A, consts + <usize>load<u32>(pc + 16) * Q.C_SIZE, load<u32>(pc + 12)));
+          setBool(sp, attrCompare(scope, consts + <usize>load<u32>(pc + 8) * Q.C_SIZE, consts + <usize>load<u32>(pc + 16) * Q.C_SIZE, load<u32>(pc + 12)));
         }
         sp += 16;
         pc += 20;
