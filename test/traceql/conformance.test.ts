@@ -211,6 +211,10 @@ describe('metrics (Tempo query_range shape)', () => {
     const scaled = traceql.compile('100 * ({ status = error } | count_over_time())').metrics([b1, b2], { start, end });
     expect(scaled.series[0]!.samples[0]!.value).toBe(300);
   });
+  it('query.metrics takes the query and range in its options; several batches are one pool', () => {
+    const res = query.metrics([b1, b2], { query: '{ rootServiceName = "splitter" } | count_over_time()', start, end });
+    expect(res.series).toEqual([{ labels: [], samples: [{ timestampMs: '1700000000000', value: 2 }] }]);
+  });
   it('compare() splits selection and baseline', () => {
     const res = traceql.compile('{ } | compare({ status = error })').metrics([b1, b2], { start, end });
     const sel = res.series.filter((s) => s.labels[0]!.value.stringValue === 'selection' && s.labels[1]!.key === 'status');
