@@ -310,6 +310,12 @@ export const SECTIONS: Record<string, Case[]> = {
     ['{ name =~ "x{2,5}" }', []],
     ['{ name =~ ".*\\\\bquery" }', ['db.query']],
     ['{ name =~ "(?m)^render$" }', ['render']],
+    ['{ span.ünï = "日本語" }', ['render']],
+    ['{ span.ünï =~ "日本.*" }', ['render']],
+    ['{ span.ünï =~ "..." }', ['render']],
+    ['{ span.ünï =~ ".{9}" }', []],
+    ['{ span.ünï =~ `\\p{Han}+` }', ['render']],
+    ['{ span.ünï > "日" }', ['render']],
   ],
   '§6.5 arrays': [
     ['{ span.tags = "a" }', ['GET /cart']],

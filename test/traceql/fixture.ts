@@ -86,7 +86,7 @@ export const REQUEST_1: Json = {
         },
         {
           trace: T1, id: '00000000000000a3', parent: '00000000000000a1', name: 'render', kind: 1, status: { code: 1 }, start: 50n, dur: 10n,
-          attrs: [kv('foo.bar', s('baz')), kv('retries-1', i(5)), kv('a+1', s('plus')), kv('x y', s('spaced')), kv('quote"d', s('q')), kv('ratio', d(2))],
+          attrs: [kv('foo.bar', s('baz')), kv('retries-1', i(5)), kv('a+1', s('plus')), kv('x y', s('spaced')), kv('quote"d', s('q')), kv('ratio', d(2)), kv('ünï', s('日本語'))],
         },
       ],
     ),
