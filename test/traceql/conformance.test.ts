@@ -2,7 +2,7 @@
 // across batches are covered), the must-reject table with stage, reason and position, runtime
 // errors, and the search/metrics response shapes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { init, TraceBatch, traceql, query, TraceQLError } from 'otel-sieve';
+import { init, TraceBatch, traceql, query, TraceQLError, memoryStats } from 'otel-sieve';
 import { REQUEST_1, REQUEST_2, encodeJsonTraces, T1, T2, T5 } from './fixture.js';
 import { SECTIONS, REJECTS, METRICS_ACCEPTED } from './cases.js';
 
@@ -85,6 +85,22 @@ describe('runtime errors fail the query', () => {
   it('a runtime error leaves the core usable', () => {
     expect(() => run('{ 1 / 0 = 1 }')).toThrow();
     expect(run('{ name = "render" }')).toEqual(['render']);
+  });
+});
+
+describe('core memory', () => {
+  it('searches, metrics and failed queries give back everything they took', () => {
+    // The first round warms up what is kept on purpose: the single-batch tree cache, the VM's
+    // stack and memo, the Pike VM's and the facade's scratch blocks.
+    let before = 0;
+    for (let i = 0; i < 21; i++) {
+      if (i === 1) before = memoryStats().used;
+      run('{ span.http.method = "GET" } >> { } | by(kind) | count() > 0', [b1, b2]);
+      traceql.compile('{ status = error } | select(span.tags)').search([b1, b2], { spss: 0, limit: 0 });
+      traceql.compile('{ } | quantile_over_time(duration, .5) by (name)').metrics([b1, b2], { start: 1_700_000_000_000_000_000n, end: 1_700_000_010_000_000_000n, step: 1_000_000_000n });
+      expect(() => run('{ span.retries / 0 = 1 }', [b1])).toThrow();
+    }
+    expect(memoryStats().used).toBe(before);
   });
 });
 
