@@ -24,6 +24,10 @@ export const Q_TRACE_ROOT = 60; // u32[TRACE_COUNT]: first root span (no parent 
 export const Q_TRACE_START = 64; // u64[TRACE_COUNT]: earliest span start
 export const Q_TRACE_END = 68; // u64[TRACE_COUNT]: latest span end
 export const Q_FLAGS = 72;
+// u32[BATCH_COUNT * 2]: per batch, the address of a dense copy of its attribute key hashes
+// (u32 per attribute row, filled on first use once the attribute table exists) and a ready flag.
+// Scanning 4-byte hashes instead of 24-byte rows keeps attribute lookups in cache.
+export const Q_ATTR_HASHES = 76;
 export const Q_HEADER_SIZE = 80;
 
 export const Q_NONE = 0xffffffff;

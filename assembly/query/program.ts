@@ -36,6 +36,7 @@ let scopeRow: usize = 0;
 let eventRow: usize = 0;
 let linkRow: usize = 0;
 let curBatch: u32 = 0xffffffff;
+let hashes: usize = 0;
 let batchHeader: usize = 0;
 
 let runtimeError: u32 = 0;
@@ -82,6 +83,25 @@ function selectBatch(b: u32): void {
   input = <usize>load<u32>(batchHeader + L.B_INPUT);
   attrs = <usize>load<u32>(batchHeader + L.B_ATTRS);
   nested = <usize>load<u32>(batchHeader + L.B_NESTED);
+  let dir = <usize>load<u32>(ctxp + Q.Q_ATTR_HASHES) + (<usize>b << 3);
+  hashes = load<u32>(dir + 4) ? <usize>load<u32>(dir) : 0;
+}
+
+/** Fills each batch's dense key-hash column once its attribute table exists. */
+function prepareHashes(ctx: usize): void {
+  let n = load<u32>(ctx + Q.Q_BATCH_COUNT);
+  let dir = <usize>load<u32>(ctx + Q.Q_ATTR_HASHES);
+  for (let b: u32 = 0; b < n; b++) {
+    let slot = dir + (<usize>b << 3);
+    if (load<u32>(slot + 4)) continue;
+    let h = <usize>load<u32>(<usize>load<u32>(ctx + Q.Q_BATCHES) + (<usize>b << 2));
+    if (!(load<u32>(h + L.B_FLAGS) & L.BATCH_ATTRS_BUILT)) continue;
+    let rows = <usize>load<u32>(h + L.B_ATTRS);
+    let count = <usize>load<u32>(h + L.B_ATTR_COUNT);
+    let col = <usize>load<u32>(slot);
+    for (let i: usize = 0; i < count; i++) store<u32>(col + (i << 2), load<u32>(rows + i * L.A_ROW + L.A_KEY_HASH));
+    store<u32>(slot + 4, 1);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,6 +109,18 @@ function selectBatch(b: u32): void {
 
 function findAttr(first: u32, count: u32, keyHash: u32, key: usize, keyLen: u32): usize {
   if (!attrs) return 0;
+  if (hashes) {
+    let h = hashes + (<usize>first << 2);
+    let e = h + (<usize>count << 2);
+    while (h < e) {
+      if (load<u32>(h) == keyHash) {
+        let row = attrs + ((h - hashes) >> 2) * L.A_ROW;
+        if (load<u32>(row + L.A_KEY_LEN) == keyLen && bytesEqual(input + <usize>load<u32>(row + L.A_KEY_OFF), key, keyLen)) return row;
+      }
+      h += 4;
+    }
+    return 0;
+  }
   let row = attrs + <usize>first * L.A_ROW;
   let end = row + <usize>count * L.A_ROW;
   while (row < end) {
@@ -787,6 +819,7 @@ function begin(p: usize, ctx: usize): bool {
       }
     }
   }
+  prepareHashes(ctx);
   return true;
 }
 

@@ -119,6 +119,12 @@ export function qsetBuild(headers: usize, n: u32): usize {
   off += T << 2;
   let oRoot = off;
   off += T << 2;
+  let oHashDir = off;
+  off += (<usize>n << 3);
+  let oHashes = off;
+  let totalAttrs: usize = 0;
+  for (let b: u32 = 0; b < n; b++) totalAttrs += <usize>load<u32>(<usize>load<u32>(headers + (<usize>b << 2)) + L.B_ATTR_COUNT);
+  off += totalAttrs << 2;
   let ctx = allocZeroed(off);
   // Temporaries: span-id table, children CSR, DFS stack.
   let ssize = tableSize(total);
@@ -156,6 +162,12 @@ export function qsetBuild(headers: usize, n: u32): usize {
   store<u32>(ctx + Q.Q_TRACE_ROOT, <u32>(ctx + oRoot));
   store<u32>(ctx + Q.Q_TRACE_START, <u32>(ctx + oStart));
   store<u32>(ctx + Q.Q_TRACE_END, <u32>(ctx + oEnd));
+  store<u32>(ctx + Q.Q_ATTR_HASHES, <u32>(ctx + oHashDir));
+  let hashAt = ctx + oHashes;
+  for (let b: u32 = 0; b < n; b++) {
+    store<u32>(ctx + oHashDir + (<usize>b << 3), <u32>hashAt);
+    hashAt += <usize>load<u32>(<usize>load<u32>(headers + (<usize>b << 2)) + L.B_ATTR_COUNT) << 2;
+  }
   memory.copy(ctx + oBatches, headers, <usize>n << 2);
   memory.copy(ctx + oRow, rows, N << 2);
   memory.copy(ctx + oBatch, batchOf, N << 2);
