@@ -112,6 +112,9 @@ function findAttr(first: u32, count: u32, keyHash: u32, key: usize, keyLen: u32)
   if (hashes) {
     let h = hashes + (<usize>first << 2);
     let e = h + (<usize>count << 2);
+    // Four hashes per compare; a hit falls through to the exact check below.
+    let want = i32x4.splat(<i32>keyHash);
+    while (h + 16 <= e && !v128.any_true(i32x4.eq(v128.load(h), want))) h += 16;
     while (h < e) {
       if (load<u32>(h) == keyHash) {
         let row = attrs + ((h - hashes) >> 2) * L.A_ROW;
