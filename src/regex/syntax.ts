@@ -149,14 +149,14 @@ class RegexParser {
       const start = this.i;
       let atom = this.parseAtom(flags);
       if (atom === null) continue; // a flag group like (?i) changes flags, adds nothing
-      atom = this.parseRepeat(atom, start, flags);
+      atom = this.parseRepeat(atom, start);
       items.push(atom);
     }
     if (items.length === 0) return { t: 'empty' };
     return items.length === 1 ? items[0]! : { t: 'cat', items };
   }
 
-  private parseRepeat(atom: Node, start: number, flags: Flags): Node {
+  private parseRepeat(atom: Node, start: number): Node {
     let repeated = false;
     for (;;) {
       const c = this.peek();
@@ -187,7 +187,6 @@ class RegexParser {
       if (repeated) this.fail('invalid nested repetition operator', String.fromCodePoint(...this.cps.slice(start, this.i)).slice(-2 - (this.i - opStart - 1)));
       repeated = true;
       atom = { t: 'rep', min, max, item: atom };
-      void flags;
     }
   }
 

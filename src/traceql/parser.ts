@@ -229,7 +229,7 @@ class Parser {
     }
     if (first.k === 'metrics') return this.parseSecondStages(first);
     const elements: PipelineElement[] = [this.asElement(first)];
-    const startPos = elementPos(elements[0]!);
+    const startPos = elements[0]!.pos;
     while (this.isPunct('|')) {
       const bar = this.take();
       const t = this.t;
@@ -442,7 +442,6 @@ class Parser {
   }
 
   private parseNumberLiteral(allowDuration: boolean): number {
-    const t = this.t;
     let neg = false;
     if (this.isPunct('-')) {
       this.take();
@@ -452,7 +451,6 @@ class Parser {
     if (n.kind !== 'int' && n.kind !== 'float' && !(allowDuration && n.kind === 'duration')) throw this.unexpected('a number');
     this.take();
     const v = n.kind === 'float' ? (n.value as number) : Number(n.value as bigint);
-    void t;
     return neg ? -v : v;
   }
 
@@ -683,10 +681,6 @@ function asPipelineOperand(n: TopNode): SpansetNode {
   if (n.k === 'pipeline') return { kind: 'pipelineGroup', pipeline: n.node, pos: n.node.pos };
   if (n.k === 'spanset' || n.k === 'pipelineExpr') return n.node;
   throw new Error('unreachable: not a pipeline operand');
-}
-
-function elementPos(e: PipelineElement): Pos {
-  return e.pos;
 }
 
 function nodePos(n: TopNode): Pos {

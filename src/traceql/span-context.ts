@@ -197,7 +197,7 @@ export class SpanContext {
         const first = Number(pay);
         const count = aux & 0xffffff;
         const out: TValue[] = [];
-        for (let i = 0; i < count; i++) out.push(this.decodeRow(first + i * L.A_ROW, at));
+        for (let i = 0; i < count; i++) out.push(this.decodeRow(first + i * L.A_ROW));
         return { t: 'array', v: out };
       }
       default:
@@ -205,7 +205,7 @@ export class SpanContext {
     }
   }
 
-  private decodeRow(row: number, _at: number): TValue {
+  private decodeRow(row: number): TValue {
     const dv = this.core.dv;
     const type = dv.getUint32(row + L.A_TYPE, true);
     // Strings in nested rows are offsets into their batch's input; find it by address range.

@@ -260,7 +260,6 @@ function checkMetrics(m: MetricsNode, nested: boolean): MetricsNode {
 
 /** Validates a parsed query and folds its constants; throws TraceQLError. */
 export function validateQuery(q: Query): Query {
-  for (const h of q.hints) void h;
   if (q.kind === 'search') return { ...q, root: checkPipeline(q.root) };
   return { ...q, root: checkMetrics(q.root, false) };
 }
