@@ -840,6 +840,7 @@ function raise(g: u32): u32 {
  */
 export function qRun(p: usize, ctx: usize, inMask: usize, out: usize): u32 {
   if (!begin(p, ctx)) return E.ERR_BAD_PROGRAM;
+  if (hasResourceGuard()) return runGuarded(ctx, inMask, out);
   let n = load<u32>(ctx + Q.Q_SPAN_COUNT);
   for (let g: u32 = 0; g < n; g++) {
     if (inMask && !load<u8>(inMask + g)) {
@@ -850,6 +851,55 @@ export function qRun(p: usize, ctx: usize, inMask: usize, out: usize): u32 {
     let r = evalSpan(false);
     if (r < 0) return raise(g);
     store<u8>(out + g, <u8>r);
+  }
+  return 0;
+}
+
+/**
+ * A program of the form `resource.x cmp literal && …` is false for every span of a resource whose
+ * attribute fails the comparison: the AND_JUMP after the leading compare leads (through further
+ * AND_JUMPs only) to the end. Such programs run resource by resource and skip failing resources'
+ * spans without touching them — the pre-filter a hand-written loop over resources gets for free.
+ */
+function hasResourceGuard(): bool {
+  if (load<u32>(code) != Q.OP_ATTR_CMP || load<u32>(code + 4) != Q.SC_RESOURCE || load<u32>(code + 20) != Q.OP_AND_JUMP) return false;
+  let t = <usize>load<u32>(code + 24);
+  while (load<u32>(code + (t << 2)) == Q.OP_AND_JUMP) t = <usize>load<u32>(code + (t << 2) + 4);
+  return load<u32>(code + (t << 2)) == Q.OP_END;
+}
+
+function runGuarded(ctx: usize, inMask: usize, out: usize): u32 {
+  let key = consts + <usize>load<u32>(code + 8) * Q.C_SIZE;
+  let op = load<u32>(code + 12);
+  let k = consts + <usize>load<u32>(code + 16) * Q.C_SIZE;
+  let nb = load<u32>(ctx + Q.Q_BATCH_COUNT);
+  let g0: u32 = 0;
+  for (let b: u32 = 0; b < nb; b++) {
+    selectBatch(b);
+    let h = batchHeader;
+    let resources = <usize>load<u32>(h + L.B_RESOURCES);
+    let nr = load<u32>(h + L.B_RESOURCE_COUNT);
+    for (let r: u32 = 0; r < nr; r++) {
+      let rrow = resources + <usize>r * L.R_ROW;
+      let first = g0 + load<u32>(rrow + L.R_SPAN_START);
+      let count = load<u32>(rrow + L.R_SPAN_COUNT);
+      resRow = rrow;
+      if (!attrCompare(Q.SC_RESOURCE, key, k, op)) {
+        memory.fill(out + first, 0, count);
+        continue;
+      }
+      for (let g = first; g < first + count; g++) {
+        if (inMask && !load<u8>(inMask + g)) {
+          store<u8>(out + g, 0);
+          continue;
+        }
+        setupSpan(g);
+        let res = evalSpan(false);
+        if (res < 0) return raise(g);
+        store<u8>(out + g, <u8>res);
+      }
+    }
+    g0 += load<u32>(h + L.B_SPAN_COUNT);
   }
   return 0;
 }
