@@ -27,3 +27,7 @@ export function abiVersion(): u32 {
 export function onAbort(message: usize, fileName: usize, line: u32, column: u32): void {
   unreachable();
 }
+export { regexRun, regexCheck } from './regex/match';
+export { qsetBuild, qsetFree } from './query/span-set';
+export { qprogLoad, qRun, qValues } from './query/program';
+export { qJoin } from './query/join';

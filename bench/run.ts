@@ -6,6 +6,7 @@ import { generateTraceRequests } from './corpus.js';
 import { runSuites, formatReport } from './harness.js';
 import type { BenchSuite, BenchReport } from './harness.js';
 import { coreSuite } from './suites/core.js';
+import { traceqlSuite } from './suites/traceql.js';
 
 export interface BenchOptions {
   /** Measuring time per task in ms. Default 1000. */
@@ -22,6 +23,7 @@ export async function runBench(options: BenchOptions = {}): Promise<{ report: Be
   await init();
   const corpus = generateTraceRequests({ seed: 1, requests: options.requests ?? 20, spansPerRequest: 512 });
   const suites: BenchSuite[] = [coreSuite(corpus)];
+  suites.push(traceqlSuite(corpus));
   const report = await runSuites(suites, {
     time: options.time ?? 1000,
     suite: options.suite ? new RegExp(options.suite) : undefined,

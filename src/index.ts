@@ -19,3 +19,13 @@ export type {
   OtlpJsonTraces, OtlpJsonResourceSpans, OtlpJsonScopeSpans, OtlpJsonSpan, OtlpJsonEvent, OtlpJsonLink,
   OtlpJsonAnyValue, OtlpJsonKeyValue, OtlpJsonResource, OtlpJsonScope,
 } from './otlp/trace-json.js';
+export { Regex } from './regex/regex.js';
+export { RegexSyntaxError } from './regex/syntax.js';
+export type { RegexOptions } from './regex/compile.js';
+export { traceql, query, CompiledQuery, DEFAULT_SEARCH_OPTIONS } from './traceql/query.js';
+export type { SearchOptions } from './traceql/query.js';
+export { TraceQLError } from './traceql/errors.js';
+export type { TraceQLErrorStage } from './traceql/errors.js';
+export type { SearchResponse, SearchTrace, SearchSpanSet, SearchSpan, SearchKeyValue, SearchAnyValue } from './traceql/search-response.js';
+export type { QueryRangeResponse, MetricsSeries, MetricsSample, MetricsLabel, MetricsRange } from './traceql/metrics.js';
+export type { Query as TraceQLQuery } from './traceql/ast.js';

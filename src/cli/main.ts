@@ -13,6 +13,7 @@ Commands:
   convert <input>… --output <file>     protobuf ⇄ OTLP/JSON
   demo                                 generate traffic, keep errors and slow spans, write them
   bench [--json]                       benchmarks with baselines, ratios included
+  query '<traceql>' --input <file>…    TraceQL search or metrics query (Tempo's JSON responses)
   help [command]                       help for a command
 
 Inputs are OTLP files: .pb (protobuf Export*ServiceRequest), .json (OTLP/JSON), .jsonl (one request
@@ -34,6 +35,10 @@ const COMMANDS: Record<string, Command> = {
   bench: {
     run: async (argv) => (await import('./commands/bench.js')).bench(argv),
     help: async () => (await import('./commands/bench.js')).benchHelp,
+  },
+  query: {
+    run: async (argv) => (await import('./commands/query.js')).query(argv),
+    help: async () => (await import('./commands/query.js')).queryHelp,
   },
 };
 

@@ -23,6 +23,14 @@ export interface CoreExports {
   traceSplice(header: number, keep: number, spanRepl: number, resourceRepl: number, scopeRepl: number): number;
   spliceResult(): number;
   abiVersion(): number;
+  regexRun(prog: number, subject: number, len: number): number;
+  regexCheck(prog: number, size: number): number;
+  qsetBuild(headers: number, count: number): number;
+  qsetFree(ctx: number): void;
+  qprogLoad(prog: number, size: number): number;
+  qRun(prog: number, ctx: number, inMask: number, out: number): number;
+  qValues(prog: number, ctx: number, inMask: number, out: number): number;
+  qJoin(ctx: number, op: number, lhs: number, rhs: number, out: number): number;
 }
 
 const ABI_VERSION = 1;
