@@ -6,7 +6,8 @@
 import * as L from '../../assembly/abi/trace-layout.js';
 import type { TraceBatch } from '../otlp/trace-batch.js';
 import type { EncodedSpans } from './encode-readable-spans.js';
-import { readableSpanFromView, resourceFromView, scopeFromView } from './readable-span-from-view.js';
+import { attributesOf, readableSpanFromView, resourceFromView, scopeFromView } from './readable-span-from-view.js';
+import type { ResourceView, ScopeView } from '../otlp/trace-views.js';
 import type { InstrumentationScope, ReadableSpan, Resource } from './sdk-types.js';
 
 interface Part<T> {
@@ -50,6 +51,33 @@ function resourceBytes(batch: TraceBatch, input: Uint8Array, r: number): Uint8Ar
 
 function scopeBytes(batch: TraceBatch, input: Uint8Array, s: number): Uint8Array {
   return partBytes(input, batch.core.dv, batch.scopeRow(s), L.S_FLAGS, L.S_MSG_START, L.S_MSG_END, L.S_SCHEMA_URL_OFF, L.S_SCHEMA_URL_LEN);
+}
+
+/** Deep equality of attribute values as the SDK holds them (primitives, arrays, bytes, plain objects). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b))) return true;
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return equal(a, b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  // null in an SDK array comes back as an empty AnyValue (undefined).
+  return (a === null || a === undefined) && (b === null || b === undefined);
+}
+
+/**
+ * Whether a resource or scope that was re-encoded (a processor rewrote its ResourceSpans) still
+ * says the same as the SDK's object, so the object can be reused: the SDK's exporters group spans
+ * by Resource and scope identity, and a needless copy would split one ResourceSpans into two.
+ */
+function sameResource(view: ResourceView, r: Resource): boolean {
+  return (view.schemaUrl || undefined) === (r.schemaUrl || undefined) && sameValue(attributesOf(view.attributes), { ...r.attributes });
+}
+
+function sameScope(view: ScopeView, s: InstrumentationScope): boolean {
+  return view.name === s.name && view.version === (s.version ?? '') && view.schemaUrl === (s.schemaUrl ?? '')
+    && view.droppedAttributesCount === (s.droppedAttributesCount ?? 0) && sameValue(attributesOf(view.attributes), { ...(s.attributes ?? {}) });
 }
 
 /** The batch's input bytes as a view of core memory; valid until the next call into the core. */
@@ -137,6 +165,17 @@ export class SpanMatcher {
     const rebuiltScopes = new Map<number, InstrumentationScope>();
     const outResourceBytes = new Map<number, Uint8Array>();
     const outScopeBytes = new Map<number, Uint8Array>();
+    // Content comparisons, once per (output resource/scope, SDK object) pair.
+    const sameR = new Map<string, boolean>();
+    const sameS = new Map<string, boolean>();
+    const ids = new Map<object, number>();
+    const idOf = (o: object) => ids.get(o) ?? ids.set(o, ids.size).get(o)!;
+    const memo = <V, O extends object>(cache: Map<string, boolean>, index: number, view: () => V, o: O, test: (v: V, o: O) => boolean) => {
+      const key = `${index}:${idOf(o)}`;
+      let hit = cache.get(key);
+      if (hit === undefined) cache.set(key, (hit = test(view(), o)));
+      return hit;
+    };
     for (let i = 0; i < n; i++) {
       const view = batch.span(i);
       const r = view.resource.index;
@@ -164,10 +203,10 @@ export class SpanMatcher {
           continue;
         }
       }
-      const resource = original && equal(original.resource.bytes, rb)
+      const resource = original && (equal(original.resource.bytes, rb) || memo(sameR, r, () => view.resource, original.resource.object, sameResource))
         ? original.resource.object
         : rebuiltResources.get(r) ?? rebuiltResources.set(r, resourceFromView(view.resource)).get(r)!;
-      const scope = original && equal(original.scope.bytes, sb)
+      const scope = original && (equal(original.scope.bytes, sb) || memo(sameS, s, () => view.scope, original.scope.object, sameScope))
         ? original.scope.object
         : rebuiltScopes.get(s) ?? rebuiltScopes.set(s, scopeFromView(view.scope)).get(s)!;
       out[i] = readableSpanFromView(view, resource, scope);
