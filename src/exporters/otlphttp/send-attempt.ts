@@ -47,7 +47,9 @@ export async function sendAttempt(r: AttemptRequest): Promise<AttemptResult> {
   try {
     let res: Response;
     try {
-      res = await r.fetch(r.url, { method: 'POST', headers: r.headers, body: r.body as Uint8Array<ArrayBuffer>, signal: controller.signal });
+      // Called unbound: workerd's fetch throws "Illegal invocation" when `this` is another object.
+      const fetchFn = r.fetch;
+      res = await fetchFn(r.url, { method: 'POST', headers: r.headers, body: r.body as Uint8Array<ArrayBuffer>, signal: controller.signal });
     } catch (err) {
       // Connection refused, reset, DNS, TLS, or our timeout: the spec says retry with backoff.
       const why = timedOut ? `timed out after ${r.timeoutMs} ms` : `${(err as Error)?.message ?? err}${(err as { cause?: Error })?.cause?.message ? ` (${(err as { cause: Error }).cause.message})` : ''}`;

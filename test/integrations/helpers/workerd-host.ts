@@ -64,7 +64,7 @@ const w :Workerd.Worker = (
 `;
   const file = join(runDir, `workerd-${basename(spec.main)}.capnp`);
   writeFileSync(file, config);
-  const child = start(bin, ['serve', file, '--control-fd=3'], { cwd: runDir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const child = start(bin, ['serve', file, '--control-fd=3', '--verbose'], { cwd: runDir, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
