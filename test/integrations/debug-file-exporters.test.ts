@@ -114,7 +114,7 @@ describe('file exporter', () => {
     expect(keys(lines[0]!)).toEqual(SAMPLE_SPANS.map((s) => spanIdHex(s.trace, s.span)));
     // Each line is exactly the strict OTLP/JSON form of the batch.
     expect(lines[1]).toBe(JSON.stringify(batch(SAMPLE_SPANS.slice(0, 1)).toJSON()));
-    const appending = new FileExporter({ path, append: true });
+    const appending = new FileExporter({ path, append: true }, { onFailure: () => {} });
     await appending.export(batch());
     await appending.shutdown();
     expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(4);

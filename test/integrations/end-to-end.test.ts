@@ -93,16 +93,28 @@ describe('SDK → handler → pipeline → otlphttp → sink', () => {
     expect(sink.requests.every((r) => r.headers['content-type'] === 'application/json')).toBe(true);
   });
 
-  it('SieveSpanProcessor in front of the SDK\'s OTLPTraceExporter: whole traces decided in-process', async () => {
+  it('SieveSpanProcessor in front of the SDK\'s OTLPTraceExporter, sending to a local handler with a second pipeline', async () => {
     sink.requests.length = 0;
-    const memory = new InMemorySpanExporter();
-    const processor = new SieveSpanProcessor({ pipeline: dropHealthChecks(), exporter: new ProtoExporter({ url: `${sink.url}/v1/traces` }), scheduledDelayMillis: 0 });
-    const p = provider([new SimpleSpanProcessor(memory), processor]);
-    workload(p);
-    await p.forceFlush();
-    const produced = [...memory.getFinishedSpans()] as SdkReadableSpan[];
-    await p.shutdown();
-    expect(sink.spanKeys().sort()).toEqual(expectedAfterDropHealth(produced));
-    expect(processor.stats()).toMatchObject({ spansEnded: 43, spansExported: 32, spansDropped: 0, spansFailed: 0 });
+    // In-process: whole traces, health checks dropped. At the endpoint: only traces with an error.
+    const handler = api.createOtlpHandler(keepErrorTraces(), { exporters: [new api.OtlpHttpExporter({ endpoint: sink.url })] });
+    const served = await serveHandler(handler);
+    try {
+      const memory = new InMemorySpanExporter();
+      const processor = new SieveSpanProcessor({ pipeline: dropHealthChecks(), exporter: new ProtoExporter({ url: `${served.url}/v1/traces` }), scheduledDelayMillis: 0 });
+      const p = provider([new SimpleSpanProcessor(memory), processor]);
+      workload(p);
+      await p.forceFlush();
+      const produced = [...memory.getFinishedSpans()] as SdkReadableSpan[];
+      await p.shutdown();
+      await handler.flush();
+      const afterProcessor = new Set(expectedAfterDropHealth(produced));
+      const want = expectedAfterKeepErrors(produced.filter((s) => afterProcessor.has(key(s))));
+      expect(want.length).toBe(9);
+      expect(sink.spanKeys().sort()).toEqual(want);
+      expect(processor.stats()).toMatchObject({ spansEnded: 43, spansExported: 32, spansDropped: 0, spansFailed: 0 });
+      expect(handler.stats()).toMatchObject({ spansAccepted: 32, spansExported: 9 });
+    } finally {
+      await served.close();
+    }
   });
 });

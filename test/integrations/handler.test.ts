@@ -145,6 +145,25 @@ describe('node', () => {
     expect(full.ids).toEqual([]);
   });
 
+  it('when the core runs out of memory it answers 503 + Retry-After (retry later), and recovers', async () => {
+    const { protobufRequest } = await import('./helpers/otlp-samples.js');
+    const many = protobufRequest(Array.from({ length: 3000 }, (_, i) => ({ trace: 1 + (i % 200), span: i + 1, name: `op-${i}`, attributes: { 'payload': 'x'.repeat(100) } })));
+    expect(many.length).toBeGreaterThan(512 * 1024);
+    const handler = handlers['drop-health'];
+    const post = () => handler(new Request('http://127.0.0.1/v1/traces', { method: 'POST', headers: { 'content-type': PROTO }, body: many }));
+    await api.init(undefined, { memoryLimit: 1 << 20 });
+    try {
+      const d = await describeResponse(await post());
+      expect(d.status).toBe(503);
+      expect(d.headers).toEqual({ 'retry-after': '1' });
+      expect(d.body).toMatchObject({ kind: 'status', code: 14, message: expect.stringMatching(/^data refused: .*out of memory/) });
+    } finally {
+      await api.init(undefined, { memoryLimit: api.DEFAULT_INIT_OPTIONS.memoryLimit });
+    }
+    expect((await post()).status).toBe(200);
+    exporter.ids.splice(0);
+  });
+
   it('flush() drains a buffering pipeline into the exporters and never rejects', async () => {
     const c = cases.find((x) => x.name === 'protobuf')!;
     const mem = memoryExporter();
