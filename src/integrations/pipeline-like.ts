@@ -69,7 +69,10 @@ export function refusalOf(err: unknown): PipelineRefusedError | undefined {
   const ms = (err as { retryAfterMs?: unknown }).retryAfterMs;
   const seconds = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
   const after = typeof seconds === 'number' ? seconds : typeof ms === 'number' ? ms / 1000 : undefined;
-  const refused = new PipelineRefusedError(err.message, after === undefined || !Number.isFinite(after) ? undefined : Math.max(1, Math.ceil(after)));
+  // DataRefusedError's message already ends in its own "retry after N ms": use its parts when it has them.
+  const { component, reason } = err as { component?: unknown; reason?: unknown };
+  const why = typeof component === 'string' && typeof reason === 'string' ? `${component}: ${reason}` : err.message;
+  const refused = new PipelineRefusedError(why, after === undefined || !Number.isFinite(after) ? undefined : Math.max(1, Math.ceil(after)));
   refused.cause = err;
   return refused;
 }

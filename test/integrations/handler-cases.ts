@@ -191,7 +191,7 @@ export function handlerCases(bodies: Bodies): HandlerCase[] {
     { name: 'refused (429, json)', pipeline: 'refuse-429', headers: j({}), body: json, expect: status(429, JSON_TYPE, 8, 'data refused: rate limit; retry after 2 s', { 'retry-after': '2' }) },
     {
       name: "refused the memory limiter's way", pipeline: 'collector-refusal', headers: p({}), body: pb,
-      expect: status(503, PROTO, 14, 'data refused: memory_limiter: data refused due to high memory usage; retry after 3 s', { 'retry-after': '3' }),
+      expect: status(503, PROTO, 14, 'data refused: memory_limiter: usage 410 MiB over the soft limit of 400 MiB; retry after 3 s', { 'retry-after': '3' }),
     },
     { name: 'a pipeline bug is a 500', pipeline: 'broken', headers: j({}), body: json, expect: status(500, JSON_TYPE, 2, 'internal error: a bug in a processor') },
     // CORS.

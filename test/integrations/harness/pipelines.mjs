@@ -92,7 +92,10 @@ export function makePipelines(api) {
     // The collector-shaped refusal (the memory limiter's DataRefusedError): no import needed.
     'collector-refusal': {
       process() {
-        const err = new Error('memory_limiter: data refused due to high memory usage');
+        // The fields of the processors' DataRefusedError (component, reason, retryable, retryAfterMs).
+        const err = new Error('memory_limiter: data refused due to high memory usage (usage 410 MiB over the soft limit of 400 MiB); retry after 2500 ms');
+        err.component = 'memory_limiter';
+        err.reason = 'usage 410 MiB over the soft limit of 400 MiB';
         err.retryable = true;
         err.retryAfterMs = 2500;
         throw err;
