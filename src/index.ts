@@ -29,3 +29,27 @@ export type { TraceQLErrorStage } from './traceql/errors.js';
 export type { SearchResponse, SearchTrace, SearchSpanSet, SearchSpan, SearchKeyValue, SearchAnyValue } from './traceql/search-response.js';
 export type { QueryRangeResponse, MetricsSeries, MetricsSample, MetricsLabel, MetricsRange } from './traceql/metrics.js';
 export type { Query as TraceQLQuery } from './traceql/ast.js';
+// Integrations: the OTLP/HTTP endpoint, exporters, and the contract they expect from a pipeline.
+export { createOtlpHandler } from './handler/otlp-handler.js';
+export type { OtlpHandler, OtlpHandlerStats, WaitUntilContext } from './handler/otlp-handler.js';
+export { DEFAULT_OTLP_HANDLER_OPTIONS } from './handler/otlp-handler-options.js';
+export type { OtlpHandlerOptions } from './handler/otlp-handler-options.js';
+export type { CorsOptions } from './handler/cors.js';
+export { PipelineRefusedError } from './integrations/pipeline-refused-error.js';
+export type { TracesPipelineLike, PipelineResult } from './integrations/pipeline-like.js';
+export type { TracesExporter, ExportOutcome, ExporterStats, ExportFailure } from './exporters/traces-exporter.js';
+export { OtlpHttpExporter } from './exporters/otlphttp/otlphttp-exporter.js';
+export type { OtlpHttpExporterOptions } from './exporters/otlphttp/otlphttp-exporter.js';
+export { DEFAULT_OTLP_HTTP_EXPORTER_CONFIG } from './exporters/otlphttp/otlphttp-config.js';
+export type { OtlpHttpExporterConfig } from './exporters/otlphttp/otlphttp-config.js';
+export { DEFAULT_OTLP_HTTP_SENDER_OPTIONS } from './exporters/otlphttp/otlp-http-sender.js';
+export type { OtlpHttpSenderOptions } from './exporters/otlphttp/otlp-http-sender.js';
+export { DebugExporter, DEFAULT_DEBUG_EXPORTER_CONFIG } from './exporters/debug/debug-exporter.js';
+export type { DebugExporterConfig, DebugExporterOptions } from './exporters/debug/debug-exporter.js';
+export { OtlpHttpMetricsExporter } from './exporters/metrics/otlphttp-metrics-exporter.js';
+export type { OtlpHttpMetricsExporterOptions } from './exporters/metrics/otlphttp-metrics-exporter.js';
+export {
+  createPrometheusHandler, DEFAULT_PROMETHEUS_HANDLER_OPTIONS, PROMETHEUS_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE,
+} from './exporters/metrics/prometheus-handler.js';
+export type { PrometheusHandlerOptions } from './exporters/metrics/prometheus-handler.js';
+export type { OtlpMetricsSource, PrometheusSource, MetricsPayload } from './exporters/metrics/metrics-source.js';
