@@ -27,3 +27,6 @@ export function abiVersion(): u32 {
 export function onAbort(message: usize, fileName: usize, line: u32, column: u32): void {
   unreachable();
 }
+// Metrics from traces (issue 5): span metrics and service graphs, aggregated in the core.
+export { smCreate, smConsume, smAfterCollect, smFree } from './metrics/span-metrics';
+export { expoAlloc, expoFree, expoRecordMany, expoIndex } from './metrics/exponential-histogram';
