@@ -7,8 +7,12 @@ export {
   NotInitializedError, CoreTrapError, StaleHandleError, DisposedError, OtlpDecodeError, InputTooLargeError,
 } from './core/errors.js';
 export type { DecodeRule } from './core/errors.js';
-export { TraceBatch, DEFAULT_DECODE_OPTIONS } from './otlp/trace-batch.js';
-export type { DecodeOptions } from './otlp/trace-batch.js';
+export { TraceBatch } from './otlp/trace-batch.js';
+export { DEFAULT_DECODE_OPTIONS } from './otlp/decode-options.js';
+export type { DecodeOptions } from './otlp/decode-options.js';
+export { OtlpJsonError } from './otlp/json/otlp-json-error.js';
+export type { OtlpJsonRule } from './otlp/json/otlp-json-error.js';
+export { otlpJsonToProtobuf } from './otlp/json/json-to-proto.js';
 export { SpanView, ResourceView, ScopeView, EventView, LinkView, plainValue } from './otlp/trace-views.js';
 export type { AnyValue, KeyValue, Status } from './otlp/trace-views.js';
 export type {

@@ -129,7 +129,7 @@ function parseAnyValue(tbl: i32, idx: u32, cs: usize, ce: usize, depth: u32): vo
         let len = readLen(p, ce);
         if (failed) return;
         let vs = next;
-        value = f == 5 ? parseArray(vs, vs + len, depth) : parseKvList(vs, vs + len, depth);
+        value = parseValues(vs, vs + len, depth, f == 6);
         if (failed) return;
         type = f == 5 ? L.V_ARRAY : L.V_KVLIST;
         p = vs + len;
@@ -165,8 +165,12 @@ function countValues(cs: usize, ce: usize, message: u32): u32 {
   return n;
 }
 
-function parseArray(cs: usize, ce: usize, depth: u32): u64 {
-  let n = countValues(cs, ce, E.MSG_ARRAY_VALUE);
+/**
+ * An ArrayValue (elements are AnyValues) or a KeyValueList (elements are KeyValues): count, reserve
+ * contiguous nested rows, then fill them one level deeper. Returns first row | count << 32.
+ */
+function parseValues(cs: usize, ce: usize, depth: u32, keyValues: bool): u64 {
+  let n = countValues(cs, ce, keyValues ? E.MSG_KEY_VALUE_LIST : E.MSG_ARRAY_VALUE);
   if (failed || !reserveAttrRows(TBL_NESTED, n)) return 0;
   let start = nestedCount;
   nestedCount += n;
@@ -179,32 +183,8 @@ function parseArray(cs: usize, ce: usize, depth: u32): u64 {
     if (tag == TAG_VALUES) {
       let len = <usize>readVarintTrusted(p);
       let vs = next;
-      parseAnyValue(TBL_NESTED, start + k, vs, vs + len, depth + 1);
-      if (failed) return 0;
-      k++;
-      p = vs + len;
-    } else {
-      p = skipTrusted(p, tag & 7);
-    }
-  }
-  return <u64>start | (<u64>n << 32);
-}
-
-function parseKvList(cs: usize, ce: usize, depth: u32): u64 {
-  let n = countValues(cs, ce, E.MSG_KEY_VALUE_LIST);
-  if (failed || !reserveAttrRows(TBL_NESTED, n)) return 0;
-  let start = nestedCount;
-  nestedCount += n;
-  memory.fill(nested + <usize>start * L.A_ROW, 0, <usize>n * L.A_ROW);
-  let k: u32 = 0;
-  let p = cs;
-  while (p < ce) {
-    let tag = <u32>readVarintTrusted(p);
-    p = next;
-    if (tag == TAG_VALUES) {
-      let len = <usize>readVarintTrusted(p);
-      let vs = next;
-      parseKeyValue(TBL_NESTED, start + k, vs, vs + len, depth + 1);
+      if (keyValues) parseKeyValue(TBL_NESTED, start + k, vs, vs + len, depth + 1);
+      else parseAnyValue(TBL_NESTED, start + k, vs, vs + len, depth + 1);
       if (failed) return 0;
       k++;
       p = vs + len;

@@ -83,34 +83,23 @@ function emitTruncated(out: usize, cs: usize, ce: usize, attrField: u32, keepAtt
   return size;
 }
 
-function emitEvent(out: usize, events: usize, e: u32): usize {
-  let row = events + <usize>e * L.E_ROW;
-  let cs = IN + load<u32>(row + L.E_CONTENT_START);
-  let ce = IN + load<u32>(row + L.E_CONTENT_END);
-  if (!(load<u32>(row + L.E_PRESENCE) & L.P_REWRITE)) {
-    return emitRaw(out, IN + load<u32>(row + L.E_FIELD_START), ce);
-  }
-  let content = emitTruncated(0, cs, ce, 3, load<u32>(row + L.E_ATTR_COUNT), 4, load<u32>(row + L.E_DROPPED_ATTRS));
+/**
+ * An event (Span field 11, attributes in field 3, dropped count in 4) or a link (field 13; 4 and 5):
+ * copied as it came, or re-emitted without the attributes the decode limits cut.
+ */
+function emitChild(out: usize, row: usize, isLink: bool): usize {
+  let cs = IN + load<u32>(row + (isLink ? L.L_CONTENT_START : L.E_CONTENT_START));
+  let ce = IN + load<u32>(row + (isLink ? L.L_CONTENT_END : L.E_CONTENT_END));
+  let presence = load<u32>(row + (isLink ? L.L_PRESENCE : L.E_PRESENCE));
+  if (!(presence & L.P_REWRITE)) return emitRaw(out, IN + load<u32>(row + (isLink ? L.L_FIELD_START : L.E_FIELD_START)), ce);
+  let attrField: u32 = isLink ? 4 : 3;
+  let keep = load<u32>(row + (isLink ? L.L_ATTR_COUNT : L.E_ATTR_COUNT));
+  let dropped = load<u32>(row + (isLink ? L.L_DROPPED_ATTRS : L.E_DROPPED_ATTRS));
+  let content = emitTruncated(0, cs, ce, attrField, keep, attrField + 1, dropped);
   if (out) {
-    let q = writeVarint(out, (11 << 3) | WT_LEN);
+    let q = writeVarint(out, isLink ? (13 << 3) | WT_LEN : (11 << 3) | WT_LEN);
     q = writeVarint(q, <u64>content);
-    emitTruncated(q, cs, ce, 3, load<u32>(row + L.E_ATTR_COUNT), 4, load<u32>(row + L.E_DROPPED_ATTRS));
-  }
-  return fieldSize(content);
-}
-
-function emitLink(out: usize, links: usize, k: u32): usize {
-  let row = links + <usize>k * L.L_ROW;
-  let cs = IN + load<u32>(row + L.L_CONTENT_START);
-  let ce = IN + load<u32>(row + L.L_CONTENT_END);
-  if (!(load<u32>(row + L.L_PRESENCE) & L.P_REWRITE)) {
-    return emitRaw(out, IN + load<u32>(row + L.L_FIELD_START), ce);
-  }
-  let content = emitTruncated(0, cs, ce, 4, load<u32>(row + L.L_ATTR_COUNT), 5, load<u32>(row + L.L_DROPPED_ATTRS));
-  if (out) {
-    let q = writeVarint(out, (13 << 3) | WT_LEN);
-    q = writeVarint(q, <u64>content);
-    emitTruncated(q, cs, ce, 4, load<u32>(row + L.L_ATTR_COUNT), 5, load<u32>(row + L.L_DROPPED_ATTRS));
+    emitTruncated(q, cs, ce, attrField, keep, attrField + 1, dropped);
   }
   return fieldSize(content);
 }
@@ -145,10 +134,10 @@ function emitTruncatedSpan(out: usize, header: usize, i: u32): usize {
     if (f == 9 && wt == WT_LEN) {
       if (seenAttrs++ < keepAttrs) size += emitRaw(o, at, after);
     } else if (f == 11 && wt == WT_LEN) {
-      if (seenEvents < eventCount) size += emitEvent(o, events, eventStart + seenEvents);
+      if (seenEvents < eventCount) size += emitChild(o, events + <usize>(eventStart + seenEvents) * L.E_ROW, false);
       seenEvents++;
     } else if (f == 13 && wt == WT_LEN) {
-      if (seenLinks < linkCount) size += emitLink(o, links, linkStart + seenLinks);
+      if (seenLinks < linkCount) size += emitChild(o, links + <usize>(linkStart + seenLinks) * L.L_ROW, true);
       seenLinks++;
     } else if (f == 10 && wt == WT_VARINT) {
       if (!doneAttrs) size += emitVarintField(o, 10, load<u32>(row + L.SP_DROPPED_ATTRS));

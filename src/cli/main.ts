@@ -2,6 +2,7 @@
 // `--help` and small commands start fast. Exit codes: 0 ok, 1 runtime failure, 2 bad input or usage.
 import { UsageError, InputError } from './errors.js';
 import { OtlpDecodeError, InputTooLargeError } from '../core/errors.js';
+import { OtlpJsonError } from '../otlp/json/otlp-json-error.js';
 import { init } from '../core/init.js';
 
 const HELP = `otel-sieve — OpenTelemetry Collector processors and Tempo's TraceQL, in WebAssembly
@@ -10,6 +11,8 @@ Usage: otel-sieve <command> [options]
 
 Commands:
   convert <input>… --output <file>     protobuf ⇄ OTLP/JSON
+  demo                                 generate traffic, keep errors and slow spans, write them
+  bench [--json]                       benchmarks with baselines, ratios included
   help [command]                       help for a command
 
 Inputs are OTLP files: .pb (protobuf Export*ServiceRequest), .json (OTLP/JSON), .jsonl (one request
@@ -24,11 +27,19 @@ const COMMANDS: Record<string, Command> = {
     run: async (argv) => (await import('./commands/convert.js')).convert(argv),
     help: async () => (await import('./commands/convert.js')).convertHelp,
   },
+  demo: {
+    run: async (argv) => (await import('./commands/demo.js')).demo(argv),
+    help: async () => (await import('./commands/demo.js')).demoHelp,
+  },
+  bench: {
+    run: async (argv) => (await import('./commands/bench.js')).bench(argv),
+    help: async () => (await import('./commands/bench.js')).benchHelp,
+  },
 };
 
 /** Errors caused by the input or the command line: exit 2 with the message alone. */
 function isInputError(err: unknown): err is Error {
-  return err instanceof UsageError || err instanceof InputError || err instanceof OtlpDecodeError || err instanceof InputTooLargeError
+  return err instanceof UsageError || err instanceof InputError || err instanceof OtlpDecodeError || err instanceof InputTooLargeError || err instanceof OtlpJsonError
     || (err instanceof Error && (err as { exitCode?: number }).exitCode === 2);
 }
 

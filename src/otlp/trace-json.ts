@@ -2,7 +2,7 @@
 // order, lowercase hex ids, 64-bit integers as decimal strings, enums as numbers, bytes as base64,
 // non-finite doubles as "NaN"/"Infinity"/"-Infinity", proto3 zero values omitted. `resource`,
 // `scope` and `status` are always present (as `{}` when empty), like the collector's output,
-// because they are non-optional messages in its data model.
+// because they are non-optional messages in its data model. A double -0 is written "-0".
 import type { TraceBatch } from './trace-batch.js';
 import type { AnyValue, KeyValue, SpanView, EventView, LinkView, ResourceView, ScopeView } from './trace-views.js';
 
@@ -84,6 +84,16 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
+/**
+ * A double as OTLP/JSON: a number, or a string where JSON has no number for it — "NaN",
+ * "Infinity", "-Infinity", and "-0" (JSON.stringify would turn -0 into 0; proto3 JSON readers accept
+ * numeric strings, so the sign survives a round trip through text).
+ */
+export function jsonDouble(d: number): number | string {
+  if (Number.isFinite(d)) return Object.is(d, -0) ? '-0' : d;
+  return Number.isNaN(d) ? 'NaN' : d > 0 ? 'Infinity' : '-Infinity';
+}
+
 export function anyValueToJSON(v: AnyValue): OtlpJsonAnyValue {
   switch (v.type) {
     case 'string':
@@ -93,7 +103,7 @@ export function anyValueToJSON(v: AnyValue): OtlpJsonAnyValue {
     case 'int':
       return { intValue: v.value.toString() };
     case 'double':
-      return { doubleValue: Number.isFinite(v.value) ? v.value : Number.isNaN(v.value) ? 'NaN' : v.value > 0 ? 'Infinity' : '-Infinity' };
+      return { doubleValue: jsonDouble(v.value) };
     case 'bytes':
       return { bytesValue: toBase64(v.value) };
     case 'array':

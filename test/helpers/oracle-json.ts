@@ -21,7 +21,7 @@ export function expectedAnyValue(v: J | undefined | null): J {
   if ('intValue' in v && v.intValue !== undefined) return { intValue: String(v.intValue) };
   if ('doubleValue' in v && v.doubleValue !== undefined) {
     const d = v.doubleValue as number;
-    return { doubleValue: Number.isNaN(d) ? 'NaN' : d === Infinity ? 'Infinity' : d === -Infinity ? '-Infinity' : d };
+    return { doubleValue: Number.isNaN(d) ? 'NaN' : d === Infinity ? 'Infinity' : d === -Infinity ? '-Infinity' : Object.is(d, -0) ? '-0' : d };
   }
   if ('bytesValue' in v && v.bytesValue !== undefined) return { bytesValue: b64(v.bytesValue) };
   if ('arrayValue' in v && v.arrayValue) {

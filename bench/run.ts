@@ -1,0 +1,31 @@
+// `otel-sieve bench`: generates the corpus, runs every suite with its baselines in one process, and
+// prints the table (or JSON). Suites live in bench/suites/; each returns tinybench tasks.
+// The Node entry registers where core.wasm lives.
+import { init } from '../src/entry/node.js';
+import { generateTraceRequests } from './corpus.js';
+import { runSuites, formatReport } from './harness.js';
+import type { BenchSuite, BenchReport } from './harness.js';
+import { coreSuite } from './suites/core.js';
+
+export interface BenchOptions {
+  /** Measuring time per task in ms. Default 1000. */
+  time?: number;
+  /** Requests of 512 spans in the corpus. Default 20. */
+  requests?: number;
+  /** Only suites whose name matches. */
+  suite?: string;
+  json?: boolean;
+  progress?: (line: string) => void;
+}
+
+export async function runBench(options: BenchOptions = {}): Promise<{ report: BenchReport; text: string }> {
+  await init();
+  const corpus = generateTraceRequests({ seed: 1, requests: options.requests ?? 20, spansPerRequest: 512 });
+  const suites: BenchSuite[] = [coreSuite(corpus)];
+  const report = await runSuites(suites, {
+    time: options.time ?? 1000,
+    suite: options.suite ? new RegExp(options.suite) : undefined,
+    progress: options.progress,
+  });
+  return { report, text: options.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report) };
+}
