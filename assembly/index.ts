@@ -30,3 +30,4 @@ export function onAbort(message: usize, fileName: usize, line: u32, column: u32)
 // Metrics from traces (issue 5): span metrics and service graphs, aggregated in the core.
 export { smCreate, smConsume, smAfterCollect, smFree } from './metrics/span-metrics';
 export { expoAlloc, expoFree, expoRecordMany, expoIndex } from './metrics/exponential-histogram';
+export { sgCreate, sgConsume, sgExpire, sgCleanSeries, sgFree } from './metrics/service-graph';

@@ -19,3 +19,21 @@ export type {
   OtlpJsonTraces, OtlpJsonResourceSpans, OtlpJsonScopeSpans, OtlpJsonSpan, OtlpJsonEvent, OtlpJsonLink,
   OtlpJsonAnyValue, OtlpJsonKeyValue, OtlpJsonResource, OtlpJsonScope,
 } from './otlp/trace-json.js';
+// Metrics from traces (issue 5): connectors, the metrics data model and its encoders.
+export { connectorFactories } from './connectors/index.js';
+export type { TracesToMetricsConnectorFactory } from './connectors/index.js';
+export { SpanMetricsConnector, createSpanMetricsConnector } from './connectors/spanmetrics/spanmetrics-connector.js';
+export type { SpanMetricsStats } from './connectors/spanmetrics/spanmetrics-connector.js';
+export { parseSpanMetricsConfig, DEFAULT_SPANMETRICS_CONFIG, DEFAULT_SPANMETRICS_BUCKETS_MS, TEMPO_SPANMETRICS_BUCKETS_S } from './connectors/spanmetrics/spanmetrics-config.js';
+export type { SpanMetricsConfig, SpanMetricsDimension, SpanMetricsProfile } from './connectors/spanmetrics/spanmetrics-config.js';
+export { ConnectorConfigError } from './connectors/config/connector-config-error.js';
+export { CoreMemoryError } from './connectors/core-memory-error.js';
+export { parseGoDuration } from './connectors/config/go-duration.js';
+export {
+  AGGREGATION_TEMPORALITY_DELTA, AGGREGATION_TEMPORALITY_CUMULATIVE, millisToNanos, mergeMetricsData, dataPointCount,
+} from './metrics/metrics-data.js';
+export type {
+  MetricsData, ResourceMetrics, ScopeMetrics, MetricsResource, MetricsScope, Metric, SumData, GaugeData, HistogramData,
+  ExponentialHistogramData, NumberDataPoint, HistogramDataPoint, ExponentialHistogramDataPoint, ExponentialBuckets, Exemplar,
+  AggregationTemporality,
+} from './metrics/metrics-data.js';

@@ -23,6 +23,20 @@ export interface CoreExports {
   traceSplice(header: number, keep: number, spanRepl: number, resourceRepl: number, scopeRepl: number): number;
   spliceResult(): number;
   abiVersion(): number;
+  // Metrics from traces (issue 5).
+  smCreate(config: number): number;
+  smConsume(state: number, header: number, now: number): number;
+  smAfterCollect(state: number, now: number, expirationMs: number, resourceCacheSize: number, timestampCacheSize: number): number;
+  smFree(state: number): void;
+  sgCreate(config: number): number;
+  sgConsume(state: number, header: number, now: number): number;
+  sgExpire(state: number, now: number): number;
+  sgCleanSeries(state: number, now: number, staleMs: number): void;
+  sgFree(state: number): void;
+  expoAlloc(maxSize: number): number;
+  expoFree(h: number): void;
+  expoRecordMany(h: number, values: number, n: number): number;
+  expoIndex(v: number, scale: number): number;
 }
 
 const ABI_VERSION = 1;
