@@ -694,8 +694,9 @@ function peerOf(blob: usize): usize {
  * client whose server span was a root becomes a `user` → server virtual-node request; one missing
  * its server becomes client → peer (the collector: the first peer attribute, else `unknown`; Tempo:
  * only when a peer attribute is there). Others only count as expired (Tempo: unpaired).
+ * With `all` set, every stored edge expires now, whatever its TTL (end of input).
  */
-export function sgExpire(state: usize, now: f64): u32 {
+export function sgExpire(state: usize, now: f64, all: u32): u32 {
   clearError();
   let cfg = <usize>load<u32>(state + M.SGS_CONFIG);
   let flags = load<u32>(cfg + M.SGC_FLAGS);
@@ -711,7 +712,7 @@ export function sgExpire(state: usize, now: f64): u32 {
     let i = load<u32>(state + M.SGS_HEAD);
     if (i == NONE) break;
     let e = edge(state, i);
-    if (!(now > load<f64>(e + M.ED_EXPIRES))) break;
+    if (!all && !(now > load<f64>(e + M.ED_EXPIRES))) break;
     store<u32>(state + M.SGS_EXPIRED_EDGES, load<u32>(state + M.SGS_EXPIRED_EDGES) + 1);
     let cb = <usize>load<u32>(e + M.ED_CLIENT);
     let sb = <usize>load<u32>(e + M.ED_SERVER);

@@ -30,7 +30,7 @@ export interface CoreExports {
   smFree(state: number): void;
   sgCreate(config: number): number;
   sgConsume(state: number, header: number, now: number): number;
-  sgExpire(state: number, now: number): number;
+  sgExpire(state: number, now: number, all: number): number;
   sgCleanSeries(state: number, now: number, staleMs: number): void;
   sgFree(state: number): void;
   expoAlloc(maxSize: number): number;
