@@ -210,9 +210,7 @@ describe('spanmetrics: explicit histograms', () => {
 /** The exponential-histogram index of v at `scale`, straight from the OTel data model's definitions. */
 function specIndex(v: number, scale: number): number {
   // Bucket i holds (base^i, base^(i+1)] with base = 2^(2^-scale); exact for powers of two.
-  const exp = Math.log2(v);
-  if (Number.isInteger(exp)) return exp * 2 ** scale - 1;
-  return Math.ceil(exp * 2 ** scale) - 1;
+  return Math.ceil(Math.log2(v) * 2 ** scale) - 1;
 }
 
 describe('spanmetrics: exponential histograms', () => {
