@@ -186,7 +186,9 @@ export function expositionFamilies(data: MetricsData, options: ExpositionOptions
         if (f) {
           const labels = labelsOf(rest);
           for (const [k, v] of resLabels) labels.set(k, v);
-          seriesFor(f, labels, 0, undefined).s.value = 1;
+          // Stamped like the resource's first data point (when timestamps are written).
+          const first = rm.scopeMetrics.flatMap((sm) => sm.metrics).find((m) => m.data.dataPoints.length)?.data.dataPoints[0];
+          seriesFor(f, labels, first ? nanosToMillis(first.timeUnixNano) : 0, undefined).s.value = 1;
         }
       }
     }
