@@ -14,7 +14,14 @@ import type { MetricsData, Metric } from './metrics-data.js';
 
 /** [seconds, nanoseconds], like @opentelemetry/api's HrTime. */
 export type SdkHrTime = [number, number];
-export type SdkAttributeValue = string | number | boolean | (string | number | boolean | null | undefined)[];
+/** @opentelemetry/api's AttributeValue: a primitive or a homogeneous array. */
+export type SdkAttributeValue =
+  | string
+  | number
+  | boolean
+  | (string | null | undefined)[]
+  | (number | null | undefined)[]
+  | (boolean | null | undefined)[];
 export type SdkAttributes = Record<string, SdkAttributeValue | undefined>;
 
 /** sdk-metrics' AggregationTemporality: DELTA = 0, CUMULATIVE = 1. */
@@ -115,11 +122,13 @@ function plain(v: AnyValue): SdkAttributeValue | undefined {
       return v.value;
     case 'int':
       return Number(v.value);
-    case 'array':
-      return v.value.map((e) => {
-        const p = plain(e);
-        return Array.isArray(p) ? JSON.stringify(p) : p;
-      });
+    case 'array': {
+      // The API allows homogeneous arrays of primitives only; anything else becomes strings.
+      const items = v.value.map(plain);
+      const kinds = new Set(items.map((i) => typeof i));
+      if (kinds.size === 1 && (kinds.has('string') || kinds.has('number') || kinds.has('boolean'))) return items as string[] | number[] | boolean[];
+      return items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i)));
+    }
     case 'bytes':
       return Array.from(v.value).map((b) => b.toString(16).padStart(2, '0')).join('');
     case 'kvlist':
