@@ -162,7 +162,8 @@ export const SMS_SKIPPED = 16; // u32: spans skipped because their resource has 
 export const SMS_SLOT_COUNT = 20; // attribute dimensions over all aggregations (one lookup slot each)
 export const SMS_SLOT_KEYS = 24; // per slot: key ptr, key len (u32 each)
 export const SMS_TIMESTAMPS = 28; // delta: series table of the previous flush time per series (TS_* payload)
-export const SMS_SIZE = 32;
+export const SMS_RESOURCE_CACHE = 32; // Resource message bytes → resource record and lookups (resource-cache.ts)
+export const SMS_SIZE = 40;
 
 // Delta start timestamps (the collector's metric_timestamp_cache): keyed by the resource identity
 // and the series' dimensions, so they survive the per-flush reset of everything else.
@@ -249,7 +250,8 @@ export const SGS_DROPPED_MEMORY = 56; // spans dropped because the memory budget
 export const SGS_TOMBSTONES = 60;
 export const SGS_HIST = 64; // offset of the client histogram in a series record
 export const SGS_HIST_SIZE = 68; // bytes per histogram in a record (the server one follows)
-export const SGS_SIZE = 72;
+export const SGS_RESOURCE_CACHE = 72; // Resource message bytes → service.name and lookups (resource-cache.ts)
+export const SGS_SIZE = 80;
 
 // Edge record.
 export const ED_TRACE_ID = 0; // 16 bytes

@@ -24,6 +24,7 @@ import { resourceFind, foundStart, foundEnd, foundHasValue, TAG_ATTRIBUTE_IN_SPA
 import { scanAttributes, appendLookup, isFound, FOUND_SIZE, F_FOUND, F_VALUE } from './attribute-scan';
 import { canonSkip, canonNonEmpty, canonPresent } from './canonical-value';
 import { scratch, scratchRetain, scratchRelease } from './scratch';
+import { singleResource, cacheFind, cacheAdd, cacheRecord, rcMsgStart, RC_VALUE, RC_SVC_OFF, RC_SVC_LEN, RC_SLOTS } from './resource-cache';
 
 const NONE: u32 = 0xffffffff;
 const DELETED: u32 = 0xffffffff;
@@ -64,7 +65,13 @@ let nDims: u32 = 0;
 let nDb: u32 = 0;
 let nPeers: u32 = 0;
 let nSlots: u32 = 0;
+/** Lookup results per batch resource: one per dimension, peer and database slot (peers unused there). */
 let resSlots: u32 = 0;
+// Slot layout: dimensions, peers, database names, Tempo's fixed keys — so that a SERVER span (which
+// needs dimensions, and for Tempo peers) scans only a prefix of the slots.
+let peerBase: u32 = 0;
+let dbBase: u32 = 0;
+let tempoBase: u32 = 0;
 const EDGE_KEY = memory.data(40);
 
 // @ts-ignore: decorator
@@ -105,7 +112,11 @@ export function sgCreate(config: usize): usize {
   let edges = allocZeroed(<usize>edgeCap * M.ED_SIZE);
   let slotCap = nextPow2(max<u32>(maxItems, 8) * 2);
   let slots = allocZeroed(<usize>slotCap * 4);
-  if (!state || !series || !aux || !edges || !slots) {
+  // Resource lookups cached per Resource message: the dimensions and database names.
+  let lookups = keyListCount(<usize>load<u32>(config + M.SGC_DIMS)) + keyListCount(<usize>load<u32>(config + M.SGC_PEERS)) + keyListCount(<usize>load<u32>(config + M.SGC_DB_NAMES));
+  let rcache = tableNew((RC_SLOTS + lookups * 12 + 7) & ~7);
+  if (!state || !series || !aux || !edges || !slots || !rcache) {
+    tableFree(rcache);
     tableFree(series);
     tableFree(aux);
     free(edges);
@@ -125,6 +136,7 @@ export function sgCreate(config: usize): usize {
   store<u32>(state + M.SGS_TAIL, NONE);
   store<u32>(state + M.SGS_HIST, M.GR_HIST);
   store<u32>(state + M.SGS_HIST_SIZE, hs);
+  store<u32>(state + M.SGS_RESOURCE_CACHE, <u32>rcache);
   // Free list through ED_NEXT.
   for (let i: u32 = 0; i < edgeCap; i++) store<u32>(edges + <usize>i * M.ED_SIZE + M.ED_NEXT, i + 1 < edgeCap ? i + 1 : NONE);
   store<u32>(state + M.SGS_FREE, 0);
@@ -158,6 +170,7 @@ export function sgFree(state: usize): void {
   freeSeriesHistograms(state, series);
   tableFree(series);
   tableFree(<usize>load<u32>(state + M.SGS_AUX));
+  tableFree(<usize>load<u32>(state + M.SGS_RESOURCE_CACHE));
   free(<usize>load<u32>(state + M.SGS_EDGES));
   free(<usize>load<u32>(state + M.SGS_SLOTS));
   free(<usize>load<u32>(state + M.SGS_CONFIG));
@@ -310,7 +323,7 @@ function appendResourceThenSpan(r: u32, s: u32): bool {
 
 /** Appends the first peer attribute found on the span (config order), or the 0 marker. */
 function appendPeer(): void {
-  let base = nDims + nDb;
+  let base = peerBase;
   for (let p: u32 = 0; p < nPeers; p++) {
     let at = spanFound + <usize>(base + p) * FOUND_SIZE;
     if (isFound(at)) {
@@ -337,7 +350,7 @@ function buildSideBlob(r: u32, withPeer: bool): usize {
  * network.peer.address(:network.peer.port), then the database attribute's value (slot dbSlot).
  */
 function appendTempoDbServer(r: u32, dbSlot: u32): void {
-  let t = nDims + nDb + nPeers;
+  let t = tempoBase;
   if (appendLookup(spanFound + <usize>t * FOUND_SIZE, true)) return;
   if (appendLookup(spanFound + <usize>(t + 1) * FOUND_SIZE, true)) return;
   let s0 = kbLen;
@@ -364,7 +377,7 @@ function appendTempoDbServer(r: u32, dbSlot: u32): void {
 /** The database slot (resource first, then span, per configured key in order) found for this span, or NONE. */
 function findDatabase(r: u32): u32 {
   for (let b: u32 = 0; b < nDb; b++) {
-    let s = nDims + b;
+    let s = dbBase + b;
     if (isFound(resFound + (<usize>r * <usize>resSlots + <usize>s) * FOUND_SIZE)) return s;
     if (isFound(spanFound + <usize>s * FOUND_SIZE)) return s;
   }
@@ -490,29 +503,82 @@ function completeEdge(state: usize, i: u32): void {
 // Per batch
 
 function prepareResources(state: usize, header: usize): void {
-  let cfg = <usize>load<u32>(state + M.SGS_CONFIG);
   let nRes = load<u32>(header + L.B_RESOURCE_COUNT);
   let resources = <usize>load<u32>(header + L.B_RESOURCES);
+  let cache = <usize>load<u32>(state + M.SGS_RESOURCE_CACHE);
   for (let r: u32 = 0; r < nRes; r++) {
     let rrow = resources + <usize>r * L.R_ROW;
-    if (!resourceFind(IN, rrow, SERVICE_NAME, 12)) {
-      store<u32>(resMap + <usize>r * 4, 0);
+    let cacheable = singleResource(IN, rrow);
+    if (cacheable) {
+      let ci = cacheFind(cache);
+      if (ci >= 0) {
+        fromCache(cacheRecord(cache, ci), r);
+        continue;
+      }
+    }
+    prepareResourceSlowly(rrow, r);
+    if (cacheable) {
+      let ci = cacheAdd(cache);
+      if (ci >= 0) toCache(cacheRecord(cache, ci), r);
+    }
+  }
+}
+
+function fromCache(c: usize, r: u32): void {
+  let has = load<u32>(c + RC_VALUE);
+  store<u32>(resMap + <usize>r * 4, has);
+  if (!has) return;
+  store<u32>(resSvc + <usize>r * 8, <u32>(rcMsgStart + <usize>load<u32>(c + RC_SVC_OFF)));
+  store<u32>(resSvc + <usize>r * 8 + 4, load<u32>(c + RC_SVC_LEN));
+  for (let s: u32 = 0; s < resSlots; s++) {
+    let at = resFound + (<usize>r * <usize>resSlots + <usize>s) * FOUND_SIZE;
+    let from = c + RC_SLOTS + <usize>s * 12;
+    store<u32>(at, <u32>(rcMsgStart + <usize>load<u32>(from)));
+    store<u32>(at + 4, <u32>(rcMsgStart + <usize>load<u32>(from + 4)));
+    store<u32>(at + 8, load<u32>(from + 8));
+  }
+}
+
+function toCache(c: usize, r: u32): void {
+  let has = load<u32>(resMap + <usize>r * 4);
+  store<u32>(c + RC_VALUE, has);
+  if (!has) return;
+  store<u32>(c + RC_SVC_OFF, <u32>(<usize>load<u32>(resSvc + <usize>r * 8) - rcMsgStart));
+  store<u32>(c + RC_SVC_LEN, load<u32>(resSvc + <usize>r * 8 + 4));
+  for (let s: u32 = 0; s < resSlots; s++) {
+    let at = resFound + (<usize>r * <usize>resSlots + <usize>s) * FOUND_SIZE;
+    let to = c + RC_SLOTS + <usize>s * 12;
+    let flags = load<u32>(at + 8);
+    store<u32>(to + 8, flags);
+    if (!flags) continue;
+    store<u32>(to, <u32>(<usize>load<u32>(at) - rcMsgStart));
+    store<u32>(to + 4, <u32>(<usize>load<u32>(at + 4) - rcMsgStart));
+  }
+}
+
+function prepareResourceSlowly(rrow: usize, r: u32): void {
+  if (!resourceFind(IN, rrow, SERVICE_NAME, 12)) {
+    store<u32>(resMap + <usize>r * 4, 0);
+    return;
+  }
+  store<u32>(resMap + <usize>r * 4, 1);
+  if (foundHasValue) anyValueString(foundStart, foundEnd);
+  else anyValueString(0, 0);
+  store<u32>(resSvc + <usize>r * 8, <u32>strPtr);
+  store<u32>(resSvc + <usize>r * 8 + 4, strLen);
+  for (let s: u32 = 0; s < resSlots; s++) {
+    let at = resFound + (<usize>r * <usize>resSlots + <usize>s) * FOUND_SIZE;
+    // Peer attributes are read from spans only.
+    if (s >= peerBase && s < dbBase) {
+      store<u32>(at + 8, 0);
       continue;
     }
-    store<u32>(resMap + <usize>r * 4, 1);
-    if (foundHasValue) anyValueString(foundStart, foundEnd);
-    else anyValueString(0, 0);
-    store<u32>(resSvc + <usize>r * 8, <u32>strPtr);
-    store<u32>(resSvc + <usize>r * 8 + 4, strLen);
-    for (let s: u32 = 0; s < resSlots; s++) {
-      let at = resFound + (<usize>r * <usize>resSlots + <usize>s) * FOUND_SIZE;
-      if (resourceFind(IN, rrow, <usize>load<u32>(slotKeys + <usize>s * 8), load<u32>(slotKeys + <usize>s * 8 + 4))) {
-        store<u32>(at, <u32>foundStart);
-        store<u32>(at + 4, <u32>foundEnd);
-        store<u32>(at + 8, F_FOUND | (foundHasValue ? F_VALUE : 0));
-      } else {
-        store<u32>(at + 8, 0);
-      }
+    if (resourceFind(IN, rrow, <usize>load<u32>(slotKeys + <usize>s * 8), load<u32>(slotKeys + <usize>s * 8 + 4))) {
+      store<u32>(at, <u32>foundStart);
+      store<u32>(at + 4, <u32>foundEnd);
+      store<u32>(at + 8, F_FOUND | (foundHasValue ? F_VALUE : 0));
+    } else {
+      store<u32>(at + 8, 0);
     }
   }
 }
@@ -526,8 +592,11 @@ function prepareSlots(cfg: usize): bool {
   nDims = keyListCount(dims);
   nDb = keyListCount(dbs);
   nPeers = keyListCount(peers);
-  resSlots = nDims + nDb;
-  nSlots = resSlots + nPeers + (tempo ? TEMPO_KEYS : 0);
+  peerBase = nDims;
+  dbBase = nDims + nPeers;
+  tempoBase = dbBase + nDb;
+  resSlots = tempoBase;
+  nSlots = tempoBase + (tempo ? TEMPO_KEYS : 0);
   slotKeys = scratch(S_SLOT_KEYS, <usize>nSlots * 8 + 8);
   if (!slotKeys) return false;
   let s: u32 = 0;
@@ -535,13 +604,13 @@ function prepareSlots(cfg: usize): bool {
     store<u32>(slotKeys + <usize>s * 8, load<u32>(keyListEntry(dims, i) + M.KE_PTR));
     store<u32>(slotKeys + <usize>s * 8 + 4, load<u32>(keyListEntry(dims, i) + M.KE_LEN));
   }
-  for (let i: u32 = 0; i < nDb; i++, s++) {
-    store<u32>(slotKeys + <usize>s * 8, load<u32>(keyListEntry(dbs, i) + M.KE_PTR));
-    store<u32>(slotKeys + <usize>s * 8 + 4, load<u32>(keyListEntry(dbs, i) + M.KE_LEN));
-  }
   for (let i: u32 = 0; i < nPeers; i++, s++) {
     store<u32>(slotKeys + <usize>s * 8, load<u32>(keyListEntry(peers, i) + M.KE_PTR));
     store<u32>(slotKeys + <usize>s * 8 + 4, load<u32>(keyListEntry(peers, i) + M.KE_LEN));
+  }
+  for (let i: u32 = 0; i < nDb; i++, s++) {
+    store<u32>(slotKeys + <usize>s * 8, load<u32>(keyListEntry(dbs, i) + M.KE_PTR));
+    store<u32>(slotKeys + <usize>s * 8 + 4, load<u32>(keyListEntry(dbs, i) + M.KE_LEN));
   }
   if (tempo) {
     store<u32>(slotKeys + <usize>s * 8, <u32>PEER_SERVICE);
@@ -607,8 +676,10 @@ export function sgConsume(state: usize, header: usize, now: f64): u32 {
     memory.copy(EDGE_KEY + 16, row + (isClient ? L.SP_SPAN_ID : L.SP_PARENT_ID), 8);
     let h = hash32(EDGE_KEY, 24);
 
+    // A SERVER span needs its dimensions (and for Tempo its peer); a CLIENT span everything.
+    let scanTo = isClient ? nSlots : tempo ? dbBase : peerBase;
     scanAttributes(IN + <usize>load<u32>(row + L.SP_CONTENT_START), IN + <usize>load<u32>(row + L.SP_CONTENT_END),
-      TAG_ATTRIBUTE_IN_SPAN, load<u32>(row + L.SP_ATTR_COUNT), slotKeys, spanFound, 0, nSlots);
+      TAG_ATTRIBUTE_IN_SPAN, load<u32>(row + L.SP_ATTR_COUNT), slotKeys, spanFound, 0, scanTo);
     let blob = buildSideBlob(r, isClient || tempo);
     if (!blob) {
       countDropped(state, M.SGS_DROPPED_MEMORY);

@@ -29,6 +29,10 @@ import {
 } from './batch-resources';
 import { scratch, scratchRetain, scratchRelease } from './scratch';
 import { scanAttributes, appendLookup, F_FOUND, F_VALUE, FOUND_SIZE } from './attribute-scan';
+import {
+  singleResource, cacheNew, cacheFind, cacheAdd, cacheRecord, rcMsgStart, rcMsgEnd, RC_VALUE, RC_SVC_OFF, RC_SVC_LEN, RC_SLOTS,
+} from './resource-cache';
+import { tableFree as cacheFree, tableClear as cacheClear } from './series-table';
 
 const NONE: u32 = 0xffffffff;
 const SERVICE_NAME = memory.data<u8>([115, 101, 114, 118, 105, 99, 101, 46, 110, 97, 109, 101]); // "service.name"
@@ -98,7 +102,8 @@ export function smCreate(config: usize): usize {
   let slots: u32 = 0;
   for (let a: u32 = 0; a < nAggs; a++) slots += countAttributeDims(aggConfig(config, a));
   let keys = alloc(<usize>max<u32>(slots, 1) * 8);
-  let ok = state && aggs && resources && timestamps && keys;
+  let rcache = cacheNew(slots);
+  let ok = state && aggs && resources && timestamps && keys && rcache;
   if (ok) {
     store<u32>(state + M.SMS_CONFIG, <u32>config);
     store<u32>(state + M.SMS_AGGS, <u32>aggs);
@@ -106,6 +111,7 @@ export function smCreate(config: usize): usize {
     store<u32>(state + M.SMS_TIMESTAMPS, <u32>timestamps);
     store<u32>(state + M.SMS_SLOT_COUNT, slots);
     store<u32>(state + M.SMS_SLOT_KEYS, <u32>keys);
+    store<u32>(state + M.SMS_RESOURCE_CACHE, <u32>rcache);
     let slot: u32 = 0;
     for (let a: u32 = 0; ok && a < nAggs; a++) {
       let agc = aggConfig(config, a);
@@ -138,6 +144,7 @@ export function smCreate(config: usize): usize {
     if (aggs) for (let a: u32 = 0; a < nAggs; a++) tableFree(<usize>load<u32>(aggs + <usize>a * M.AGS_SIZE + M.AGS_TABLE));
     tableFree(resources);
     tableFree(timestamps);
+    cacheFree(rcache);
     free(keys);
     free(aggs);
     free(state);
@@ -184,6 +191,7 @@ export function smFree(state: usize): void {
   freeResourceAttributes(resources);
   tableFree(resources);
   tableFree(<usize>load<u32>(state + M.SMS_TIMESTAMPS));
+  cacheFree(<usize>load<u32>(state + M.SMS_RESOURCE_CACHE));
   free(<usize>load<u32>(state + M.SMS_SLOT_KEYS));
   free(<usize>load<u32>(state + M.SMS_AGGS));
   free(cfg);
@@ -250,9 +258,70 @@ function appendList(n: u32): void {
 function prepareResource(state: usize, r: u32, rrow: usize): void {
   store<u32>(resMap + <usize>r * 4, NONE);
   let spansOfResource = load<u32>(rrow + L.R_SPAN_COUNT);
-  if (!resourceFind(IN, rrow, SERVICE_NAME, SERVICE_NAME_LEN)) {
+  let cache = <usize>load<u32>(state + M.SMS_RESOURCE_CACHE);
+  let cacheable = singleResource(IN, rrow);
+  if (cacheable) {
+    let ci = cacheFind(cache);
+    if (ci >= 0) return fromCache(state, r, cacheRecord(cache, ci), spansOfResource);
+  }
+  if (prepareResourceSlowly(state, r, rrow, spansOfResource) && cacheable) {
+    let ci = cacheAdd(cache);
+    if (ci >= 0) toCache(cacheRecord(cache, ci), r);
+  }
+}
+
+/** Applies a cached resource: the same bytes were seen before, so everything is where it was. */
+function fromCache(state: usize, r: u32, c: usize, spansOfResource: u32): void {
+  let ri = load<u32>(c + RC_VALUE);
+  if (ri == NONE) {
     store<u32>(state + M.SMS_SKIPPED, load<u32>(state + M.SMS_SKIPPED) + spansOfResource);
     return;
+  }
+  let rec = tableRecord(<usize>load<u32>(state + M.SMS_RESOURCES), ri);
+  store<f64>(rec + M.RS_LAST_SEEN, nowMs);
+  store<u32>(rec + M.R_FLAGS, load<u32>(rec + M.R_FLAGS) | M.RF_TOUCHED);
+  store<u32>(resMap + <usize>r * 4, ri);
+  store<u32>(resSvc + <usize>r * 8, <u32>(rcMsgStart + <usize>load<u32>(c + RC_SVC_OFF)));
+  store<u32>(resSvc + <usize>r * 8 + 4, load<u32>(c + RC_SVC_LEN));
+  let found = resFound + <usize>r * <usize>nSlots * FOUND_SIZE;
+  for (let s: u32 = 0; s < nSlots; s++) {
+    let at = found + <usize>s * FOUND_SIZE;
+    let from = c + RC_SLOTS + <usize>s * 12;
+    store<u32>(at, <u32>(rcMsgStart + <usize>load<u32>(from)));
+    store<u32>(at + 4, <u32>(rcMsgStart + <usize>load<u32>(from + 4)));
+    store<u32>(at + 8, load<u32>(from + 8));
+  }
+}
+
+/** Records what prepareResourceSlowly found for batch resource r, relative to its Resource message. */
+function toCache(c: usize, r: u32): void {
+  let ri = load<u32>(resMap + <usize>r * 4);
+  store<u32>(c + RC_VALUE, ri);
+  if (ri == NONE) return;
+  store<u32>(c + RC_SVC_OFF, <u32>(<usize>load<u32>(resSvc + <usize>r * 8) - rcMsgStart));
+  store<u32>(c + RC_SVC_LEN, load<u32>(resSvc + <usize>r * 8 + 4));
+  let found = resFound + <usize>r * <usize>nSlots * FOUND_SIZE;
+  for (let s: u32 = 0; s < nSlots; s++) {
+    let at = found + <usize>s * FOUND_SIZE;
+    let to = c + RC_SLOTS + <usize>s * 12;
+    let flags = load<u32>(at + 8);
+    store<u32>(to + 8, flags);
+    if (!flags) continue;
+    store<u32>(to, <u32>(<usize>load<u32>(at) - rcMsgStart));
+    store<u32>(to + 4, <u32>(<usize>load<u32>(at + 4) - rcMsgStart));
+  }
+}
+
+function dropResource(state: usize, spans: u32): bool {
+  dropSpans(state, spans);
+  return false;
+}
+
+/** The full walk over a resource's attributes; false when memory ran out (then nothing may be cached). */
+function prepareResourceSlowly(state: usize, r: u32, rrow: usize, spansOfResource: u32): bool {
+  if (!resourceFind(IN, rrow, SERVICE_NAME, SERVICE_NAME_LEN)) {
+    store<u32>(state + M.SMS_SKIPPED, load<u32>(state + M.SMS_SKIPPED) + spansOfResource);
+    return true;
   }
   if (foundHasValue) anyValueString(foundStart, foundEnd);
   else anyValueString(0, 0);
@@ -261,28 +330,28 @@ function prepareResource(state: usize, r: u32, rrow: usize): void {
 
   let cfg = <usize>load<u32>(state + M.SMS_CONFIG);
   let resources = <usize>load<u32>(state + M.SMS_RESOURCES);
-  if (!listResourceAttributes(IN, rrow)) return dropSpans(state, spansOfResource);
+  if (!listResourceAttributes(IN, rrow)) return dropResource(state, spansOfResource);
   let n = filterList(<usize>load<u32>(cfg + M.SMC_RESOURCE_KEYS));
   sortListByKey(n);
   kbReset();
   appendList(n);
-  if (kbFailed) return dropSpans(state, spansOfResource);
+  if (kbFailed) return dropResource(state, spansOfResource);
   let h = hash32(kb, kbLen);
   let idx = tableFind(resources, kb, kbLen, h);
   if (idx < 0) {
     idx = tableInsert(resources, kb, kbLen, h);
-    if (idx < 0) return dropSpans(state, spansOfResource);
+    if (idx < 0) return dropResource(state, spansOfResource);
     // The output resource carries every attribute of the first resource seen, in wire order.
     if (!listResourceAttributes(IN, rrow)) {
       tableKill(resources, <u32>idx);
-      return dropSpans(state, spansOfResource);
+      return dropResource(state, spansOfResource);
     }
     kbReset();
     appendList(listCount);
     let blob: usize = kbFailed ? 0 : alloc(kbLen);
     if (!blob) {
       tableKill(resources, <u32>idx);
-      return dropSpans(state, spansOfResource);
+      return dropResource(state, spansOfResource);
     }
     memory.copy(blob, kb, kbLen);
     let rec = tableRecord(resources, <u32>idx);
@@ -305,6 +374,7 @@ function prepareResource(state: usize, r: u32, rrow: usize): void {
       store<u32>(at + 8, 0);
     }
   }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -628,6 +698,7 @@ export function smAfterCollect(state: usize, now: f64, expirationMs: f64, resour
     }
     freeResourceAttributes(resources);
     tableClear(resources);
+    cacheClear(<usize>load<u32>(state + M.SMS_RESOURCE_CACHE));
     // Bound the remembered timestamps: older flushes go first, then any excess.
     let live = load<u32>(ts + M.T_LIVE);
     if (timestampCacheSize > 0 && live > timestampCacheSize) {
@@ -705,6 +776,7 @@ export function smAfterCollect(state: usize, now: f64, expirationMs: f64, resour
     }
   }
   tableCompact(resources, remap);
+  cacheClear(<usize>load<u32>(state + M.SMS_RESOURCE_CACHE));
   for (let a: u32 = 0; a < nAggs; a++) remapSeries(state, a, remap);
   return 0;
 }
