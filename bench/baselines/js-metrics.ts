@@ -30,6 +30,12 @@ function serviceName(rs: PbResourceSpans): string | undefined {
   return attrString(find(rs.resource?.attributes, 'service.name'));
 }
 
+/** A resource's identity, like the collector's attribute-map hash: its attributes sorted by key. */
+export function resourceKey(rs: PbResourceSpans): string {
+  const attrs = (rs.resource?.attributes ?? []).map((kv) => `${kv.key ?? ''}=${attrString(kv.value) ?? ''}`);
+  return attrs.sort().join('\u0000');
+}
+
 /** A base-2 exponential histogram (same algorithm as the core: start at scale 20, downscale to fit). */
 export class JsExponentialHistogram {
   scale = 20;
@@ -100,7 +106,10 @@ interface JsSeries {
   expo?: JsExponentialHistogram;
 }
 
-/** Span metrics (calls + duration per service, name, kind, status and extra dimensions) over decoded requests. */
+/**
+ * Span metrics (calls + duration per service, name, kind, status and extra dimensions) over decoded
+ * requests, per resource like the collector: series are keyed by the resource's identity first.
+ */
 export class JsSpanMetrics {
   readonly series = new Map<string, JsSeries>();
   private readonly dims: string[];
@@ -114,9 +123,10 @@ export class JsSpanMetrics {
     for (const rs of request.resourceSpans) {
       const service = serviceName(rs);
       if (service === undefined) continue;
+      const resource = resourceKey(rs);
       for (const ss of rs.scopeSpans) {
         for (const span of ss.spans) {
-          let key = `${service}\u0000${span.name ?? ''}\u0000${KINDS[span.kind ?? 0]}\u0000${STATUSES[span.status?.code ?? 0]}`;
+          let key = `${resource}\u0002${service}\u0000${span.name ?? ''}\u0000${KINDS[span.kind ?? 0]}\u0000${STATUSES[span.status?.code ?? 0]}`;
           for (const d of this.dims) {
             const v = attrString(find(span.attributes, d) ?? find(rs.resource?.attributes, d));
             key += v === undefined ? '\u0001' : `\u0000${v}`;

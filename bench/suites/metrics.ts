@@ -48,7 +48,12 @@ const WORKLOADS: Workload[] = [
   },
 ];
 
-export function metricsSuite(corpus: Uint8Array[]): BenchSuite {
+export interface MetricsSuiteOptions {
+  /** Time spent running our tasks before measuring, so V8 has optimised the WebAssembly. Default 1500 ms. */
+  warmupMs?: number;
+}
+
+export function metricsSuite(corpus: Uint8Array[], options: MetricsSuiteOptions = {}): BenchSuite {
   const batches = corpus.map((r) => TraceBatch.fromProtobuf(r));
   const spans = batches.reduce((n, b) => n + b.spanCount, 0);
   const bytes = corpus.reduce((n, r) => n + r.length, 0);
@@ -100,7 +105,7 @@ export function metricsSuite(corpus: Uint8Array[]): BenchSuite {
   // V8 compiles WebAssembly with its baseline compiler first and optimises hot functions later; run
   // our tasks until that has happened so that the first group is not measured half-optimised.
   const ours = tasks.filter((t) => t.kind === 'ours');
-  const until = performance.now() + 1500;
+  const until = performance.now() + (options.warmupMs ?? 1500);
   while (performance.now() < until) for (const t of ours) t.fn();
 
   return {
