@@ -61,3 +61,5 @@ export type {
   SdkMetricProducer, SdkCollectionResult, SdkResourceMetrics, SdkScopeMetrics, SdkMetricData, SdkDataPoint, SdkHistogram,
   SdkExponentialHistogram, SdkResource, SdkHrTime, SdkAttributes, MetricsSource, MetricProducerOptions,
 } from './metrics/metric-producer.js';
+export { serializeMetrics, metricsFormatForPath, METRICS_CONTENT_TYPES } from './metrics/serialize-metrics.js';
+export type { MetricsFormat } from './metrics/serialize-metrics.js';

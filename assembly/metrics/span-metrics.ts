@@ -671,10 +671,13 @@ function siftDown(p: usize, i: u32, n: u32): void {
  * Ends a collection interval at `now`. Delta: every series and resource is dropped; the flush time
  * is remembered per series (bounded by `timestampCacheSize`) as the start of its next interval.
  * Cumulative: exemplars are cleared; resources not seen for `expirationMs` (when > 0), and the
- * least recently seen beyond `resourceCacheSize` (when > 0), are dropped with their series.
+ * least recently seen beyond `resourceCacheSize` (when > 0), are dropped with their series; single
+ * series not updated for `seriesExpirationMs` (when > 0) are dropped too.
  * Returns 0 or ERR_OUT_OF_MEMORY (then nothing was removed; the next collection tries again).
  */
-export function smAfterCollect(state: usize, now: f64, expirationMs: f64, resourceCacheSize: u32, timestampCacheSize: u32): u32 {
+export function smAfterCollect(
+  state: usize, now: f64, expirationMs: f64, resourceCacheSize: u32, timestampCacheSize: u32, seriesExpirationMs: f64,
+): u32 {
   clearError();
   let cfg = <usize>load<u32>(state + M.SMS_CONFIG);
   let nAggs = load<u32>(cfg + M.SMC_AGG_COUNT);
@@ -724,12 +727,31 @@ export function smAfterCollect(state: usize, now: f64, expirationMs: f64, resour
     let ags = aggState(state, a);
     let ex = <usize>load<u32>(ags + M.AGS_EXEMPLARS);
     let table = <usize>load<u32>(ags + M.AGS_TABLE);
+    let expo = (load<u32>(aggConfig(cfg, a) + M.AGC_KIND) & M.AK_EXPONENTIAL) != 0;
+    let hist = <usize>load<u32>(ags + M.AGS_HIST);
     let n = tableCount(table);
+    let expired = false;
     for (let i: u32 = 0; i < n; i++) {
       let rec = tableRecord(table, i);
+      if (load<u32>(rec + M.R_FLAGS) & M.RF_DEAD) continue;
       if (ex) store<u32>(rec + ex + M.XS_COUNT, 0);
       store<u32>(rec + M.R_FLAGS, load<u32>(rec + M.R_FLAGS) & ~M.RF_TOUCHED);
+      if (seriesExpirationMs > 0 && now - load<f64>(rec + M.SR_LAST) >= seriesExpirationMs) {
+        let key = tableKey(table, rec);
+        // The series no longer counts against its resource's cardinality limit (the overflow series never did).
+        if (!(load<u32>(rec + M.R_KEY_LEN) == M.SK_DIMS + 1 && load<u8>(key + M.SK_DIMS) == M.VK_OVERFLOW)) {
+          let counter = tableRecord(resources, load<u32>(key)) + M.RS_SERIES + <usize>a * 4;
+          store<u32>(counter, load<u32>(counter) - 1);
+        }
+        if (expo) {
+          expoFree(<usize>load<u32>(rec + hist));
+          store<u32>(rec + hist, 0);
+        }
+        tableKill(table, i);
+        expired = true;
+      }
     }
+    if (expired) tableCompact(table, 0);
   }
   let n = tableCount(resources);
   let killed = false;

@@ -26,7 +26,7 @@ export interface CoreExports {
   // Metrics from traces (issue 5).
   smCreate(config: number): number;
   smConsume(state: number, header: number, now: number): number;
-  smAfterCollect(state: number, now: number, expirationMs: number, resourceCacheSize: number, timestampCacheSize: number): number;
+  smAfterCollect(state: number, now: number, expirationMs: number, resourceCacheSize: number, timestampCacheSize: number, seriesExpirationMs: number): number;
   smFree(state: number): void;
   sgCreate(config: number): number;
   sgConsume(state: number, header: number, now: number): number;

@@ -2,7 +2,7 @@
 // code for the OTLP schema) into exactly what our strict OTLP/JSON says, and both carry the data
 // model's values — for every metric type, exemplars, negative offsets, and real connector output.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { init, encodeMetricsProtobuf, metricsToOtlpJson, TraceBatch, mergeMetricsData } from 'otel-sieve';
+import { init, encodeMetricsProtobuf, metricsToOtlpJson, TraceBatch, mergeMetricsData, serializeMetrics, metricsFormatForPath, renderPrometheusText, renderOpenMetricsText } from 'otel-sieve';
 import type { MetricsData } from 'otel-sieve';
 import { MetricsRequest } from '../helpers/oracle.js';
 import { generateTraceRequests } from '../../bench/corpus.js';
@@ -169,5 +169,16 @@ describe('OTLP metrics output', () => {
     expect(Buffer.from(ex.traceId).toString('hex')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(Buffer.from(ex.spanId).toString('hex')).toBe('00f067aa0ba902b7');
     expect(ex.asDouble).toBe(2);
+  });
+
+  it('serializes by format name or output file extension', () => {
+    const data = everything();
+    expect(['m.prom', 'm.txt', 'm.om', 'M.JSON', 'out/m.pb'].map(metricsFormatForPath)).toEqual(['prometheus', 'prometheus', 'openmetrics', 'otlp-json', 'otlp-protobuf']);
+    expect(() => metricsFormatForPath('metrics.csv')).toThrow('metrics.csv: cannot tell the metrics format from the extension ".csv"; use one of .prom, .txt, .om, .openmetrics, .json, .pb');
+    const text = (b: Uint8Array) => new TextDecoder().decode(b);
+    expect(serializeMetrics(data, 'otlp-protobuf')).toEqual(encodeMetricsProtobuf(data));
+    expect(JSON.parse(text(serializeMetrics(data, 'otlp-json')))).toEqual(JSON.parse(JSON.stringify(metricsToOtlpJson(data))));
+    expect(text(serializeMetrics(data, 'prometheus'))).toBe(renderPrometheusText(data));
+    expect(text(serializeMetrics(data, 'openmetrics'))).toBe(renderOpenMetricsText(data));
   });
 });

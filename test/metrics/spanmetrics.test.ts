@@ -367,6 +367,18 @@ describe('spanmetrics: limits and expiry', () => {
     c.shutdown!();
   });
 
+  it('series_expiration drops single series not updated for that long, freeing their place under the cardinality limit', () => {
+    const c = connector('spanmetrics', { series_expiration: '3s', aggregation_cardinality_limit: 1 });
+    feed(c, [{ attributes: svc('a'), spans: [{ name: 'x' }] }], 1000);
+    feed(c, [{ attributes: svc('a'), spans: [{ name: 'y' }] }], 5000);
+    const name = (p: { attributes: never[] }) => attrs(p.attributes)['span.name'] ?? 'overflow';
+    expect(points(collect(c, 6000), CALLS).map(name)).toEqual(['x', 'overflow']);
+    expect(points(collect(c, 6500), CALLS).map(name)).toEqual(['overflow']);
+    feed(c, [{ attributes: svc('a'), spans: [{ name: 'z' }] }], 7000);
+    expect(points(collect(c, 7500), CALLS).map(name)).toEqual(['overflow', 'z']);
+    c.shutdown!();
+  });
+
   it('resource_metrics_cache_size keeps the most recently seen resources', () => {
     const c = connector('spanmetrics', { resource_metrics_cache_size: 2 });
     for (const [i, name] of ['a', 'b', 'c'].entries()) feed(c, [{ attributes: svc(name), spans: [{ name: 'x' }] }], i * 10);

@@ -134,7 +134,7 @@ export class SpanMetricsConnector implements TracesToMetricsConnector {
     const data = this.read(core, state, now);
     const cfg = this.config;
     const status = core.call('smAfterCollect', (ex) =>
-      ex.smAfterCollect(state, now, cfg.metricsExpirationMs, cfg.resourceMetricsCacheSize, cfg.metricTimestampCacheSize),
+      ex.smAfterCollect(state, now, cfg.metricsExpirationMs, cfg.resourceMetricsCacheSize, cfg.metricTimestampCacheSize, cfg.seriesExpirationMs),
     );
     if (status !== 0) throw new CoreMemoryError(`${this.path}: collection`, Number(core.readError().detail));
     this.lastCollect = now;
