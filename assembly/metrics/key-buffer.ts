@@ -70,12 +70,6 @@ export function kbString(tag: u32, p: usize, n: u32): void {
   kbLen += 5 + n;
 }
 
-/** Zeroes the slack after the key so the hash's over-read is deterministic. */
-// @ts-ignore: decorator
-@inline export function kbSeal(): void {
-  if (kb) store<u64>(kb + kbLen, 0);
-}
-
 /** Releases the buffer (instance teardown in tests; the next key re-allocates). */
 export function kbRelease(): void {
   free(kb);

@@ -103,6 +103,10 @@ function nextPow2(n: u32): u32 {
 export function sgCreate(config: usize): usize {
   clearError();
   let maxItems = load<u32>(config + M.SGC_MAX_ITEMS);
+  if (load<u32>(config + M.SGC_EXPO_MAX_SIZE) == 1 || maxItems == 0) {
+    failPlain(E.ERR_BAD_ARGUMENT, <u64>load<u32>(config + M.SGC_EXPO_MAX_SIZE));
+    return 0;
+  }
   let state = allocZeroed(M.SGS_SIZE);
   let hs = histSize(config);
   let stride = (<u32>M.GR_HIST + 2 * hs + 7) & ~7;

@@ -95,6 +95,14 @@ export function smCreate(config: usize): usize {
     failPlain(E.ERR_BAD_ARGUMENT, <u64>nAggs);
     return 0;
   }
+  for (let a: u32 = 0; a < nAggs; a++) {
+    let agc = aggConfig(config, a);
+    // Downscaling needs room for two buckets; fewer would never fit a spread of values.
+    if ((load<u32>(agc + M.AGC_KIND) & M.AK_EXPONENTIAL) && load<u32>(agc + M.AGC_EXPO_MAX_SIZE) < 2) {
+      failPlain(E.ERR_BAD_ARGUMENT, <u64>load<u32>(agc + M.AGC_EXPO_MAX_SIZE));
+      return 0;
+    }
+  }
   let state = allocZeroed(M.SMS_SIZE);
   let aggs = allocZeroed(<usize>nAggs * M.AGS_SIZE);
   let resources = tableNew(M.RS_STRIDE);

@@ -1,6 +1,7 @@
 // The servicegraph connector: request counts and client/server latency per edge between services,
 // from CLIENT/SERVER and PRODUCER/CONSUMER span pairs matched across batches in the core's edge store.
 import * as M from '../../../assembly/abi/metrics-layout.js';
+import * as ERR from '../../../assembly/abi/errors.js';
 import type { Core } from '../../core/core.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 import type { TracesToMetricsConnector, ComponentContext, Millis } from '../../pipeline/types.js';
@@ -94,8 +95,11 @@ export class ServiceGraphConnector implements TracesToMetricsConnector {
         const block = writeConfig(core, config, ctx.path);
         const ptr = core.call('sgCreate', (ex) => ex.sgCreate(block) >>> 0);
         if (!ptr) {
+          const err = core.readError();
           core.free(block);
-          throw new CoreMemoryError(`${ctx.path}: state`, 0);
+          if (err.code === ERR.ERR_OUT_OF_MEMORY) throw new CoreMemoryError(`${ctx.path}: state`, Number(err.detail));
+          // Configurations are validated before they reach the core: this is a facade/core mismatch.
+          throw new Error(`${ctx.path}: the core refused the connector configuration (error ${err.code}, detail ${err.detail})`);
         }
         return ptr;
       },

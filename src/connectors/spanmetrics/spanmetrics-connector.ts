@@ -1,6 +1,7 @@
 // The spanmetrics connector: RED metrics from spans (calls, duration, events), aggregated in the
 // core one batch at a time; collect() turns the core's series into the OTLP-shaped data model.
 import * as M from '../../../assembly/abi/metrics-layout.js';
+import * as ERR from '../../../assembly/abi/errors.js';
 import type { Core } from '../../core/core.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 import type { TracesToMetricsConnector, ComponentContext, Millis } from '../../pipeline/types.js';
@@ -98,8 +99,11 @@ export class SpanMetricsConnector implements TracesToMetricsConnector {
         const block = writeConfig(core, config, this.plan, ctx.path);
         const ptr = core.call('smCreate', (ex) => ex.smCreate(block) >>> 0);
         if (!ptr) {
+          const err = core.readError();
           core.free(block);
-          throw new CoreMemoryError(`${ctx.path}: state`, 0);
+          if (err.code === ERR.ERR_OUT_OF_MEMORY) throw new CoreMemoryError(`${ctx.path}: state`, Number(err.detail));
+          // Configurations are validated before they reach the core: this is a facade/core mismatch.
+          throw new Error(`${ctx.path}: the core refused the connector configuration (error ${err.code}, detail ${err.detail})`);
         }
         return ptr;
       },
