@@ -33,7 +33,24 @@ export function scanAttributes(cs: usize, ce: usize, tag: u32, limit: u32, keys:
     let vs = next;
     p = vs + len;
     seen++;
-    parseKeyValue(vs, p);
+    // The usual shape, `0a klen key 12 vlen value` filling the KeyValue exactly, is read in place;
+    // a key no slot wants is then skipped without touching the value.
+    let kl = <u32>load<u8>(vs + 1);
+    if (load<u8>(vs) == 0x0a && kl < 0x80) {
+      let kp = vs + 2;
+      let q = kp + kl;
+      if (q + 2 <= p && load<u8>(q) == 0x12 && load<u8>(q + 1) < 0x80 && q + 2 + <usize>load<u8>(q + 1) == p) {
+        kvKeyPtr = kp;
+        kvKeyLen = kl;
+        kvValStart = q + 2;
+        kvValEnd = p;
+        kvHasValue = true;
+      } else {
+        parseKeyValue(vs, p);
+      }
+    } else {
+      parseKeyValue(vs, p);
+    }
     for (let s = from; s < to; s++) {
       let at = found + <usize>s * FOUND_SIZE;
       if (load<u32>(at + 8)) continue;
