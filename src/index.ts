@@ -34,7 +34,6 @@ export {
 export type { ServiceGraphConfig, ServiceGraphProfile } from './connectors/servicegraph/servicegraph-config.js';
 export { ConnectorConfigError } from './connectors/config/connector-config-error.js';
 export { CoreMemoryError } from './connectors/core-memory-error.js';
-export { parseGoDuration } from './connectors/config/go-duration.js';
 export {
   AGGREGATION_TEMPORALITY_DELTA, AGGREGATION_TEMPORALITY_CUMULATIVE, millisToNanos, mergeMetricsData, dataPointCount,
 } from './metrics/metrics-data.js';

@@ -2,8 +2,10 @@
 // key path and the problem (unknown keys, wrong types, bad durations, the collector's own rules).
 import { describe, it, expect } from 'vitest';
 import {
-  parseGoDuration, parseSpanMetricsConfig, parseServiceGraphConfig, ConnectorConfigError, DEFAULT_SPANMETRICS_CONFIG, DEFAULT_SERVICEGRAPH_CONFIG,
+  parseSpanMetricsConfig, parseServiceGraphConfig, ConnectorConfigError, DEFAULT_SPANMETRICS_CONFIG, DEFAULT_SERVICEGRAPH_CONFIG,
 } from 'otel-sieve';
+// A pure function: tested from the source (the pipeline's config layer has its own public one).
+import { parseGoDuration } from '../../src/connectors/config/go-duration.js';
 
 describe('Go durations', () => {
   it('parse exactly like time.ParseDuration', () => {
