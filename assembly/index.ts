@@ -31,3 +31,7 @@ export { regexRun, regexCheck } from './regex/match';
 export { qsetBuild, qsetFree } from './query/span-set';
 export { qprogLoad, qRun, qValues } from './query/program';
 export { qJoin } from './query/join';
+// Metrics from traces (issue 5): span metrics and service graphs, aggregated in the core.
+export { smCreate, smConsume, smAfterCollect, smFree } from './metrics/span-metrics';
+export { expoAlloc, expoFree, expoRecordMany, expoIndex } from './metrics/exponential-histogram';
+export { sgCreate, sgConsume, sgExpire, sgCleanSeries, sgFree } from './metrics/service-graph';

@@ -49,7 +49,50 @@ export type { DebugExporterConfig, DebugExporterOptions } from './exporters/debu
 export { OtlpHttpMetricsExporter } from './exporters/metrics/otlphttp-metrics-exporter.js';
 export type { OtlpHttpMetricsExporterOptions } from './exporters/metrics/otlphttp-metrics-exporter.js';
 export {
-  createPrometheusHandler, DEFAULT_PROMETHEUS_HANDLER_OPTIONS, PROMETHEUS_CONTENT_TYPE, OPENMETRICS_CONTENT_TYPE,
+  createPrometheusHandler, DEFAULT_PROMETHEUS_HANDLER_OPTIONS, PROMETHEUS_CONTENT_TYPE,
 } from './exporters/metrics/prometheus-handler.js';
 export type { PrometheusHandlerOptions } from './exporters/metrics/prometheus-handler.js';
 export type { OtlpMetricsSource, PrometheusSource, MetricsPayload } from './exporters/metrics/metrics-source.js';
+// Metrics from traces (issue 5): connectors, the metrics data model and its encoders.
+export { connectorFactories } from './connectors/index.js';
+export type { TracesToMetricsConnectorFactory } from './connectors/index.js';
+export { SpanMetricsConnector, createSpanMetricsConnector } from './connectors/spanmetrics/spanmetrics-connector.js';
+export type { SpanMetricsStats } from './connectors/spanmetrics/spanmetrics-connector.js';
+export { parseSpanMetricsConfig, DEFAULT_SPANMETRICS_CONFIG, DEFAULT_SPANMETRICS_BUCKETS_MS, TEMPO_SPANMETRICS_BUCKETS_S } from './connectors/spanmetrics/spanmetrics-config.js';
+export type { SpanMetricsConfig, SpanMetricsDimension, SpanMetricsProfile } from './connectors/spanmetrics/spanmetrics-config.js';
+export { ServiceGraphConnector, createServiceGraphConnector } from './connectors/servicegraph/servicegraph-connector.js';
+export type { ServiceGraphStats } from './connectors/servicegraph/servicegraph-connector.js';
+export {
+  parseServiceGraphConfig, DEFAULT_SERVICEGRAPH_CONFIG, DEFAULT_SERVICEGRAPH_BUCKETS_S, TEMPO_SERVICEGRAPH_BUCKETS_S,
+} from './connectors/servicegraph/servicegraph-config.js';
+export type { ServiceGraphConfig, ServiceGraphProfile } from './connectors/servicegraph/servicegraph-config.js';
+export { ConnectorConfigError } from './connectors/config/connector-config-error.js';
+export { CoreMemoryError } from './connectors/core-memory-error.js';
+export {
+  AGGREGATION_TEMPORALITY_DELTA, AGGREGATION_TEMPORALITY_CUMULATIVE, millisToNanos, mergeMetricsData, dataPointCount,
+} from './metrics/metrics-data.js';
+export type {
+  MetricsData, ResourceMetrics, ScopeMetrics, MetricsResource, MetricsScope, Metric, SumData, GaugeData, HistogramData,
+  ExponentialHistogramData, NumberDataPoint, HistogramDataPoint, ExponentialHistogramDataPoint, ExponentialBuckets, Exemplar,
+  AggregationTemporality,
+} from './metrics/metrics-data.js';
+export { encodeMetricsProtobuf } from './metrics/otlp-metrics-protobuf.js';
+export { metricsToOtlpJson } from './metrics/otlp-metrics-json.js';
+export type {
+  OtlpJsonMetrics, OtlpJsonMetric, OtlpJsonNumberDataPoint, OtlpJsonHistogramDataPoint, OtlpJsonExponentialHistogramDataPoint,
+  OtlpJsonExemplar, OtlpJsonBuckets,
+} from './metrics/otlp-metrics-json.js';
+export { renderPrometheusText, PROMETHEUS_TEXT_CONTENT_TYPE } from './metrics/prometheus-text.js';
+export { renderOpenMetricsText, OPENMETRICS_CONTENT_TYPE } from './metrics/openmetrics-text.js';
+export { DEFAULT_EXPOSITION_OPTIONS } from './metrics/exposition-families.js';
+export type { ExpositionOptions } from './metrics/exposition-families.js';
+export { prometheusMetricName, prometheusLabelName } from './metrics/prometheus-naming.js';
+export {
+  createMetricProducer, toSdkResourceMetrics, SDK_AGGREGATION_TEMPORALITY, SDK_DATA_POINT_TYPE, SDK_VALUE_TYPE,
+} from './metrics/metric-producer.js';
+export type {
+  SdkMetricProducer, SdkCollectionResult, SdkResourceMetrics, SdkScopeMetrics, SdkMetricData, SdkDataPoint, SdkHistogram,
+  SdkExponentialHistogram, SdkResource, SdkHrTime, SdkAttributes, MetricsSource, MetricProducerOptions,
+} from './metrics/metric-producer.js';
+export { serializeMetrics, metricsFormatForPath, METRICS_CONTENT_TYPES } from './metrics/serialize-metrics.js';
+export type { MetricsFormat } from './metrics/serialize-metrics.js';

@@ -18,8 +18,13 @@ export const DEFAULT_PROMETHEUS_HANDLER_OPTIONS: Readonly<Required<PrometheusHan
   onError: (error: Error) => console.error(`otel-sieve Prometheus handler: ${error.message}`),
 });
 
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+import { PROMETHEUS_TEXT_CONTENT_TYPE } from '../../metrics/prometheus-text.js';
+
+/** The Prometheus text exposition format 0.0.4 (one definition, in src/metrics). */
+export const PROMETHEUS_CONTENT_TYPE = PROMETHEUS_TEXT_CONTENT_TYPE;
+import { OPENMETRICS_CONTENT_TYPE } from '../../metrics/openmetrics-text.js';
+
+export { OPENMETRICS_CONTENT_TYPE };
 
 export function createPrometheusHandler(source: PrometheusSource, options: PrometheusHandlerOptions = {}): (request: Request) => Promise<Response> {
   if (!source || typeof source.render !== 'function') throw new TypeError('createPrometheusHandler(source): source must have render(format)');
