@@ -33,3 +33,11 @@ export { psSample, psResult, psFreeResult } from './processors/probabilistic-sam
 export { editAttributes, editResult, editFreeResult, editCollectStrings, editKeyList, editKeyCount, editValueList, editValueCount } from './processors/attr-edit';
 export { sha256Digest } from './processors/sha256';
 export { digestBytes } from './processors/digests';
+export { regexRun, regexCheck } from './regex/match';
+export { qsetBuild, qsetFree } from './query/span-set';
+export { qprogLoad, qRun, qValues } from './query/program';
+export { qJoin } from './query/join';
+// Metrics from traces (issue 5): span metrics and service graphs, aggregated in the core.
+export { smCreate, smConsume, smAfterCollect, smFree } from './metrics/span-metrics';
+export { expoAlloc, expoFree, expoRecordMany, expoIndex } from './metrics/exponential-histogram';
+export { sgCreate, sgConsume, sgExpire, sgCleanSeries, sgFree } from './metrics/service-graph';

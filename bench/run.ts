@@ -7,6 +7,7 @@ import { runSuites, formatReport } from './harness.js';
 import type { BenchSuite, BenchReport } from './harness.js';
 import { coreSuite } from './suites/core.js';
 import { processorsSuite } from './suites/processors.js';
+import { traceqlSuite } from './suites/traceql.js';
 
 export interface BenchOptions {
   /** Measuring time per task in ms. Default 1000. */
@@ -23,6 +24,7 @@ export async function runBench(options: BenchOptions = {}): Promise<{ report: Be
   await init();
   const corpus = generateTraceRequests({ seed: 1, requests: options.requests ?? 20, spansPerRequest: 512 });
   const suites: BenchSuite[] = [coreSuite(corpus), processorsSuite(corpus)];
+  suites.push(traceqlSuite(corpus));
   const report = await runSuites(suites, {
     time: options.time ?? 1000,
     suite: options.suite ? new RegExp(options.suite) : undefined,

@@ -39,3 +39,80 @@ export { registerYaml } from './config/yaml-module.js';
 export type { YamlModule } from './config/yaml-module.js';
 export { registerRegexEngine } from './processors/regex-matcher.js';
 export type { RegexEngine, CompiledRegex } from './processors/regex-matcher.js';
+export { Regex } from './regex/regex.js';
+export { RegexSyntaxError } from './regex/syntax.js';
+export type { RegexOptions } from './regex/compile.js';
+export { traceql, query, CompiledQuery, DEFAULT_SEARCH_OPTIONS } from './traceql/query.js';
+export type { SearchOptions } from './traceql/query.js';
+export { TraceQLError } from './traceql/errors.js';
+export type { TraceQLErrorStage } from './traceql/errors.js';
+export type { SearchResponse, SearchTrace, SearchSpanSet, SearchSpan, SearchKeyValue, SearchAnyValue } from './traceql/search-response.js';
+export type { QueryRangeResponse, MetricsSeries, MetricsSample, MetricsLabel, MetricsRange } from './traceql/metrics.js';
+export type { Query as TraceQLQuery } from './traceql/ast.js';
+// Integrations: the OTLP/HTTP endpoint, exporters, and the contract they expect from a pipeline.
+export { createOtlpHandler } from './handler/otlp-handler.js';
+export type { OtlpHandler, OtlpHandlerStats, WaitUntilContext } from './handler/otlp-handler.js';
+export { DEFAULT_OTLP_HANDLER_OPTIONS } from './handler/otlp-handler-options.js';
+export type { OtlpHandlerOptions } from './handler/otlp-handler-options.js';
+export type { CorsOptions } from './handler/cors.js';
+export { PipelineRefusedError } from './integrations/pipeline-refused-error.js';
+export type { TracesPipelineLike, PipelineResult } from './integrations/pipeline-like.js';
+export type { TracesExporter, ExportOutcome, ExporterStats, ExportFailure } from './exporters/traces-exporter.js';
+export { OtlpHttpExporter } from './exporters/otlphttp/otlphttp-exporter.js';
+export type { OtlpHttpExporterOptions } from './exporters/otlphttp/otlphttp-exporter.js';
+export { DEFAULT_OTLP_HTTP_EXPORTER_CONFIG } from './exporters/otlphttp/otlphttp-config.js';
+export type { OtlpHttpExporterConfig } from './exporters/otlphttp/otlphttp-config.js';
+export { DEFAULT_OTLP_HTTP_SENDER_OPTIONS } from './exporters/otlphttp/otlp-http-sender.js';
+export type { OtlpHttpSenderOptions } from './exporters/otlphttp/otlp-http-sender.js';
+export { DebugExporter, DEFAULT_DEBUG_EXPORTER_CONFIG } from './exporters/debug/debug-exporter.js';
+export type { DebugExporterConfig, DebugExporterOptions } from './exporters/debug/debug-exporter.js';
+export { OtlpHttpMetricsExporter } from './exporters/metrics/otlphttp-metrics-exporter.js';
+export type { OtlpHttpMetricsExporterOptions } from './exporters/metrics/otlphttp-metrics-exporter.js';
+export {
+  createPrometheusHandler, DEFAULT_PROMETHEUS_HANDLER_OPTIONS, PROMETHEUS_CONTENT_TYPE,
+} from './exporters/metrics/prometheus-handler.js';
+export type { PrometheusHandlerOptions } from './exporters/metrics/prometheus-handler.js';
+export type { OtlpMetricsSource, PrometheusSource, MetricsPayload } from './exporters/metrics/metrics-source.js';
+// Metrics from traces (issue 5): connectors, the metrics data model and its encoders.
+export { connectorFactories } from './connectors/index.js';
+export type { TracesToMetricsConnectorFactory } from './connectors/index.js';
+export { SpanMetricsConnector, createSpanMetricsConnector } from './connectors/spanmetrics/spanmetrics-connector.js';
+export type { SpanMetricsStats } from './connectors/spanmetrics/spanmetrics-connector.js';
+export { parseSpanMetricsConfig, DEFAULT_SPANMETRICS_CONFIG, DEFAULT_SPANMETRICS_BUCKETS_MS, TEMPO_SPANMETRICS_BUCKETS_S } from './connectors/spanmetrics/spanmetrics-config.js';
+export type { SpanMetricsConfig, SpanMetricsDimension, SpanMetricsProfile } from './connectors/spanmetrics/spanmetrics-config.js';
+export { ServiceGraphConnector, createServiceGraphConnector } from './connectors/servicegraph/servicegraph-connector.js';
+export type { ServiceGraphStats } from './connectors/servicegraph/servicegraph-connector.js';
+export {
+  parseServiceGraphConfig, DEFAULT_SERVICEGRAPH_CONFIG, DEFAULT_SERVICEGRAPH_BUCKETS_S, TEMPO_SERVICEGRAPH_BUCKETS_S,
+} from './connectors/servicegraph/servicegraph-config.js';
+export type { ServiceGraphConfig, ServiceGraphProfile } from './connectors/servicegraph/servicegraph-config.js';
+export { ConnectorConfigError } from './connectors/config/connector-config-error.js';
+export { CoreMemoryError } from './connectors/core-memory-error.js';
+export {
+  AGGREGATION_TEMPORALITY_DELTA, AGGREGATION_TEMPORALITY_CUMULATIVE, millisToNanos, mergeMetricsData, dataPointCount,
+} from './metrics/metrics-data.js';
+export type {
+  MetricsData, ResourceMetrics, ScopeMetrics, MetricsResource, MetricsScope, Metric, SumData, GaugeData, HistogramData,
+  ExponentialHistogramData, NumberDataPoint, HistogramDataPoint, ExponentialHistogramDataPoint, ExponentialBuckets, Exemplar,
+  AggregationTemporality,
+} from './metrics/metrics-data.js';
+export { encodeMetricsProtobuf } from './metrics/otlp-metrics-protobuf.js';
+export { metricsToOtlpJson } from './metrics/otlp-metrics-json.js';
+export type {
+  OtlpJsonMetrics, OtlpJsonMetric, OtlpJsonNumberDataPoint, OtlpJsonHistogramDataPoint, OtlpJsonExponentialHistogramDataPoint,
+  OtlpJsonExemplar, OtlpJsonBuckets,
+} from './metrics/otlp-metrics-json.js';
+export { renderPrometheusText, PROMETHEUS_TEXT_CONTENT_TYPE } from './metrics/prometheus-text.js';
+export { renderOpenMetricsText, OPENMETRICS_CONTENT_TYPE } from './metrics/openmetrics-text.js';
+export { DEFAULT_EXPOSITION_OPTIONS } from './metrics/exposition-families.js';
+export type { ExpositionOptions } from './metrics/exposition-families.js';
+export { prometheusMetricName, prometheusLabelName } from './metrics/prometheus-naming.js';
+export {
+  createMetricProducer, toSdkResourceMetrics, SDK_AGGREGATION_TEMPORALITY, SDK_DATA_POINT_TYPE, SDK_VALUE_TYPE,
+} from './metrics/metric-producer.js';
+export type {
+  SdkMetricProducer, SdkCollectionResult, SdkResourceMetrics, SdkScopeMetrics, SdkMetricData, SdkDataPoint, SdkHistogram,
+  SdkExponentialHistogram, SdkResource, SdkHrTime, SdkAttributes, MetricsSource, MetricProducerOptions,
+} from './metrics/metric-producer.js';
+export { serializeMetrics, metricsFormatForPath, METRICS_CONTENT_TYPES } from './metrics/serialize-metrics.js';
+export type { MetricsFormat } from './metrics/serialize-metrics.js';

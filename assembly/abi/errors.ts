@@ -45,3 +45,5 @@ export const MSG_KEY_VALUE = 10;
 export const MSG_ANY_VALUE = 11;
 export const MSG_ARRAY_VALUE = 12;
 export const MSG_KEY_VALUE_LIST = 13;
+export const ERR_QUERY_RUNTIME = 18; // a TraceQL runtime error; detail = kind << 32 | global span index
+export const ERR_BAD_PROGRAM = 19; // a predicate program failed the load checks; detail = byte offset

@@ -13,6 +13,7 @@ Commands:
   convert <input>… --output <file>     protobuf ⇄ OTLP/JSON
   demo                                 generate traffic, keep errors and slow spans, write them
   bench [--json]                       benchmarks with baselines, ratios included
+  query '<traceql>' --input <file>…    TraceQL search or metrics query (Tempo's JSON responses)
   process --config C --input F… --output O   run a collector config's traces pipeline
   help [command]                       help for a command
 
@@ -35,6 +36,10 @@ const COMMANDS: Record<string, Command> = {
   bench: {
     run: async (argv) => (await import('./commands/bench.js')).bench(argv),
     help: async () => (await import('./commands/bench.js')).benchHelp,
+  },
+  query: {
+    run: async (argv) => (await import('./commands/query.js')).query(argv),
+    help: async () => (await import('./commands/query.js')).queryHelp,
   },
   process: {
     run: async (argv) => (await import('./commands/process.js')).processCommand(argv),

@@ -93,3 +93,31 @@ export function objectToConfigNode(value: unknown, path = '', depth = 0): Config
   }
   throw new ConfigError(path, `unsupported value of type ${typeof value}`);
 }
+
+/** The plain value of a tree (for components that validate plain objects themselves). */
+export function configNodeToPlain(node: ConfigNode): unknown {
+  if (node.kind === 'scalar') return node.value === null ? undefined : node.value;
+  if (node.kind === 'list') return node.items.map(configNodeToPlain);
+  const o: Record<string, unknown> = Object.create(null);
+  for (const [k, e] of node.entries) o[k] = configNodeToPlain(e.node);
+  return o;
+}
+
+/** Where `relPath` (`a.b[2].c`, relative to `node`) is written, as far as the tree goes. */
+export function positionAtPath(node: ConfigNode, relPath: string): ConfigPosition | undefined {
+  let at: ConfigNode | undefined = node;
+  let pos = node.position;
+  for (const part of relPath.match(/[^.[\]]+|\[\d+\]/g) ?? []) {
+    if (!at) break;
+    if (part.startsWith('[')) {
+      const child: ConfigNode | undefined = at.kind === 'list' ? at.items[Number(part.slice(1, -1))] : undefined;
+      at = child;
+      pos = child?.position ?? pos;
+    } else {
+      const entry: ConfigEntry | undefined = at.kind === 'map' ? at.entries.get(part) : undefined;
+      at = entry?.node;
+      pos = entry?.node.position ?? entry?.keyPosition ?? pos;
+    }
+  }
+  return pos;
+}

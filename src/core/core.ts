@@ -23,6 +23,28 @@ export interface CoreExports {
   traceSplice(header: number, keep: number, spanRepl: number, resourceRepl: number, scopeRepl: number): number;
   spliceResult(): number;
   abiVersion(): number;
+  regexRun(prog: number, subject: number, len: number): number;
+  regexCheck(prog: number, size: number): number;
+  qsetBuild(headers: number, count: number): number;
+  qsetFree(ctx: number): void;
+  qprogLoad(prog: number, size: number): number;
+  qRun(prog: number, ctx: number, inMask: number, out: number): number;
+  qValues(prog: number, ctx: number, inMask: number, out: number): number;
+  qJoin(ctx: number, op: number, lhs: number, rhs: number, out: number): number;
+  // Metrics from traces (issue 5).
+  smCreate(config: number): number;
+  smConsume(state: number, header: number, now: number): number;
+  smAfterCollect(state: number, now: number, expirationMs: number, resourceCacheSize: number, timestampCacheSize: number, seriesExpirationMs: number): number;
+  smFree(state: number): void;
+  sgCreate(config: number): number;
+  sgConsume(state: number, header: number, now: number): number;
+  sgExpire(state: number, now: number, all: number): number;
+  sgCleanSeries(state: number, now: number, staleMs: number): void;
+  sgFree(state: number): void;
+  expoAlloc(maxSize: number): number;
+  expoFree(h: number): void;
+  expoRecordMany(h: number, values: number, n: number): number;
+  expoIndex(v: number, scale: number): number;
 }
 
 const ABI_VERSION = 1;

@@ -13,6 +13,7 @@ import { builtinComponents } from './builtin-components.js';
 import type { ComponentRegistry } from './component-registry.js';
 import type { Millis, TracesProcessor, TracesToMetricsConnector } from './types.js';
 import { PendingEdits } from './pending-edits.js';
+import type { MetricsData } from '../metrics/metrics-data.js';
 
 export interface PipelineOptions {
   /** Component factories; default: the built-in ones. */
@@ -174,6 +175,20 @@ export class Pipeline {
       } else b.dispose();
     }
     return out;
+  }
+
+  /**
+   * The metrics the connectors hold now (timers run first), merged into one MetricsData — what a
+   * metrics pipeline receiving from them would export.
+   */
+  metrics(now: Millis = this.clock()): MetricsData {
+    const resourceMetrics: MetricsData['resourceMetrics'] = [];
+    for (const c of this.connectors.values()) {
+      c.tick?.(now);
+      const data = c.collect(now) as MetricsData | undefined;
+      if (data?.resourceMetrics) resourceMetrics.push(...data.resourceMetrics);
+    }
+    return { resourceMetrics };
   }
 
   /** Counters of the pipeline and of each processor, keyed `pipeline/processor`. */

@@ -58,8 +58,10 @@ const cases: [string, string, string][] = [
     'line 8, column 9: processors.attributes.actions[0]: error creating AttrProc due to unsupported action "rename" at the 0-th actions'],
   ['attributes log_bodies for spans', wrap('  attributes:\n    actions: [{key: a, action: delete}]\n    include:\n      match_type: strict\n      log_bodies: [x]', 'processors: [attributes]'),
     'line 10, column 19: processors.attributes.include.log_bodies: log_bodies should not be specified for trace spans'],
-  ['attributes regexp match', wrap('  attributes:\n    actions: [{key: a, action: delete}]\n    include:\n      match_type: regexp\n      services: [x]', 'processors: [attributes]'),
-    'line 9, column 19: processors.attributes.include.match_type: match_type "regexp" is not available in this build (it needs the RE2-compatible regex engine); use strict'],
+  ['attributes regexp with a bad pattern', wrap('  attributes:\n    actions: [{key: a, action: delete}]\n    include:\n      match_type: regexp\n      services: ["(x"]', 'processors: [attributes]'),
+    'line 10, column 17: processors.attributes.include.services: error compiling regex "(x": missing closing ): `(x`'],
+  ['attributes extract needs submatches', wrap('  attributes:\n    actions:\n      - key: a\n        pattern: "(?P<x>.*)"\n        action: extract', 'processors: [attributes]'),
+    'line 9, column 18: processors.attributes.actions[0].pattern: the extract action (0-th action) needs submatches, which the registered regex engine does not provide (otel-sieve\'s own engine answers match / no match)'],
   ['probabilistic negative', wrap('  probabilistic_sampler:\n    sampling_percentage: -1', 'processors: [probabilistic_sampler]'),
     'line 7, column 26: processors.probabilistic_sampler.sampling_percentage: sampling rate is negative: -1.000000%'],
   ['probabilistic bad mode', wrap('  probabilistic_sampler:\n    mode: fast', 'processors: [probabilistic_sampler]'),
@@ -71,7 +73,7 @@ const cases: [string, string, string][] = [
   ['tail sampling block of another type', wrap('  tail_sampling:\n    policies:\n      - name: p\n        type: latency\n        numeric_attribute: {key: a}', 'processors: [tail_sampling]'),
     'line 10, column 9: processors.tail_sampling.policies[0].numeric_attribute: block "numeric_attribute" does not belong to a policy of type "latency"'],
   ['redaction regex', wrap('  redaction:\n    blocked_values: ["4[0-9]{12}"]', 'processors: [redaction]'),
-    'line 7, column 21: processors.redaction.blocked_values: blocked_values is not available in this build (it needs the RE2-compatible regex engine)'],
+    'line 7, column 21: processors.redaction.blocked_values: blocked_values needs match positions, which the registered regex engine does not provide (otel-sieve\'s own engine answers match / no match)'],
   ['redaction bad summary', wrap('  redaction:\n    summary: loud', 'processors: [redaction]'),
     'line 7, column 14: processors.redaction.summary: unsupported value "loud" (expected one of: debug, info, silent, )'],
   ['invalid YAML', 'receivers: [otlp\n', 'line 2, column 1: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
@@ -120,8 +122,24 @@ describe('collector-level structure', () => {
   });
   it('an unknown connector type is an error; connectors must be used on both sides', () => {
     const cfg = { ...base, connectors: { spanmetrics: {} }, service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['spanmetrics'] }, metrics: { receivers: ['spanmetrics'], exporters: ['debug'] } } } };
-    expect(errorOf(cfg)).toBe('connectors.spanmetrics: connector type "spanmetrics" is not supported yet: the spanmetrics connector is not part of this build yet');
-    expect(errorOf({ ...cfg, connectors: { forward: {} } })).toBe('connectors.forward: unknown connector type "forward" (no connector types are registered)');
+    expect(errorOf(cfg)).toBe('no error');
+    expect(errorOf({ ...cfg, connectors: { forward: {} } })).toBe('connectors.forward: unknown connector type "forward" (supported: servicegraph, spanmetrics)');
+    const oneSided = { ...cfg, service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['spanmetrics'] } } } };
+    expect(errorOf(oneSided)).toBe('connectors.spanmetrics: connector "spanmetrics" is used as an exporter in service.pipelines.traces but not as a receiver in any pipeline');
+  });
+  it("a connector's own validation errors get the YAML position", () => {
+    const yaml = `receivers: { otlp: { protocols: { http: {} } } }
+exporters: { debug: {} }
+connectors:
+  spanmetrics:
+    histogram:
+      unit: minutes
+service:
+  pipelines:
+    traces: { receivers: [otlp], exporters: [spanmetrics] }
+    metrics: { receivers: [spanmetrics], exporters: [debug] }
+`;
+    expect(errorOf(yaml)).toMatch(/^line 6, column 13: connectors\.spanmetrics\.histogram\.unit: /);
   });
   it('accepts a whole collector config as users write it', () => {
     const yaml = `receivers:

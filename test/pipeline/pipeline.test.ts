@@ -197,6 +197,20 @@ service:
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${join(dir, 'bad.yaml')}: line 7, column 45: processors.batch.timeout: expected a duration`);
   });
+  it('--metrics-output writes what the connectors derived', () => {
+    writeFileSync(join(dir, 'm.yaml'), `receivers: { otlp: { protocols: { http: {} } } }
+exporters: { debug: {}, prometheus: { endpoint: 0.0.0.0:9464 } }
+connectors: { spanmetrics: {} }
+service:
+  pipelines:
+    traces: { receivers: [otlp], exporters: [spanmetrics, debug] }
+    metrics: { receivers: [spanmetrics], exporters: [prometheus] }
+`);
+    writeFileSync(join(dir, 'svc.pb'), buildRequest([{ attrs: { 'service.name': 'shop' }, spans: [{ trace: 'a', name: 'GET /' }, { trace: 'b', name: 'GET /' }] }]));
+    execFileSync(process.execPath, [bin, 'process', '--config', join(dir, 'm.yaml'), '--input', join(dir, 'svc.pb'), '--output', join(dir, 'o.json'), '--metrics-output', join(dir, 'm.prom')]);
+    const text = readFileSync(join(dir, 'm.prom'), 'utf8');
+    expect(text).toMatch(/traces_span_metrics_calls_total\{[^}]*service_name="shop"[^}]*\} 2/);
+  });
   it('--metrics-output without a connector is a usage error', () => {
     const r = spawnSync(process.execPath, [bin, 'process', '--config', join(dir, 'c.yaml'), '--input', join(dir, 'a.pb'), '--output', join(dir, 'o.pb'), '--metrics-output', join(dir, 'm.prom')], { encoding: 'utf8' });
     expect(r.status).toBe(2);

@@ -10,6 +10,8 @@ import { decodeDocument } from '../decode.js';
 import { encodeBatches } from './convert.js';
 import { Pipeline } from '../../pipeline/pipeline.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
+import { metricsFormatForPath, serializeMetrics } from '../../metrics/serialize-metrics.js';
+import type { MetricsFormat } from '../../metrics/serialize-metrics.js';
 
 export const processHelp = `Usage: otel-sieve process --config <C.yaml> --input <file>… --output <file> [--metrics-output <file>]
 
@@ -21,7 +23,8 @@ Options:
   --config <file>          the collector YAML config
   --input <file>…          OTLP inputs (.pb, .json, .jsonl, or - for stdin), processed in order
   --output <file>          where the traces go; the extension picks the format (.pb, .json, .jsonl)
-  --metrics-output <file>  derived metrics from the config's connectors (.prom, .json, .pb)
+  --metrics-output <file>  derived metrics from the config's connectors (by extension: Prometheus
+                           text .prom, OpenMetrics, OTLP .json or .pb)
   --input-format <f>       pb | json | jsonl, when an input's extension does not say
   --output-format <f>      pb | json | jsonl, for --output -
   -h, --help               this text
@@ -62,8 +65,11 @@ export async function processCommand(argv: string[]): Promise<number> {
   if (metricsOutput && pipeline.connectors.size === 0) {
     throw new UsageError(`process: --metrics-output ${metricsOutput}: no metrics connector configured (add spanmetrics or servicegraph as an exporter of the traces pipeline and a receiver of a metrics pipeline)`);
   }
-  if (metricsOutput) {
-    throw new UsageError(`process: --metrics-output ${metricsOutput}: writing connector metrics is not available in this build`);
+  let metricsFormat: MetricsFormat | undefined;
+  try {
+    metricsFormat = metricsOutput ? metricsFormatForPath(metricsOutput) : undefined;
+  } catch (err) {
+    throw new UsageError(`process: --metrics-output ${(err as Error).message}`);
   }
   const out: TraceBatch[] = [];
   try {
@@ -72,8 +78,10 @@ export async function processCommand(argv: string[]): Promise<number> {
         out.push(...pipeline.process(decodeDocument(doc)));
       }
     }
-    out.push(...pipeline.flush());
+    const end = Date.now();
+    out.push(...pipeline.flush(end));
     await writeBytes(output, encodeBatches(out, outFormat));
+    if (metricsOutput && metricsFormat) await writeBytes(metricsOutput, serializeMetrics(pipeline.metrics(end), metricsFormat));
     return 0;
   } finally {
     for (const b of out) b.dispose();

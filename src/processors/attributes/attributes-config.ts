@@ -3,7 +3,7 @@
 import type { ConfigReader } from '../../config/config-reader.js';
 import { readMatchProperties, readMatchValue } from './match-properties.js';
 import type { MatchProperties, MatchValue } from './match-properties.js';
-import { regexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
+import { regexEngine, NO_REGEX_ENGINE, NO_SUBMATCHES } from '../regex-matcher.js';
 import type { CompiledRegex } from '../regex-matcher.js';
 
 export type ActionKind = 'insert' | 'update' | 'upsert' | 'delete' | 'hash' | 'extract' | 'convert';
@@ -101,6 +101,7 @@ function readAction(b: ConfigReader, i: number): AttributeAction {
       {
         const re = compilePattern(b, pattern, i);
         if (!re) throw b.fail('pattern', `the extract action (${i}-th action) ${REGEX_UNAVAILABLE}`);
+        if (!re.groupNames || !re.namedGroups) throw b.fail('pattern', `the extract action (${i}-th action) ${NO_SUBMATCHES}`);
         if (re.groupNames.length === 0) throw fail(`error creating AttrProc. Field "pattern" contains no named matcher groups at the ${i}-th actions`);
         if (re.groupNames.some((n) => n === '')) throw fail(`error creating AttrProc. Field "pattern" contains at least one unnamed matcher group at the ${i}-th actions`);
         compiled = re;

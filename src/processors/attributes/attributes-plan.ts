@@ -133,10 +133,11 @@ export function writeAttributesPlan(core: Core, config: AttributesConfig): { blo
       w.u32(row + A.AC_PATTERN_BIT, bit >= 0 ? bit : A.NO_PATTERN);
       if (a.action === 'extract' && a.pattern) {
         // Group names, and where this action's results sit in each value's extraction block.
-        w.u32(row + A.AC_SRC_KEY, stringList(w, a.pattern.groupNames));
-        w.u32(row + A.AC_SRC_KEY_LEN, a.pattern.groupNames.length);
+        const names = a.pattern.groupNames ?? [];
+        w.u32(row + A.AC_SRC_KEY, stringList(w, names));
+        w.u32(row + A.AC_SRC_KEY_LEN, names.length);
         w.u32(row + A.AC_TYPE, slot);
-        slot += 1 + 2 * a.pattern.groupNames.length;
+        slot += 1 + 2 * names.length;
       }
       const [kp, kn] = w.string(a.key);
       w.u32(row + A.AC_KEY, kp);
@@ -170,15 +171,15 @@ export function actionExtraction(config: AttributesConfig): ValueExtraction | un
   const extracts = config.actions.filter((a) => a.action === 'extract' && a.pattern);
   if (!extracts.length) return undefined;
   return {
-    groups: extracts.map((a) => a.pattern!.groupNames.length),
+    groups: extracts.map((a) => a.pattern!.groupNames!.length),
     cache: new Map(),
     extract(value: string) {
       let any = false;
       const out = extracts.map((a) => {
-        const g = a.pattern!.namedGroups(value);
+        const g = a.pattern!.namedGroups!(value);
         if (!g) return undefined;
         any = true;
-        return a.pattern!.groupNames.map((name) => g[name] ?? '');
+        return a.pattern!.groupNames!.map((name) => g[name] ?? '');
       });
       return any ? out : undefined;
     },

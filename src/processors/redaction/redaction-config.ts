@@ -3,7 +3,7 @@
 // ignored_key_patterns) and the URL/DB sanitizers are refused with a clear error until the
 // RE2-compatible regex engine is part of the build.
 import type { ConfigReader } from '../../config/config-reader.js';
-import { regexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
+import { regexEngine, NO_REGEX_ENGINE, NO_POSITIONS } from '../regex-matcher.js';
 import type { CompiledRegex } from '../regex-matcher.js';
 
 export type SummaryLevel = 'silent' | 'info' | 'debug';
@@ -48,6 +48,7 @@ export function readRedactionConfig(r: ConfigReader): RedactionConfig {
   const blockedKeyPatterns = compileAll('blocked_key_patterns');
   if (ignoredKeyPatterns.length + blockedKeyPatterns.length > 32) throw r.error('at most 32 key patterns (ignored_key_patterns and blocked_key_patterns together)');
   const blockedValues = compileAll('blocked_values');
+  if (blockedValues.some((re) => !re.matchRanges)) throw r.fail('blocked_values', `blocked_values ${NO_POSITIONS}`);
   const allowedValues = compileAll('allowed_values');
   if (r.bool('redact_all_types', false)) throw r.fail('redact_all_types', 'redact_all_types is not supported yet (only string values are masked)');
   const hashFunction = r.string('hash_function', '').toLowerCase();

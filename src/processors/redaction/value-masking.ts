@@ -44,7 +44,7 @@ export function valueMasking(core: Core, blocked: readonly CompiledRegex[], allo
       let text = value;
       let changed = false;
       for (const re of blocked) {
-        const ranges = re.matchRanges(text);
+        const ranges = re.matchRanges!(text);
         if (!ranges.length) continue;
         let out = '';
         let at = 0;

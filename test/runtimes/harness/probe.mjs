@@ -18,6 +18,14 @@ export function fromBase64(b64) {
   return bytes;
 }
 
+/** TraceQL queries every runtime answers on every valid input. */
+export const TRACEQL_PROBES = [
+  '{ status = error } >> { } | select(resource.service.name)',
+  '{ name =~ "(?i).*(get|post).*" || span.http.route =~ "/api/.+" }',
+  '{ } | by(kind) | count() > 1',
+  '{ kind = server } !>> { duration > 1ms }',
+];
+
 /** A deterministic predicate that keeps some spans and drops others. */
 export const keepSpan = (span) => span.name.length % 2 === 0;
 
@@ -30,6 +38,8 @@ export async function probeBytes(api, bytes) {
     const protobuf = batch.toProtobuf();
     filtered = batch.filter(keepSpan);
     const filteredProtobuf = filtered.toProtobuf();
+    // TraceQL through the core (VM, regex engine, trees) must answer the same everywhere.
+    const traceqlAnswers = TRACEQL_PROBES.map((q) => JSON.stringify(api.traceql.compile(q).search([batch], { spss: 0, limit: 0 })));
     return {
       ok: true,
       spanCount: batch.spanCount,
@@ -40,6 +50,7 @@ export async function probeBytes(api, bytes) {
       filteredSpanCount: filtered.spanCount,
       filteredLength: filteredProtobuf.length,
       filteredSha256: await sha256(filteredProtobuf),
+      traceqlSha256: await sha256(new TextEncoder().encode(traceqlAnswers.join('\n'))),
     };
   } catch (err) {
     return {

@@ -1,0 +1,64 @@
+// The OpenTelemetry JS SDK in Node with otel-sieve in front of its OTLP exporter: every trace is
+// held until its last local span ends, then health checks (with their children) are dropped and
+// only traces worth keeping — errors, slow requests — go to the collector.
+//
+//   OTLP_URL=http://127.0.0.1:4318/v1/traces node main.mjs
+import { init } from 'otel-sieve';
+import { SieveSpanProcessor } from 'otel-sieve/sdk';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+
+await init();
+
+/** Keeps traces with an error or a slow root; drops health checks and their children. */
+const pipeline = {
+  process(batch) {
+    try {
+      const spans = batch.spans();
+      const health = new Set(spans.filter((s) => /\/health/.test(s.name)).map((s) => s.spanId));
+      const interesting = new Set(spans.filter((s) => s.status.code === 2 || (s.parentSpanId === '' && s.durationNanos > 500_000_000n)).map((s) => s.traceId));
+      return [batch.filter((s) => interesting.has(s.traceId) && !health.has(s.spanId) && !health.has(s.parentSpanId))];
+    } finally {
+      batch.dispose();
+    }
+  },
+  flush: () => [],
+};
+
+const processor = new SieveSpanProcessor({
+  pipeline,
+  exporter: new OTLPTraceExporter({ url: process.env.OTLP_URL ?? 'http://127.0.0.1:4318/v1/traces' }),
+});
+const provider = new BasicTracerProvider({
+  resource: resourceFromAttributes({ 'service.name': 'orders' }),
+  spanProcessors: [processor],
+});
+const tracer = provider.getTracer('orders-http', '1.0.0');
+
+/** A request handled with a root span and children; `fail` marks one child as failed. */
+function handle(route, steps, { fail, slowNanos = 0n } = {}) {
+  const start = Date.now();
+  const root = tracer.startSpan(route, { startTime: slowNanos ? start - Number(slowNanos / 1_000_000n) : start });
+  const ctx = trace.setSpan(context.active(), root);
+  for (const step of steps) {
+    const span = tracer.startSpan(step, {}, ctx);
+    if (step === fail) span.setStatus({ code: SpanStatusCode.ERROR, message: `${step} failed` });
+    span.end();
+  }
+  root.end();
+  return root.spanContext().traceId;
+}
+
+const traces = [];
+for (let i = 0; i < 20; i++) {
+  traces.push({ kind: 'health', traceId: handle('GET /health', ['db ping']) });
+  traces.push({ kind: 'ok', traceId: handle(`GET /orders/${i}`, ['db', 'render']) });
+  if (i % 5 === 0) traces.push({ kind: 'error', traceId: handle('POST /orders', ['validate', 'charge'], { fail: 'charge' }) });
+  if (i % 7 === 0) traces.push({ kind: 'slow', traceId: handle('GET /report', ['aggregate'], { slowNanos: 2_000_000_000n }) });
+}
+
+// Flushes what the processor holds through the pipeline and the exporter, then stops.
+await provider.shutdown();
+console.log(JSON.stringify({ traces, stats: processor.stats() }));

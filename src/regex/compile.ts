@@ -1,0 +1,445 @@
+// Compiles an RE2 pattern into the program the core's matcher runs (assembly/regex/, layout in
+// assembly/abi/regex-layout.ts). Code points are first split into equivalence classes (runs of
+// code points every character set of the pattern treats alike), then a Thompson NFA over those
+// classes is built, and, when the pattern has no line or word assertions and the subset
+// construction stays small, a DFA. Both run in time linear in the subject.
+import { parseRegex, RegexSyntaxError, MAX_RUNE } from './syntax.js';
+import type { Node, RuneSet, AssertKind } from './syntax.js';
+import * as R from '../../assembly/abi/regex-layout.js';
+
+export { RegexSyntaxError };
+
+export interface RegexOptions {
+  /** Match the whole subject (TraceQL's `=~`), or find a match anywhere in it (Go's MatchString). Default true. */
+  anchored?: boolean;
+  /** `.` matches `\n` too (TraceQL compiles patterns as `(?s:…)`). Default false. */
+  dotAll?: boolean;
+}
+
+/** Largest NFA accepted (instructions); Go rejects similar sizes as "expression too large". */
+export const MAX_PROGRAM = 50_000;
+/** Largest DFA built ahead of time (states × classes); beyond it the core runs the NFA. */
+export const MAX_DFA_CELLS = 1 << 18;
+
+export interface CompiledRegex {
+  pattern: string;
+  anchored: boolean;
+  /** The program bytes for the core. */
+  program: Uint8Array;
+  /** When the pattern is a finite set of literal strings (anchored only), those strings: a set lookup replaces the automaton. */
+  literals: Uint8Array[] | null;
+  usesDfa: boolean;
+}
+
+type Inst =
+  | { op: 'consume'; set: RuneSet; next: number }
+  | { op: 'split'; a: number; b: number }
+  | { op: 'jmp'; a: number }
+  | { op: 'assert'; kind: AssertKind; next: number }
+  | { op: 'match' };
+
+const ASSERT_CODE: Record<AssertKind, number> = {
+  beginText: R.AS_BEGIN_TEXT,
+  endText: R.AS_END_TEXT,
+  beginLine: R.AS_BEGIN_LINE,
+  endLine: R.AS_END_LINE,
+  wordBoundary: R.AS_WORD_BOUNDARY,
+  notWordBoundary: R.AS_NOT_WORD_BOUNDARY,
+};
+
+class NfaBuilder {
+  readonly insts: Inst[] = [];
+
+  private add(i: Inst): number {
+    if (this.insts.length >= MAX_PROGRAM) throw new RegexSyntaxError('expression too large');
+    this.insts.push(i);
+    return this.insts.length - 1;
+  }
+
+  /** Emits `n` so that it continues at `next`; returns its entry point. Built back to front. */
+  emit(n: Node, next: number): number {
+    switch (n.t) {
+      case 'empty':
+        return next;
+      case 'set':
+        return this.add({ op: 'consume', set: n.set, next });
+      case 'assert':
+        return this.add({ op: 'assert', kind: n.kind, next });
+      case 'cat': {
+        let entry = next;
+        for (let k = n.items.length - 1; k >= 0; k--) entry = this.emit(n.items[k]!, entry);
+        return entry;
+      }
+      case 'alt': {
+        let entry = this.emit(n.items[n.items.length - 1]!, next);
+        for (let k = n.items.length - 2; k >= 0; k--) {
+          const a = this.emit(n.items[k]!, next);
+          entry = this.add({ op: 'split', a, b: entry });
+        }
+        return entry;
+      }
+      case 'rep': {
+        let entry = next;
+        if (n.max === -1) {
+          // x* : L: split(x → L, next)
+          const split = this.add({ op: 'split', a: -1, b: next });
+          const body = this.emit(n.item, split);
+          (this.insts[split] as { a: number }).a = body;
+          entry = split;
+        } else {
+          // x{min,max}: min copies, then (max − min) nested optional copies; skipping any
+          // optional copy ends the repetition.
+          for (let k = n.min; k < n.max; k++) {
+            const body = this.emit(n.item, entry);
+            entry = this.add({ op: 'split', a: body, b: next });
+          }
+        }
+        for (let k = 0; k < n.min; k++) entry = this.emit(n.item, entry);
+        return entry;
+      }
+    }
+  }
+}
+
+/** Splits the code point space into classes; returns boundaries (class of [b_i, b_{i+1})) and per-set class lists. */
+function classify(sets: RuneSet[]): { starts: number[]; classOf: number[]; k: number; members: number[][] } {
+  const cuts = new Set<number>([0]);
+  for (const s of sets) {
+    for (let i = 0; i < s.length; i += 2) {
+      cuts.add(s[i]!);
+      if (s[i + 1]! + 1 <= MAX_RUNE) cuts.add(s[i + 1]! + 1);
+    }
+  }
+  const starts = [...cuts].sort((a, b) => a - b);
+  // Signature of each elementary interval: which sets contain it.
+  const sigOf = starts.map(() => [] as number[]);
+  sets.forEach((s, si) => {
+    let j = 0;
+    for (let i = 0; i < s.length; i += 2) {
+      const lo = s[i]!;
+      const hi = s[i + 1]!;
+      while (j < starts.length && starts[j]! < lo) j++;
+      let q = j;
+      while (q < starts.length && starts[q]! <= hi) sigOf[q++]!.push(si);
+    }
+  });
+  const ids = new Map<string, number>();
+  const classOf = sigOf.map((sig) => {
+    const key = sig.join(',');
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(key, id);
+    }
+    return id;
+  });
+  const members: number[][] = sets.map(() => []);
+  const seen = sets.map(() => new Set<number>());
+  sigOf.forEach((sig, i) => {
+    for (const si of sig) {
+      const c = classOf[i]!;
+      if (!seen[si]!.has(c)) {
+        seen[si]!.add(c);
+        members[si]!.push(c);
+      }
+    }
+  });
+  // Merge adjacent intervals of one class.
+  const mStarts: number[] = [];
+  const mClass: number[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    if (mClass.length && mClass[mClass.length - 1] === classOf[i]) continue;
+    mStarts.push(starts[i]!);
+    mClass.push(classOf[i]!);
+  }
+  return { starts: mStarts, classOf: mClass, k: ids.size, members };
+}
+
+/** The finite set of strings `n` matches, if it is small and assertion-free. */
+function literalSet(n: Node, limit = 64): string[] | null {
+  switch (n.t) {
+    case 'empty':
+      return [''];
+    case 'set': {
+      const out: string[] = [];
+      for (let i = 0; i < n.set.length; i += 2) {
+        for (let c = n.set[i]!; c <= n.set[i + 1]!; c++) {
+          if (out.length >= 4) return null;
+          out.push(String.fromCodePoint(c));
+        }
+      }
+      return out;
+    }
+    case 'cat': {
+      let acc = [''];
+      for (const it of n.items) {
+        const s = literalSet(it, limit);
+        if (!s || acc.length * s.length > limit) return null;
+        acc = acc.flatMap((a) => s.map((b) => a + b));
+      }
+      return acc;
+    }
+    case 'alt': {
+      const out = new Set<string>();
+      for (const it of n.items) {
+        const s = literalSet(it, limit);
+        if (!s) return null;
+        for (const x of s) out.add(x);
+        if (out.size > limit) return null;
+      }
+      return [...out];
+    }
+    case 'rep':
+      if (n.max === 1 && n.min <= 1) {
+        const s = literalSet(n.item, limit);
+        if (!s) return null;
+        return n.min === 0 ? ['', ...s] : s;
+      }
+      return null;
+    default:
+      return null;
+  }
+}
+
+interface Dfa {
+  trans: Uint32Array; // state * k + class → state
+  flags: Uint8Array;
+  start: number;
+}
+
+/** Subset construction; null if the pattern needs context assertions or the DFA grows too big. */
+function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, Set<number>>, anchored: boolean): Dfa | null {
+  if (insts.some((i) => i.op === 'assert' && i.kind !== 'beginText' && i.kind !== 'endText')) return null;
+  // closure(pcs, atBegin): consume/match pcs reachable, plus endText asserts kept as members.
+  const closure = (seeds: number[], atBegin: boolean): number[] => {
+    const seen = new Set<number>();
+    const out: number[] = [];
+    const stack = [...seeds].reverse();
+    while (stack.length) {
+      const pc = stack.pop()!;
+      if (seen.has(pc)) continue;
+      seen.add(pc);
+      const ins = insts[pc]!;
+      switch (ins.op) {
+        case 'consume':
+        case 'match':
+          out.push(pc);
+          break;
+        case 'jmp':
+          stack.push(ins.a);
+          break;
+        case 'split':
+          stack.push(ins.b, ins.a);
+          break;
+        case 'assert':
+          if (ins.kind === 'beginText') {
+            if (atBegin) stack.push(ins.next);
+          } else {
+            out.push(pc); // endText: resolved at the end of the subject
+          }
+      }
+    }
+    return out.sort((a, b) => a - b);
+  };
+  // At the end of the subject: follow endText assertions (and beginText ones too when nothing
+  // was consumed, e.g. `$^` on an empty subject).
+  const acceptsAtEnd = (pcs: number[], atBegin: boolean): boolean => {
+    const seen = new Set<number>();
+    const stack = [...pcs];
+    while (stack.length) {
+      const pc = stack.pop()!;
+      if (seen.has(pc)) continue;
+      seen.add(pc);
+      const ins = insts[pc]!;
+      if (ins.op === 'match') return true;
+      if (ins.op === 'assert' && (ins.kind === 'endText' || (atBegin && ins.kind === 'beginText'))) stack.push(ins.next);
+      else if (ins.op === 'jmp') stack.push(ins.a);
+      else if (ins.op === 'split') stack.push(ins.a, ins.b);
+    }
+    return false;
+  };
+  const loop = anchored ? [] : closure([start], false);
+  const ids = new Map<string, number>();
+  const states: number[][] = [];
+  const intern = (pcs: number[], initial = false): number => {
+    // The initial state is never shared: only there do beginText assertions hold.
+    const key = (initial ? 'B' : '') + pcs.join(',');
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = states.length;
+      ids.set(key, id);
+      states.push(pcs);
+    }
+    return id;
+  };
+  intern([]); // state 0: dead (anchored) — for unanchored it is "nothing pending" and still loops
+  const s0 = intern(closure([start], true), true);
+  const trans: number[] = [];
+  for (let s = 0; s < states.length; s++) {
+    if ((s + 1) * k > MAX_DFA_CELLS) return null;
+    const pcs = states[s]!;
+    for (let c = 0; c < k; c++) {
+      const nextSeeds: number[] = [];
+      for (const pc of pcs) {
+        const ins = insts[pc]!;
+        if (ins.op === 'consume' && members.get(pc)!.has(c)) nextSeeds.push(ins.next);
+      }
+      let next = closure(nextSeeds, false);
+      if (!anchored) next = [...new Set([...next, ...loop])].sort((a, b) => a - b);
+      trans.push(intern(next));
+    }
+  }
+  const flags = new Uint8Array(states.length);
+  states.forEach((pcs, s) => {
+    if (acceptsAtEnd(pcs, s === s0)) flags[s]! |= R.DFA_ACCEPT_AT_END;
+    if (pcs.some((pc) => insts[pc]!.op === 'match')) flags[s]! |= R.DFA_MATCHING;
+  });
+  return { trans: Uint32Array.from(trans), flags, start: s0 };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const enc = new TextEncoder();
+
+/** Compiles a pattern (UTF-8 bytes or text); throws RegexSyntaxError with Go's wording. */
+export function compileRegex(pattern: Uint8Array | string, options: RegexOptions = {}): CompiledRegex {
+  const anchored = options.anchored ?? true;
+  let text: string;
+  if (typeof pattern === 'string') {
+    text = pattern;
+  } else {
+    try {
+      text = utf8.decode(pattern);
+    } catch {
+      throw new RegexSyntaxError('invalid UTF-8');
+    }
+  }
+  // The pattern alone first: errors must be about what the user wrote, and `(?s:` + text + `)`
+  // must not let `text` close the group early.
+  let tree = parseRegex(text);
+  if (options.dotAll) tree = parseRegex(`(?s:${text})`);
+  const literals = anchored && !hasFold(text) ? literalSet(tree) : null;
+  const b = new NfaBuilder();
+  const match = b.insts.length;
+  b.insts.push({ op: 'match' });
+  const start = b.emit(tree, match);
+  const insts = b.insts;
+  const consumeSets: RuneSet[] = [];
+  const setIndex = new Map<number, number>();
+  insts.forEach((ins, pc) => {
+    if (ins.op === 'consume') {
+      setIndex.set(pc, consumeSets.length);
+      consumeSets.push(ins.set);
+    }
+  });
+  const cls = classify(consumeSets);
+  const members = new Map<number, Set<number>>();
+  for (const [pc, si] of setIndex) members.set(pc, new Set(cls.members[si]!));
+  const dfa = buildDfa(insts, start, cls.k, members, anchored);
+  const program = encodeProgram(insts, start, cls, members, dfa, anchored);
+  return {
+    pattern: text,
+    anchored,
+    program,
+    literals: literals ? literals.map((s) => enc.encode(s)) : null,
+    usesDfa: dfa !== null,
+  };
+}
+
+function hasFold(text: string): boolean {
+  return text.includes('(?') && /\(\?[a-zA-Z-]*i/.test(text);
+}
+
+function encodeProgram(
+  insts: Inst[], start: number, cls: ReturnType<typeof classify>, members: Map<number, Set<number>>, dfa: Dfa | null, anchored: boolean,
+): Uint8Array {
+  const k = cls.k;
+  const words = Math.ceil(k / 32);
+  const nonAscii: [number, number][] = [];
+  const ascii = new Uint16Array(128);
+  for (let i = 0; i < cls.starts.length; i++) {
+    const lo = cls.starts[i]!;
+    const hi = i + 1 < cls.starts.length ? cls.starts[i + 1]! - 1 : MAX_RUNE;
+    for (let c = lo; c <= Math.min(hi, 127); c++) ascii[c] = cls.classOf[i]!;
+    if (hi >= 128) nonAscii.push([Math.max(lo, 128), cls.classOf[i]!]);
+  }
+  const consumeIdx = new Map<number, number>();
+  let nSets = 0;
+  insts.forEach((ins, pc) => {
+    if (ins.op === 'consume') consumeIdx.set(pc, nSets++);
+  });
+  // Layout (byte offsets, 4-aligned).
+  let off = R.RX_HEADER_SIZE;
+  const asciiOff = off;
+  off += 128 * 2;
+  const rangesOff = off;
+  off += nonAscii.length * 8;
+  const instOff = off;
+  off += insts.length * 12;
+  const setsOff = off;
+  off += nSets * words * 4;
+  const dfaTransOff = off;
+  if (dfa) off += dfa.trans.length * 4;
+  const dfaFlagsOff = off;
+  if (dfa) off += (dfa.flags.length + 3) & ~3;
+  const buf = new Uint8Array(off);
+  const dv = new DataView(buf.buffer);
+  const u32 = (at: number, v: number) => dv.setUint32(at, v, true);
+  u32(R.RX_MAGIC, R.RX_MAGIC_VALUE);
+  u32(R.RX_FLAGS, (anchored ? R.RXF_ANCHORED : 0) | (dfa ? R.RXF_DFA : 0));
+  u32(R.RX_CLASSES, k);
+  u32(R.RX_RANGE_COUNT, nonAscii.length);
+  u32(R.RX_ASCII, asciiOff);
+  u32(R.RX_RANGES, rangesOff);
+  u32(R.RX_INST_COUNT, insts.length);
+  u32(R.RX_INSTS, instOff);
+  u32(R.RX_START, start);
+  u32(R.RX_SETS, setsOff);
+  u32(R.RX_SET_WORDS, words);
+  u32(R.RX_DFA_STATES, dfa ? dfa.flags.length : 0);
+  u32(R.RX_DFA_START, dfa ? dfa.start : 0);
+  u32(R.RX_DFA_TRANS, dfaTransOff);
+  u32(R.RX_DFA_FLAGS, dfaFlagsOff);
+  u32(R.RX_SIZE, off);
+  for (let c = 0; c < 128; c++) dv.setUint16(asciiOff + c * 2, ascii[c]!, true);
+  nonAscii.forEach(([lo, c], i) => {
+    u32(rangesOff + i * 8, lo);
+    u32(rangesOff + i * 8 + 4, c);
+  });
+  insts.forEach((ins, pc) => {
+    const at = instOff + pc * 12;
+    switch (ins.op) {
+      case 'consume': {
+        const si = consumeIdx.get(pc)!;
+        u32(at, R.OP_CONSUME);
+        u32(at + 4, setsOff + si * words * 4);
+        u32(at + 8, ins.next);
+        for (const c of members.get(pc)!) {
+          const w = setsOff + si * words * 4 + (c >>> 5) * 4;
+          dv.setUint32(w, dv.getUint32(w, true) | (1 << (c & 31)), true);
+        }
+        break;
+      }
+      case 'split':
+        u32(at, R.OP_SPLIT);
+        u32(at + 4, ins.a);
+        u32(at + 8, ins.b);
+        break;
+      case 'jmp':
+        u32(at, R.OP_JMP);
+        u32(at + 4, ins.a);
+        break;
+      case 'assert':
+        u32(at, R.OP_ASSERT);
+        u32(at + 4, ASSERT_CODE[ins.kind]);
+        u32(at + 8, ins.next);
+        break;
+      case 'match':
+        u32(at, R.OP_MATCH);
+    }
+  });
+  if (dfa) {
+    dfa.trans.forEach((s, i) => u32(dfaTransOff + i * 4, s));
+    buf.set(dfa.flags, dfaFlagsOff);
+  }
+  return buf;
+}

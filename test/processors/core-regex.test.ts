@@ -1,0 +1,32 @@
+// Regex features with otel-sieve's own engine (the default: compiled in TypeScript, run in the
+// core, match / no match): tail-sampling string_attribute regex (checklist 5), key patterns and
+// regexp include/exclude. Features needing submatches or positions are refused (bad-configs test).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { init, TraceBatch } from 'otel-sieve';
+import { buildRequest, decodedSpans } from '../helpers/build-request.js';
+import { pipelineWith, drain } from '../helpers/pipeline.js';
+
+beforeAll(async () => {
+  await init();
+});
+
+describe("otel-sieve's regex engine behind the processors", () => {
+  it('string_attribute: v[0-9]+.HealthCheck$ matches grpc.health.v1.HealthCheck (unanchored)', () => {
+    const p = pipelineWith({ tail_sampling: { decision_wait: '1s', policies: [{ name: 'r', type: 'string_attribute', string_attribute: { key: 'rpc.method', values: ['v[0-9]+.HealthCheck$'], enabled_regex_matching: true } }] } });
+    p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [{ trace: 'a', attrs: { 'rpc.method': 'grpc.health.v1.HealthCheck' } }, { trace: 'b', attrs: { 'rpc.method': 'grpc.health.v1.HealthCheckX' } }] }])), 0);
+    expect([...new Set(decodedSpans(drain(p.flush(0))).map((s) => s.trace.slice(-1)))]).toEqual(['a']);
+  });
+  it('attributes delete by pattern and regexp include', () => {
+    const p = pipelineWith({ attributes: { include: { match_type: 'regexp', span_names: ['^GET '] }, actions: [{ pattern: '^user\\.', action: 'delete' }] } });
+    const out = decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [
+      { trace: 'a', name: 'GET /x', attrs: { 'user.id': 1, 'user.email': 'e', keep: 1 } },
+      { trace: 'b', name: 'POST /x', attrs: { 'user.id': 1 } },
+    ] }])), 0)));
+    expect(out.map((s) => s.attrs)).toEqual([{ keep: 1n }, { 'user.id': 1n }]);
+  });
+  it('redaction blocked_key_patterns', () => {
+    const p = pipelineWith({ redaction: { allow_all_keys: true, blocked_key_patterns: ['(?i)password'] } });
+    const out = decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [{ trace: 'a', attrs: { DB_PASSWORD: 'x', user: 'u' } }] }])), 0)));
+    expect(out[0]!.attrs).toEqual({ DB_PASSWORD: '****', user: 'u' });
+  });
+});
