@@ -19,7 +19,8 @@ export const LEAF_BOOL = 4; // key, extra = value, resource or span
 export const LEAF_TRACE_STATE = 5; // key, list of values, any span's W3C tracestate
 export const LEAF_TRACE_FLAGS = 6; // span flags sampled bit
 export const LEAF_LATENCY = 7; // a = threshold ms, b = upper ms (0 = none), on the trace's running span
-export const LEAF_EXTERNAL = 8; // set from the per-span bits passed to tsIngest (regex, OTTL)
+export const LEAF_EXTERNAL = 8; // set from the per-span bits passed to tsIngest (OTTL, other regex engines)
+export const LEAF_STRING_REGEX = 9; // key, list of compiled regex programs (ptr, len), resource or span
 
 // Policy node record: evaluated per trace at decision time.
 export const PN_TYPE = 0;

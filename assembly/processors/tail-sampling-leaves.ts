@@ -6,6 +6,15 @@ import * as L from '../abi/trace-layout';
 import * as T from '../abi/tail-sampling-layout';
 import { spanAttr, resourceAttr, valueInt, valueBool, stringPtr, stringLen } from './attr-lookup';
 import { tracestateLookup, tsValuePtr, tsValueLen } from './w3c-tracestate';
+import { regexRun } from '../regex/match';
+
+/** Whether any of the programs matches [p, p+n) (out of scratch memory counts as no match). */
+function anyRegex(list: usize, count: u32, p: usize, n: u32): bool {
+  for (let i: u32 = 0; i < count; i++) {
+    if (regexRun(<usize>load<u32>(list + <usize>i * 8), p, n) == 1) return true;
+  }
+  return false;
+}
 
 function inList(list: usize, count: u32, p: usize, n: u32): bool {
   for (let i: u32 = 0; i < count; i++) {
@@ -71,6 +80,19 @@ export function evalLeaves(leaves: usize, n: u32, header: usize, span: usize, ru
       } else if (type == T.LEAF_BOOL) {
         let want = load<u32>(lf + T.LF_EXTRA) != 0;
         hit = (rrow != 0 && valueBool(rrow) == want) || (srow != 0 && valueBool(srow) == want);
+      } else if (type == T.LEAF_STRING_REGEX) {
+        let list = <usize>load<u32>(lf + T.LF_LIST);
+        let count = load<u32>(lf + T.LF_LIST_COUNT);
+        // The resource's value is matched whatever its type (non-strings read as ""); a span's
+        // only when it is a non-empty string — as upstream's string_attribute does.
+        if (rrow) {
+          let n = stringLen(rrow);
+          hit = anyRegex(list, count, n ? stringPtr(header, rrow) : header, n);
+        }
+        if (!hit && srow) {
+          let n = stringLen(srow);
+          hit = n > 0 && anyRegex(list, count, stringPtr(header, srow), n);
+        }
       } else if (type == T.LEAF_STRING) {
         let list = <usize>load<u32>(lf + T.LF_LIST);
         let count = load<u32>(lf + T.LF_LIST_COUNT);

@@ -16,6 +16,20 @@ describe("otel-sieve's regex engine behind the processors", () => {
     p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [{ trace: 'a', attrs: { 'rpc.method': 'grpc.health.v1.HealthCheck' } }, { trace: 'b', attrs: { 'rpc.method': 'grpc.health.v1.HealthCheckX' } }] }])), 0);
     expect([...new Set(decodedSpans(drain(p.flush(0))).map((s) => s.trace.slice(-1)))]).toEqual(['a']);
   });
+  it('string_attribute regex runs in the core: resource values of any type, non-empty span strings, invert', () => {
+    const run = (cfg: Record<string, unknown>) => {
+      const p = pipelineWith({ tail_sampling: { decision_wait: '1s', policies: [{ name: 'r', type: 'string_attribute', string_attribute: { key: 'k', enabled_regex_matching: true, ...cfg } }] } });
+      p.process(TraceBatch.fromProtobuf(buildRequest([
+        { attrs: { k: 5 }, spans: [{ trace: 'a' }] },
+        { spans: [{ trace: 'b', attrs: { k: '' } }, { trace: 'c', attrs: { k: 'prod-eu' } }, { trace: 'd' }] },
+      ])), 0);
+      return [...new Set(decodedSpans(drain(p.flush(0))).map((s) => s.trace.slice(-1)))].sort();
+    };
+    expect(run({ values: ['^$'] })).toEqual(['a']);
+    expect(run({ values: ['prod', 'qa'] })).toEqual(['c']);
+    expect(run({ values: ['prod'], invert_match: true })).toEqual(['a', 'b', 'd']);
+    expect(() => run({ values: ['(x'] })).toThrow('processors.tail_sampling.policies[0].string_attribute.values[0]: invalid regex "(x": missing closing ): `(x`');
+  });
   it('attributes delete by pattern and regexp include', () => {
     const p = pipelineWith({ attributes: { include: { match_type: 'regexp', span_names: ['^GET '] }, actions: [{ pattern: '^user\\.', action: 'delete' }] } });
     const out = decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [

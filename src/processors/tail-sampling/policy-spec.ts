@@ -10,7 +10,9 @@ export type LeafSpec =
   | { readonly type: 'trace_state'; readonly key: string; readonly values: readonly string[] }
   | { readonly type: 'trace_flags' }
   | { readonly type: 'latency'; readonly thresholdMs: bigint; readonly upperMs: bigint }
-  /** Bits computed outside the leaf evaluator (regex string matching, OTTL), per span. */
+  /** string_attribute with regexes, run by otel-sieve's engine in the core: compiled programs. */
+  | { readonly type: 'string_regex'; readonly key: string; readonly programs: readonly Uint8Array[] }
+  /** Bits computed outside the leaf evaluator (OTTL, another regex engine), per span. */
   | { readonly type: 'external'; readonly id: string };
 
 export type PolicySpec =

@@ -3,7 +3,8 @@ import type { ConfigReader } from '../../config/config-reader.js';
 import { PolicyRegistry, LEAF_POLICY_TYPES } from './policy-registry.js';
 import type { PolicyContext } from './policy-registry.js';
 import type { LeafSpec, NamedPolicy, PolicySpec } from './policy-spec.js';
-import { regexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
+import { regexEngine, coreRegexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
+import { compileRegex } from '../../regex/compile.js';
 import type { CompiledRegex } from '../regex-matcher.js';
 
 /** A string_attribute policy with enabled_regex_matching: evaluated per span outside the leaf evaluator. */
@@ -72,6 +73,17 @@ export function readTailSamplingConfig(r: ConfigReader, registry = new PolicyReg
       if (regexLeaf) return regexLeaf(reader, key, patterns, path);
       const engine = regexEngine();
       if (!engine) throw reader.fail('enabled_regex_matching', `regular expression matching ${NO_REGEX_ENGINE}`);
+      if (engine === coreRegexEngine) {
+        // otel-sieve's engine runs inside the core: the leaf matches there, per span, no views.
+        const programs = patterns.map((p, i) => {
+          try {
+            return compileRegex(p, { anchored: false }).program;
+          } catch (err) {
+            throw reader.error(`invalid regex "${p}": ${(err as Error).message}`, undefined, `${path}.values[${i}]`);
+          }
+        });
+        return { type: 'string_regex', key, programs };
+      }
       const compiled = patterns.map((p, i) => {
         try {
           return engine.compile(p);

@@ -14,6 +14,7 @@ const LEAF_TYPES: Readonly<Record<LeafSpec['type'], number>> = {
   trace_flags: T.LEAF_TRACE_FLAGS,
   latency: T.LEAF_LATENCY,
   external: T.LEAF_EXTERNAL,
+  string_regex: T.LEAF_STRING_REGEX,
 };
 
 export const MAX_LEAVES = 64;
@@ -107,7 +108,7 @@ export function compilePolicies(policies: readonly NamedPolicy[]): CompiledProgr
       }
     }
   }
-  const needsAttributes = leaves.some((l) => l.type === 'numeric' || l.type === 'string' || l.type === 'bool');
+  const needsAttributes = leaves.some((l) => l.type === 'numeric' || l.type === 'string' || l.type === 'bool' || l.type === 'string_regex');
   return { leaves, nodes, topCount: policies.length, needsAttributes };
 }
 
@@ -124,9 +125,9 @@ export function writeProgram(core: Core, program: CompiledProgram): [number, num
     stringBytes += b.length;
     return b.length;
   };
-  const lists: string[][] = program.leaves.map((l) => ('values' in l ? [...l.values] : []));
+  const lists: (string | Uint8Array)[][] = program.leaves.map((l) => ('values' in l ? [...l.values] : 'programs' in l ? [...l.programs] : []));
   for (const l of program.leaves) if ('key' in l) addString(l.key);
-  for (const list of lists) for (const v of list) addString(v);
+  for (const list of lists) for (const v of list) stringBytes += typeof v === 'string' ? utf8.encode(v).length : v.length + 8;
   for (const n of program.nodes) if (n.salt !== undefined) addString(n.salt);
   const listEntries = lists.reduce((s, l) => s + l.length, 0);
   const leafBytes = Math.max(1, program.leaves.length) * T.LF_ROW;
@@ -142,8 +143,10 @@ export function writeProgram(core: Core, program: CompiledProgram): [number, num
   core.u8.fill(0, nodesPtr, nodesPtr + Math.max(1, program.nodes.length) * T.PN_ROW);
   let listAt = leavesPtr + leafBytes;
   let strAt = listAt + listEntries * 8;
-  const putString = (s: string): [number, number] => {
-    const b = utf8.encode(s);
+  const putString = (s: string | Uint8Array): [number, number] => {
+    // Regex programs are aligned to 8 bytes (they hold 32-bit tables).
+    if (typeof s !== 'string') strAt = (strAt + 7) & ~7;
+    const b = typeof s === 'string' ? utf8.encode(s) : s;
     core.u8.set(b, strAt);
     const at = strAt;
     strAt += b.length;
@@ -176,6 +179,7 @@ export function writeProgram(core: Core, program: CompiledProgram): [number, num
       dv.setUint32(row + T.LF_LIST_COUNT, list.length, true);
       for (const v of list) {
         const [p, n] = putString(v);
+        if (typeof v !== 'string' && !core.exports.regexCheck(p, n)) throw new Error('tail_sampling: a compiled regex program failed the core\'s check (a compiler bug)');
         dv.setUint32(listAt, p, true);
         dv.setUint32(listAt + 4, n, true);
         listAt += 8;
