@@ -94,6 +94,7 @@ export const MP_RESOURCES_COUNT = 36;
 export const MP_LIBRARIES = 40; // library tests (any)
 export const MP_LIBRARIES_COUNT = 44;
 export const MP_PRESENT = 48; // MPP_* bits of the properties that were given
+export const MP_REGEXP = 52; // 1: the strings are compiled regex programs (match_type regexp), matched unanchored
 export const MP_SIZE = 56;
 
 export const MPP_SERVICES = 1;

@@ -14,6 +14,16 @@ import { varintSize, writeVarint } from '../wire/writer';
 import { findAttr } from './attr-lookup';
 import { sha256Hex } from './sha256';
 import { digest } from './digests';
+import { regexRun } from '../regex/match';
+
+/** match_type regexp: entries of string lists and test values are compiled regex programs. */
+let regexpMatch = false;
+
+/** A string list entry matches [p, p+n): equal bytes, or (regexp) its program matches. */
+function entryMatches(e: usize, p: usize, n: u32): bool {
+  if (regexpMatch) return regexRun(<usize>load<u32>(e + A.SL_PTR), p, n) == 1;
+  return strEq(<usize>load<u32>(e + A.SL_PTR), load<u32>(e + A.SL_LEN), p, n);
+}
 import { formatDouble, parseDouble, parseInt64, formatInt, parsedInt, parsedDouble } from './number-text';
 
 // Working list entry.
@@ -428,12 +438,22 @@ function inStringList(list: usize, count: u32, p: usize, n: u32): bool {
   return false;
 }
 
+/** Like inStringList, but with regex programs under match_type regexp. */
+function inMatchList(list: usize, count: u32, p: usize, n: u32): bool {
+  for (let i: u32 = 0; i < count; i++) if (entryMatches(list + <usize>i * A.SL_ROW, p, n)) return true;
+  return false;
+}
+
 /** Whether an attribute row equals a test's typed value (pdata Value.Equal for scalars). */
 function rowMatches(row: usize, test: usize): bool {
   if (!load<u32>(test + A.AT_HAS_VALUE)) return true;
   let type = load<u32>(test + A.AT_TYPE);
   if (load<u32>(row + L.A_TYPE) != type) return false;
   let v = load<u64>(test + A.AT_VALUE);
+  if (type == L.V_STRING && regexpMatch) {
+    let rv = load<u64>(row + L.A_VALUE);
+    return regexRun(<usize>(<u32>v), IN + <usize>(<u32>rv), <usize>(rv >> 32)) == 1;
+  }
   if (type == L.V_STRING) {
     let rv = load<u64>(row + L.A_VALUE);
     return strEq(IN + <usize>(<u32>rv), <u32>(rv >> 32), <usize>(<u32>v), <u32>(v >> 32));
@@ -450,6 +470,7 @@ function attrTest(start: u32, count: u32, test: usize): bool {
 /** filterspan's strict MatchProperties: every given property holds; lists match any entry. */
 function matches(mp: usize, span: usize): bool {
   let present = load<u32>(mp + A.MP_PRESENT);
+  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
   let res = <usize>load<u32>(HEADER + L.B_RESOURCES) + <usize>load<u32>(span + L.SP_RESOURCE) * L.R_ROW;
   let rStart = load<u32>(res + L.R_ATTR_START);
   let rCount = load<u32>(res + L.R_ATTR_COUNT);
@@ -458,10 +479,10 @@ function matches(mp: usize, span: usize): bool {
     let row = findAttr(HEADER, rStart, rCount, key, 12, hash32(key, 12));
     if (!row || load<u32>(row + L.A_TYPE) != L.V_STRING) return false;
     let v = load<u64>(row + L.A_VALUE);
-    if (!inStringList(<usize>load<u32>(mp + A.MP_SERVICES), load<u32>(mp + A.MP_SERVICES_COUNT), IN + <usize>(<u32>v), <u32>(v >> 32))) return false;
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_SERVICES), load<u32>(mp + A.MP_SERVICES_COUNT), IN + <usize>(<u32>v), <u32>(v >> 32))) return false;
   }
   if (present & A.MPP_NAMES) {
-    if (!inStringList(<usize>load<u32>(mp + A.MP_NAMES), load<u32>(mp + A.MP_NAMES_COUNT), IN + load<u32>(span + L.SP_NAME_OFF), load<u32>(span + L.SP_NAME_LEN))) return false;
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_NAMES), load<u32>(mp + A.MP_NAMES_COUNT), IN + load<u32>(span + L.SP_NAME_OFF), load<u32>(span + L.SP_NAME_LEN))) return false;
   }
   if (present & A.MPP_KINDS) {
     let kind = load<u32>(span + L.SP_KIND);
@@ -488,8 +509,9 @@ function matches(mp: usize, span: usize): bool {
     let any = false;
     for (let i: u32 = 0; i < n && !any; i++) {
       let lb = libs + <usize>i * A.LB_ROW;
-      any = strEq(<usize>load<u32>(lb + A.LB_NAME), load<u32>(lb + A.LB_NAME_LEN), IN + load<u32>(scope + L.S_NAME_OFF), load<u32>(scope + L.S_NAME_LEN))
-        && (!load<u32>(lb + A.LB_HAS_VERSION) || strEq(<usize>load<u32>(lb + A.LB_VERSION), load<u32>(lb + A.LB_VERSION_LEN), IN + load<u32>(scope + L.S_VERSION_OFF), load<u32>(scope + L.S_VERSION_LEN)));
+      // LB_NAME/LB_NAME_LEN and LB_VERSION/LB_VERSION_LEN are laid out like string list entries.
+      any = entryMatches(lb + A.LB_NAME, IN + load<u32>(scope + L.S_NAME_OFF), load<u32>(scope + L.S_NAME_LEN))
+        && (!load<u32>(lb + A.LB_HAS_VERSION) || entryMatches(lb + A.LB_VERSION, IN + load<u32>(scope + L.S_VERSION_OFF), load<u32>(scope + L.S_VERSION_LEN)));
     }
     if (!any) return false;
   }

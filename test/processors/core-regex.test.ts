@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, TraceBatch } from 'otel-sieve';
 import { buildRequest, decodedSpans } from '../helpers/build-request.js';
+import type { ResourceSpec } from '../helpers/build-request.js';
 import { pipelineWith, drain } from '../helpers/pipeline.js';
 
 beforeAll(async () => {
@@ -42,5 +43,30 @@ describe("otel-sieve's regex engine behind the processors", () => {
     const p = pipelineWith({ redaction: { allow_all_keys: true, blocked_key_patterns: ['(?i)password'] } });
     const out = decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [{ trace: 'a', attrs: { DB_PASSWORD: 'x', user: 'u' } }] }])), 0)));
     expect(out[0]!.attrs).toEqual({ DB_PASSWORD: '****', user: 'u' });
+  });
+});
+
+describe('include/exclude with match_type regexp, in the core', () => {
+  const resources: ResourceSpec[] = [
+    { attrs: { 'service.name': 'shop-frontend', env: 'prod-eu' }, scope: 'io.lib.http', spans: [{ trace: 'a', name: 'GET /api/users', kind: 2, attrs: { route: '/api/users' } }, { trace: 'a', name: 'db.query', kind: 3 }] },
+    { attrs: { 'service.name': 'auth', env: 'dev' }, scope: 'other', spans: [{ trace: 'b', name: 'GET /health', kind: 2, attrs: { route: '/health' } }] },
+  ];
+  const hits = (cfg: Record<string, unknown>) => {
+    const p = pipelineWith({ attributes: { actions: [{ key: 'hit', value: true, action: 'insert' }], ...cfg } });
+    return decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest(resources)), 0))).map((s) => s.attrs.hit === true);
+  };
+  it('services, span names, attributes, resources and libraries match unanchored', () => {
+    expect(hits({ include: { match_type: 'regexp', services: ['front'] } })).toEqual([true, true, false]);
+    expect(hits({ include: { match_type: 'regexp', span_names: ['^GET '] } })).toEqual([true, false, true]);
+    expect(hits({ include: { match_type: 'regexp', attributes: [{ key: 'route', value: 'api' }] } })).toEqual([true, false, false]);
+    expect(hits({ include: { match_type: 'regexp', resources: [{ key: 'env', value: '^prod' }] } })).toEqual([true, true, false]);
+    expect(hits({ include: { match_type: 'regexp', libraries: [{ name: 'http$' }] } })).toEqual([true, true, false]);
+  });
+  it('exclude after include', () => {
+    expect(hits({ include: { match_type: 'regexp', span_names: ['GET'] }, exclude: { match_type: 'regexp', span_names: ['health'] } })).toEqual([true, false, false]);
+  });
+  it('rejects non-string values and bad patterns', () => {
+    expect(() => hits({ include: { match_type: 'regexp', attributes: [{ key: 'n', value: 5 }] } })).toThrow('match_type "regexp" needs string values in attributes, got 5 for "n"');
+    expect(() => hits({ include: { match_type: 'regexp', span_names: ['('] } })).toThrow('error compiling regex "("');
   });
 });

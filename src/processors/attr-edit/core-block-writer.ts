@@ -41,6 +41,11 @@ export class CoreBlockWriter {
     return [p, b.length];
   }
 
+  /** Copies raw bytes to `p` (reserved before). */
+  bytes(p: number, b: Uint8Array): void {
+    if (this.core) this.core.u8.set(b, p);
+  }
+
   /** hash32 of bytes already written (0 while measuring). */
   hash(p: number, n: number): number {
     return this.core ? this.core.exports.hash32(p, n) >>> 0 : 0;

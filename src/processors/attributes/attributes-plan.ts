@@ -5,6 +5,8 @@ import type { Core } from '../../core/core.js';
 import { CoreBlockWriter } from '../attr-edit/core-block-writer.js';
 import type { AttributesConfig } from './attributes-config.js';
 import type { CompiledRegex } from '../regex-matcher.js';
+import { regexEngine, coreRegexEngine } from '../regex-matcher.js';
+import { compileRegex } from '../../regex/compile.js';
 import type { ValueExtraction } from '../attr-edit/attr-edit-runner.js';
 import type { AttributeTest, MatchProperties, MatchValue } from './match-properties.js';
 
@@ -24,10 +26,18 @@ function literal(w: CoreBlockWriter, v: MatchValue): [number, bigint] {
   return [L.V_DOUBLE, dv.getBigUint64(0, true)];
 }
 
-function stringList(w: CoreBlockWriter, list: readonly string[]): number {
+/** A compiled regex program (match_type regexp), aligned, checked by the core. */
+function program(w: CoreBlockWriter, pattern: string): [number, number] {
+  const bytes = compileRegex(pattern, { anchored: false }).program;
+  const at = w.reserve(bytes.length);
+  w.bytes(at, bytes);
+  return [at, bytes.length];
+}
+
+function stringList(w: CoreBlockWriter, list: readonly string[], regexp = false): number {
   const at = w.reserve(list.length * A.SL_ROW);
   list.forEach((s, i) => {
-    const [p, n] = w.string(s);
+    const [p, n] = regexp ? program(w, s) : w.string(s);
     w.u32(at + i * A.SL_ROW + A.SL_PTR, p);
     w.u32(at + i * A.SL_ROW + A.SL_LEN, n);
     w.u32(at + i * A.SL_ROW + A.SL_HASH, w.hash(p, n));
@@ -35,7 +45,7 @@ function stringList(w: CoreBlockWriter, list: readonly string[]): number {
   return at;
 }
 
-function tests(w: CoreBlockWriter, list: readonly AttributeTest[]): number {
+function tests(w: CoreBlockWriter, list: readonly AttributeTest[], regexp = false): number {
   const at = w.reserve(list.length * A.AT_ROW);
   list.forEach((t, i) => {
     const row = at + i * A.AT_ROW;
@@ -44,7 +54,7 @@ function tests(w: CoreBlockWriter, list: readonly AttributeTest[]): number {
     w.u32(row + A.AT_KEY_LEN, n);
     w.u32(row + A.AT_KEY_HASH, w.hash(p, n));
     if (t.value !== undefined) {
-      const [type, value] = literal(w, t.value);
+      const [type, value] = regexp ? regexLiteral(w, t.value as string) : literal(w, t.value);
       w.u32(row + A.AT_HAS_VALUE, 1);
       w.u32(row + A.AT_TYPE, type);
       w.u64(row + A.AT_VALUE, value);
@@ -53,17 +63,24 @@ function tests(w: CoreBlockWriter, list: readonly AttributeTest[]): number {
   return at;
 }
 
+function regexLiteral(w: CoreBlockWriter, pattern: string): [number, bigint] {
+  const [p, n] = program(w, pattern);
+  return [L.V_STRING, BigInt(p) | (BigInt(n) << 32n)];
+}
+
 function matchRecord(w: CoreBlockWriter, m: MatchProperties): number {
   const mp = w.reserve(A.MP_SIZE);
+  const rx = m.matchType === 'regexp';
+  if (rx) w.u32(mp + A.MP_REGEXP, 1);
   let present = 0;
   if (m.services.length) {
     present |= A.MPP_SERVICES;
-    w.u32(mp + A.MP_SERVICES, stringList(w, m.services));
+    w.u32(mp + A.MP_SERVICES, stringList(w, m.services, rx));
     w.u32(mp + A.MP_SERVICES_COUNT, m.services.length);
   }
   if (m.spanNames.length) {
     present |= A.MPP_NAMES;
-    w.u32(mp + A.MP_NAMES, stringList(w, m.spanNames));
+    w.u32(mp + A.MP_NAMES, stringList(w, m.spanNames, rx));
     w.u32(mp + A.MP_NAMES_COUNT, m.spanNames.length);
   }
   if (m.spanKinds.length) {
@@ -72,12 +89,12 @@ function matchRecord(w: CoreBlockWriter, m: MatchProperties): number {
   }
   if (m.attributes.length) {
     present |= A.MPP_ATTRS;
-    w.u32(mp + A.MP_ATTRS, tests(w, m.attributes));
+    w.u32(mp + A.MP_ATTRS, tests(w, m.attributes, rx));
     w.u32(mp + A.MP_ATTRS_COUNT, m.attributes.length);
   }
   if (m.resources.length) {
     present |= A.MPP_RESOURCES;
-    w.u32(mp + A.MP_RESOURCES, tests(w, m.resources));
+    w.u32(mp + A.MP_RESOURCES, tests(w, m.resources, rx));
     w.u32(mp + A.MP_RESOURCES_COUNT, m.resources.length);
   }
   if (m.libraries.length) {
@@ -85,11 +102,11 @@ function matchRecord(w: CoreBlockWriter, m: MatchProperties): number {
     const at = w.reserve(m.libraries.length * A.LB_ROW);
     m.libraries.forEach((lib, i) => {
       const row = at + i * A.LB_ROW;
-      const [p, n] = w.string(lib.name);
+      const [p, n] = rx ? program(w, lib.name) : w.string(lib.name);
       w.u32(row + A.LB_NAME, p);
       w.u32(row + A.LB_NAME_LEN, n);
       if (lib.version !== undefined) {
-        const [vp, vn] = w.string(lib.version);
+        const [vp, vn] = rx ? program(w, lib.version) : w.string(lib.version);
         w.u32(row + A.LB_HAS_VERSION, 1);
         w.u32(row + A.LB_VERSION, vp);
         w.u32(row + A.LB_VERSION_LEN, vn);
@@ -116,9 +133,11 @@ export function writeAttributesPlan(core: Core, config: AttributesConfig): { blo
     const plan = w.reserve(A.EP_SIZE);
     w.u32(plan + A.EP_KIND, A.EDIT_ATTRIBUTES);
     w.u32(plan + A.EP_TARGETS, A.TARGET_SPAN);
-    // regexp include/exclude are evaluated outside the core (see regexp-match.ts).
-    if (config.include?.matchType === 'strict') w.u32(plan + A.EP_INCLUDE, matchRecord(w, config.include));
-    if (config.exclude?.matchType === 'strict') w.u32(plan + A.EP_EXCLUDE, matchRecord(w, config.exclude));
+    // regexp include/exclude run in the core with otel-sieve's engine; another registered engine
+    // is evaluated outside (see regexp-match.ts).
+    const inCore = (m: MatchProperties | undefined) => m !== undefined && (m.matchType === 'strict' || regexEngine() === coreRegexEngine);
+    if (inCore(config.include)) w.u32(plan + A.EP_INCLUDE, matchRecord(w, config.include!));
+    if (inCore(config.exclude)) w.u32(plan + A.EP_EXCLUDE, matchRecord(w, config.exclude!));
     const actions = w.reserve(config.actions.length * A.AC_ROW);
     let slot = 0;
     const extractKeys = [...new Set(config.actions.filter((a) => a.action === 'extract').map((a) => a.key))];

@@ -11,6 +11,7 @@ import type { EditCounts } from '../attr-edit/attr-edit-runner.js';
 import type { AttributesConfig } from './attributes-config.js';
 import { writeAttributesPlan, actionPatterns, actionExtraction } from './attributes-plan.js';
 import { regexpSpanTest, eligibleSpans } from './regexp-match.js';
+import { regexEngine, coreRegexEngine } from '../regex-matcher.js';
 
 export class AttributesProcessor implements TracesProcessor {
   readonly id: string;
@@ -35,8 +36,10 @@ export class AttributesProcessor implements TracesProcessor {
     this.needsTable = config.include !== undefined || config.exclude !== undefined;
     this.keys = { patterns: actionPatterns(config), cache: new Map() };
     this.extraction = actionExtraction(config);
-    const include = config.include?.matchType === 'regexp' ? regexpSpanTest(config.include) : undefined;
-    const exclude = config.exclude?.matchType === 'regexp' ? regexpSpanTest(config.exclude) : undefined;
+    // regexp matching runs in the core with otel-sieve's engine; another engine goes through views.
+    const outside = regexEngine() !== coreRegexEngine;
+    const include = outside && config.include?.matchType === 'regexp' ? regexpSpanTest(config.include) : undefined;
+    const exclude = outside && config.exclude?.matchType === 'regexp' ? regexpSpanTest(config.exclude) : undefined;
     this.eligibleFor = include || exclude ? (batch) => eligibleSpans(batch, include, exclude) : undefined;
   }
 
