@@ -196,6 +196,10 @@ describe('combination (checklist 9–11)', () => {
     drain(p.flush(0));
     const counts = p.counters()['traces/tail_sampling']!;
     expect(counts.global_count_traces_sampled).toBe(2);
+    // The rate limiter was never asked.
+    expect(counts['count_traces_sampled{policy=always_sample,sampled=true}']).toBe(2);
+    expect(counts['count_traces_sampled{policy=rate_limiting,sampled=true}']).toBe(0);
+    expect(counts['count_traces_sampled{policy=rate_limiting,sampled=false}']).toBe(0);
   });
   it('composite: first sampling sub-policy decides within its budget; missing allocations never sample', () => {
     const spans2: SpanSpec[] = ['a', 'b', 'c', 'd'].map((t) => ({ trace: t, status: t === 'd' ? 2 : 0 }));

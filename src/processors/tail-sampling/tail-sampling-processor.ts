@@ -205,6 +205,11 @@ export class TailSamplingProcessor implements TracesProcessor {
       spans_forwarded: c(T.TC_SPANS_FORWARDED),
       spans_dropped: c(T.TC_SPANS_DROPPED),
     };
+    // Per top-level policy, like count_traces_sampled{policy, sampled}.
+    for (const p of this.policyCounts()) {
+      out[`count_traces_sampled{policy=${p.name},sampled=true}`] = p.sampled;
+      out[`count_traces_sampled{policy=${p.name},sampled=false}`] = p.notSampled;
+    }
     return out;
   }
 
