@@ -126,12 +126,34 @@ function loadList(cs: usize, ce: usize, tag: u32, count: u32): bool {
   return true;
 }
 
-/** Key and value of a KeyValue message (last occurrence of each field wins, as in protobuf). */
+/** Not parsed yet: W_VAL holds the AnyValue's range (ptr | len << 32), parsed on first use. */
+const VT_UNPARSED: u32 = 0xff;
+
+/**
+ * Key of a KeyValue message and where its value is (last occurrence of each field wins, as in
+ * protobuf). The value is decoded only if an action or a rule looks at it.
+ */
 function parseKeyValue(e: usize, cs: usize, ce: usize): void {
   let key = cs;
   let kl: usize = 0;
-  let vtype: u32 = L.V_EMPTY;
-  let val: u64 = 0;
+  let vs: usize = 0;
+  let vl: usize = 0;
+  // The canonical shape `0A len key 12 len value` filling the message, without a field loop.
+  if (load<u8>(cs) == 0x0a) {
+    let k = <usize>readVarintTrusted(cs + 1);
+    let kp = next;
+    let after = kp + k;
+    if (after < ce && load<u8>(after) == 0x12) {
+      let l = <usize>readVarintTrusted(after + 1);
+      if (next + l == ce) {
+        store<u32>(e + W_KEY, <u32>kp);
+        store<u32>(e + W_KEY_LEN, <u32>k);
+        store<u32>(e + W_VTYPE, VT_UNPARSED);
+        store<u64>(e + W_VAL, <u64>next | (<u64>l << 32));
+        return;
+      }
+    }
+  }
   let p = cs;
   while (p < ce) {
     let t = <u32>readVarintTrusted(p);
@@ -140,43 +162,51 @@ function parseKeyValue(e: usize, cs: usize, ce: usize): void {
       key = next;
       p = key + kl;
     } else if (t == 0x12) {
-      let len = <usize>readVarintTrusted(next);
-      let vs = next;
-      let q = vs;
-      let end = vs + len;
-      vtype = L.V_EMPTY;
-      val = 0;
-      while (q < end) {
-        let vt = <u32>readVarintTrusted(q);
-        let f = vt >>> 3;
-        if (f == 1 || f == 7) {
-          let sl = <usize>readVarintTrusted(next);
-          vtype = f == 1 ? L.V_STRING : L.V_BYTES;
-          val = <u64>next | (<u64>sl << 32);
-          q = next + sl;
-        } else if (f == 2 || f == 3) {
-          let v = readVarintTrusted(next);
-          vtype = f == 2 ? L.V_BOOL : L.V_INT;
-          val = f == 2 ? <u64>(v != 0) : v;
-          q = next;
-        } else if (f == 4) {
-          vtype = L.V_DOUBLE;
-          val = load<u64>(next);
-          q = next + 8;
-        } else if (f == 5 || f == 6) {
-          vtype = f == 5 ? L.V_ARRAY : L.V_KVLIST;
-          q = skipTrusted(next, vt & 7);
-        } else {
-          q = skipTrusted(next, vt & 7);
-        }
-      }
-      p = end;
+      vl = <usize>readVarintTrusted(next);
+      vs = next;
+      p = vs + vl;
     } else {
       p = skipTrusted(next, t & 7);
     }
   }
   store<u32>(e + W_KEY, <u32>key);
   store<u32>(e + W_KEY_LEN, <u32>kl);
+  store<u32>(e + W_VTYPE, VT_UNPARSED);
+  store<u64>(e + W_VAL, <u64>vs | (<u64>vl << 32));
+}
+
+/** Decodes a K_RAW entry's AnyValue into W_VTYPE / W_VAL. */
+function ensureValue(e: usize): void {
+  if (load<u32>(e + W_VTYPE) != VT_UNPARSED) return;
+  let range = load<u64>(e + W_VAL);
+  let q = <usize>(<u32>range);
+  let end = q + <usize>(range >> 32);
+  let vtype: u32 = L.V_EMPTY;
+  let val: u64 = 0;
+  while (q < end) {
+    let vt = <u32>readVarintTrusted(q);
+    let f = vt >>> 3;
+    if (f == 1 || f == 7) {
+      let sl = <usize>readVarintTrusted(next);
+      vtype = f == 1 ? L.V_STRING : L.V_BYTES;
+      val = <u64>next | (<u64>sl << 32);
+      q = next + sl;
+    } else if (f == 2 || f == 3) {
+      let v = readVarintTrusted(next);
+      vtype = f == 2 ? L.V_BOOL : L.V_INT;
+      val = f == 2 ? <u64>(v != 0) : v;
+      q = next;
+    } else if (f == 4) {
+      vtype = L.V_DOUBLE;
+      val = load<u64>(next);
+      q = next + 8;
+    } else if (f == 5 || f == 6) {
+      vtype = f == 5 ? L.V_ARRAY : L.V_KVLIST;
+      q = skipTrusted(next, vt & 7);
+    } else {
+      q = skipTrusted(next, vt & 7);
+    }
+  }
   store<u32>(e + W_VTYPE, vtype);
   store<u64>(e + W_VAL, val);
 }
@@ -195,7 +225,10 @@ function find(key: usize, len: u32, hash: u32): i32 {
 /** The value type of an entry (V_*). */
 function typeOf(e: usize): u32 {
   let k = load<u32>(e + W_KIND);
-  if (k == K_RAW) return load<u32>(e + W_VTYPE);
+  if (k == K_RAW) {
+    ensureValue(e);
+    return load<u32>(e + W_VTYPE);
+  }
   if (k == K_STR_ABS || k == K_STR_ARENA) return L.V_STRING;
   if (k == K_INT) return L.V_INT;
   if (k == K_DOUBLE) return L.V_DOUBLE;
@@ -206,21 +239,30 @@ function typeOf(e: usize): u32 {
 /** The raw 64-bit payload of a scalar entry (int, double bits, bool). */
 function scalarOf(e: usize): u64 {
   let k = load<u32>(e + W_KIND);
-  if (k == K_RAW) return load<u64>(e + W_VAL);
+  if (k == K_RAW) {
+    ensureValue(e);
+    return load<u64>(e + W_VAL);
+  }
   return load<u64>(e + W_A);
 }
 
 /** Absolute pointer and length of a string entry's bytes (valid until the arena grows). */
 function strPtr(e: usize): usize {
   let k = load<u32>(e + W_KIND);
-  if (k == K_RAW) return <usize>(<u32>load<u64>(e + W_VAL));
+  if (k == K_RAW) {
+    ensureValue(e);
+    return <usize>(<u32>load<u64>(e + W_VAL));
+  }
   if (k == K_STR_ARENA) return arena + <usize>load<u64>(e + W_A);
   return <usize>load<u64>(e + W_A);
 }
 
 function strLen(e: usize): u32 {
   let k = load<u32>(e + W_KIND);
-  if (k == K_RAW) return <u32>(load<u64>(e + W_VAL) >> 32);
+  if (k == K_RAW) {
+    ensureValue(e);
+    return <u32>(load<u64>(e + W_VAL) >> 32);
+  }
   return load<u32>(e + W_B);
 }
 
@@ -826,6 +868,7 @@ function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
     let e = scratchEntry;
     parseKeyValue(e, vs, p);
     if (collectWhat & A.COLLECT_KEYS && !ssAdd(KEYS, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN))) return false;
+    if (collectWhat & A.COLLECT_VALUES) ensureValue(e);
     if (collectWhat & A.COLLECT_VALUES && load<u32>(e + W_VTYPE) == L.V_STRING
       && (!valueKeysCount || inStringList(valueKeys, valueKeysCount, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN)))) {
       let v = load<u64>(e + W_VAL);

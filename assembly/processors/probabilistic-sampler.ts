@@ -251,7 +251,7 @@ export function psSample(header: usize, opts: usize, keepIn: usize, replIn: usiz
       TS.writeTraceState(out + outLen, wRv, rvValue, newT, keepText);
       if (memory.compare(out + outLen, tsPtr, size) == 0) continue;
     } else if (size == 0 && tsLen == 0) continue;
-    if (!rewriteSpan(cs, ce, wRv, rvValue, newT, keepText, size)) return oom(keep, repl);
+    if (!rewriteSpan(cs, ce, wRv, rvValue, newT, keepText, size, tsLen == 0)) return oom(keep, repl);
     store<u32>(repl + <usize>i * 8, <u32>(outLen - lastContent));
     store<u32>(repl + <usize>i * 8 + 4, <u32>lastContent);
     rewritten++;
@@ -287,11 +287,24 @@ function oom(keep: usize, repl: usize): u32 {
 let lastContent: usize = 0;
 
 /** Appends the span's content with field 3 (trace_state) replaced; lastContent = its length. */
-function rewriteSpan(cs: usize, ce: usize, setRv: bool, rnd: u64, t: u64, keepText: bool, tsSize: usize): bool {
+function rewriteSpan(cs: usize, ce: usize, setRv: bool, rnd: u64, t: u64, keepText: bool, tsSize: usize, hadNone: bool): bool {
   let field = tsSize ? 1 + varintSize(<u64>tsSize) + tsSize : 0;
   if (!reserve((ce - cs) + field)) return false;
   let start = outLen;
   let w = out + outLen;
+  if (hadNone && tsSize) {
+    // The common case — no tracestate yet: the content as it is, then the new field (field order
+    // is free in protobuf; an empty trace_state field written earlier loses to this last one).
+    memory.copy(w, cs, ce - cs);
+    w += ce - cs;
+    w = writeVarint(w, 0x1a);
+    w = writeVarint(w, <u64>tsSize);
+    TS.writeTraceState(w, setRv, rnd, t, keepText);
+    w += tsSize;
+    lastContent = (w - out) - start;
+    outLen = w - out;
+    return true;
+  }
   let done = false;
   let p = cs;
   while (p < ce) {

@@ -24,7 +24,16 @@ export function rawAttr(cs: usize, ce: usize, tag: u32, count: u32, key: usize, 
     let vs = next;
     p = vs + len;
     n++;
-    // Common shape first: the key field leads the KeyValue.
+    // The canonical shape `0A len key 12 len value` filling the message decides on the key's
+    // length alone; anything else (repeated or reordered fields) takes the full walk below.
+    if (load<u8>(vs) == 0x0a) {
+      let kl0 = <usize>readVarintTrusted(vs + 1);
+      let after = next + kl0;
+      if (after < p && load<u8>(after) == 0x12) {
+        let vl0 = <usize>readVarintTrusted(after + 1);
+        if (next + vl0 == p && kl0 != keyLen) continue;
+      }
+    }
     let q = vs;
     let kp: usize = 0;
     let kl: usize = 0;
