@@ -211,14 +211,13 @@ function ensureValue(e: usize): void {
   store<u64>(e + W_VAL, val);
 }
 
-// Keys are compared by length, then bytes: lists are short and most lengths differ.
-function find(key: usize, len: u32, hash: u32): i32 {
+// Keys are compared by length, then bytes: lists are short and most lengths differ (no hash).
+function find(key: usize, len: u32): i32 {
   for (let i: u32 = 0; i < workLen; i++) {
     let e = entry(i);
     if (load<u32>(e + W_KIND) == K_DELETED) continue;
     if (load<u32>(e + W_KEY_LEN) == len && bytesEqual(<usize>load<u32>(e + W_KEY), key, len)) return <i32>i;
   }
-  void hash;
   return -1;
 }
 
@@ -565,7 +564,7 @@ function assign(e: usize, ac: usize): bool {
   let src = load<u32>(ac + A.AC_SOURCE);
   if (src == A.SRC_NONE) return false;
   if (src == A.SRC_ATTRIBUTE) {
-    let s = find(<usize>load<u32>(ac + A.AC_SRC_KEY), load<u32>(ac + A.AC_SRC_KEY_LEN), load<u32>(ac + A.AC_SRC_KEY_HASH));
+    let s = find(<usize>load<u32>(ac + A.AC_SRC_KEY), load<u32>(ac + A.AC_SRC_KEY_LEN));
     if (s < 0) return false;
     copyValue(e, entry(<u32>s));
     return true;
@@ -666,7 +665,7 @@ function runActions(plan: usize): void {
     let op = load<u32>(ac + A.AC_OP);
     let key = <usize>load<u32>(ac + A.AC_KEY);
     let kl = load<u32>(ac + A.AC_KEY_LEN);
-    let at = kl ? find(key, kl, load<u32>(ac + A.AC_KEY_HASH)) : -1;
+    let at = kl ? find(key, kl) : -1;
     if (op == A.OP_INSERT || op == A.OP_UPSERT) {
       if (at >= 0) {
         if (op == A.OP_UPSERT) assign(entry(<u32>at), ac);
@@ -724,7 +723,7 @@ function extractEntry(e: usize, ac: usize): void {
     let name = names + <usize>g * A.SL_ROW;
     let np = <usize>load<u32>(name + A.SL_PTR);
     let nl = load<u32>(name + A.SL_LEN);
-    let at = find(np, nl, 0);
+    let at = find(np, nl);
     let target = at >= 0 ? entry(<u32>at) : pushEntry();
     if (!target) return;
     if (at < 0) {
@@ -1104,7 +1103,7 @@ function keyLess(a: usize, b: usize): bool {
 function summarise(keys: usize, n: u32, keysAttr: usize, keysAttrLen: i32, countAttr: usize, countAttrLen: i32, summary: u32): void {
   if (summary == 2 && keysAttr) {
     // Existing comma-separated keys are merged in, then everything is sorted and joined.
-    let at = find(keysAttr, <u32>keysAttrLen, hash32(keysAttr, keysAttrLen));
+    let at = find(keysAttr, <u32>keysAttrLen);
     let total: usize = 0;
     for (let i: u32 = 0; i < n; i++) total += <usize>load<u32>(keys + <usize>i * 8 + 4) + 1;
     let existingLen: usize = at >= 0 && typeOf(entry(<u32>at)) == L.V_STRING ? <usize>strLen(entry(<u32>at)) : 0;
@@ -1154,7 +1153,7 @@ function summarise(keys: usize, n: u32, keysAttr: usize, keysAttrLen: i32, count
     arenaLen = out - arena;
     putArenaString(keysAttr, keysAttrLen, start, arenaLen - start);
   }
-  let cat = find(countAttr, <u32>countAttrLen, hash32(countAttr, countAttrLen));
+  let cat = find(countAttr, <u32>countAttrLen);
   let count = <i64>n;
   if (cat >= 0 && typeOf(entry(<u32>cat)) == L.V_INT) count += <i64>scalarOf(entry(<u32>cat));
   let e = cat >= 0 ? entry(<u32>cat) : newEntry(countAttr, countAttrLen);
@@ -1172,7 +1171,7 @@ function newEntry(key: usize, kl: i32): usize {
 }
 
 function putArenaString(key: usize, kl: i32, off: usize, len: usize): void {
-  let at = find(key, <u32>kl, hash32(key, kl));
+  let at = find(key, <u32>kl);
   let e = at >= 0 ? entry(<u32>at) : newEntry(key, kl);
   if (e) setArenaString(e, off, len);
 }

@@ -519,19 +519,11 @@ function finalize(st: usize, r: u32, sampled: bool): void {
   store<u32>(t + R_STATE, sampled ? ST_SAMPLED : ST_NOT_SAMPLED);
   bucketRemove(st, r);
   releaseSpans(st, r, sampled);
-  let cached = false;
-  if (sampled && load<u32>(st + S_CACHE_S)) {
-    cacheInsert(st, S_CACHE_S, S_CACHE_S_OLD, S_CACHE_S_CAP, t + R_ID);
-    cached = true;
-  }
-  if (!sampled && load<u32>(st + S_CACHE_N)) {
-    cacheInsert(st, S_CACHE_N, S_CACHE_N_OLD, S_CACHE_N_CAP, t + R_ID);
-    cached = true;
-  }
+  if (sampled && load<u32>(st + S_CACHE_S)) cacheInsert(st, S_CACHE_S, S_CACHE_S_OLD, S_CACHE_S_CAP, t + R_ID);
+  if (!sampled && load<u32>(st + S_CACHE_N)) cacheInsert(st, S_CACHE_N, S_CACHE_N_OLD, S_CACHE_N_CAP, t + R_ID);
   // With a decision cache the trace leaves memory at once (the collector does the same since it
   // has caches); without, its decided record stays until FIFO eviction so late spans follow it.
   if (load<u32>(st + S_CACHE_S) || load<u32>(st + S_CACHE_N)) deleteTrace(st, r);
-  void cached;
 }
 
 // ---------------------------------------------------------------------------------------------

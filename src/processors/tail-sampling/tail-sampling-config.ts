@@ -33,7 +33,7 @@ export interface TailSamplingConfig {
   readonly regexTests: readonly RegexTest[];
 }
 
-/** Fixed identity of the tail sampler's regex hook until a regex engine is wired in. */
+/** Overrides how string_attribute regex tests become leaves (for embedders with their own matching). */
 export type RegexLeafFactory = (reader: ConfigReader, key: string, patterns: readonly string[], path: string) => LeafSpec;
 
 const TOP_TYPES = [...LEAF_POLICY_TYPES, 'and', 'drop', 'not', 'composite'];
