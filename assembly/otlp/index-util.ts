@@ -1,0 +1,58 @@
+// Small pieces every signal's index pass uses the same way: ids, saturating counters, growable row
+// tables and the options block.
+import * as E from '../abi/errors';
+import { realloc } from '../mem/alloc';
+import { fail, failPlain, failed } from '../errors';
+import { readLen, next } from '../wire/reader';
+
+export const UNLIMITED: u32 = 0xffffffff;
+
+export function wrongWireType(tag: u32, at: usize): void {
+  fail(E.ERR_WRONG_WIRE_TYPE, at, tag & 7);
+}
+
+/**
+ * Reads an id field (length prefix at `p`) of exactly `size` bytes, or none, into `dst` (zeroed when
+ * empty); returns its length, or -1 with an error for any other length.
+ */
+export function readId(p: usize, ce: usize, at: usize, dst: usize, size: u32): i32 {
+  let len = readLen(p, ce);
+  if (failed) return -1;
+  // Direct 8-byte moves: memory.copy/fill of a few bytes is a runtime call in V8.
+  if (len == size) {
+    store<u64>(dst, load<u64>(next));
+    if (size == 16) store<u64>(dst + 8, load<u64>(next + 8));
+  } else if (len == 0) {
+    store<u64>(dst, 0);
+    if (size == 16) store<u64>(dst + 8, 0);
+  } else {
+    fail(E.ERR_INVALID_ID_LENGTH, at, len);
+    return -1;
+  }
+  return <i32>len;
+}
+
+/** Dropped counts add the entries the limits cut to what the sender already dropped, without wrapping. */
+// @ts-ignore: decorator
+@inline export function satAdd(a: u32, b: u32): u32 {
+  let s = <u64>a + <u64>b;
+  return s > 0xffffffff ? 0xffffffff : <u32>s;
+}
+
+/** Resizes a row table to `newCap` rows; 0 (with the error recorded) when over budget. */
+export function growRows(ptr: usize, newCap: u32, row: usize): usize {
+  let p = realloc(ptr, <usize>newCap * row);
+  if (!p) failPlain(E.ERR_OUT_OF_MEMORY, <u64>newCap * row);
+  return p;
+}
+
+/** The next capacity of a growable table: half again plus a little, so appends stay amortised O(1). */
+// @ts-ignore: decorator
+@inline export function nextCapacity(cap: u32): u32 {
+  return cap + (cap >> 1) + 16;
+}
+
+/** A u32 from the options block, or `fallback` when no block was passed. */
+export function readLimit(opts: usize, at: usize, fallback: u32): u32 {
+  return opts ? load<u32>(opts + at) : fallback;
+}
