@@ -27,3 +27,10 @@ export function abiVersion(): u32 {
 export function onAbort(message: usize, fileName: usize, line: u32, column: u32): void {
   unreachable();
 }
+export { logsIndex, logsFree } from './otlp/logs-index';
+export { logsIndexAttributes } from './otlp/logs-attrs';
+export { logsSplice } from './otlp/logs-splice';
+export { metricsIndex, metricsFree } from './otlp/metrics-index';
+export { metricsIndexAttributes } from './otlp/metrics-attrs';
+export { metricsIndexValues } from './otlp/metrics-values';
+export { metricsSplice } from './otlp/metrics-splice';

@@ -19,3 +19,17 @@ export type {
   OtlpJsonTraces, OtlpJsonResourceSpans, OtlpJsonScopeSpans, OtlpJsonSpan, OtlpJsonEvent, OtlpJsonLink,
   OtlpJsonAnyValue, OtlpJsonKeyValue, OtlpJsonResource, OtlpJsonScope,
 } from './otlp/trace-json.js';
+export { LogBatch } from './otlp/log-batch.js';
+export { LogRecordView, LogResourceView, LogScopeView } from './otlp/log-views.js';
+export type { OtlpJsonLogs, OtlpJsonResourceLogs, OtlpJsonScopeLogs, OtlpJsonLogRecord } from './otlp/log-json.js';
+export { MetricBatch } from './otlp/metric-batch.js';
+export {
+  MetricView, MetricResourceView, MetricScopeView, NumberDataPointView, HistogramDataPointView,
+  ExponentialHistogramDataPointView, SummaryDataPointView, ExemplarView,
+} from './otlp/metric-views.js';
+export type { DataPointView, MetricType, ExponentialBuckets, ValueAtQuantile } from './otlp/metric-views.js';
+export type {
+  OtlpJsonMetrics, OtlpJsonResourceMetrics, OtlpJsonScopeMetrics, OtlpJsonMetric, OtlpJsonNumberDataPoint,
+  OtlpJsonHistogramDataPoint, OtlpJsonExponentialHistogramDataPoint, OtlpJsonSummaryDataPoint, OtlpJsonBuckets,
+  OtlpJsonExemplar,
+} from './otlp/metric-json.js';
