@@ -212,8 +212,9 @@ export class MetricCorpusGenerator {
           requests.points.push({ kind: 'number', attrs, start, time, value: 1 + r.int(300) * scale, int: true, exemplar: null });
         }
       }
-      active.points.push({ kind: 'number', attrs: [kv('http.request.method', S('GET')), kv('url.scheme', S('http'))], start: instance.startNs, time, value: r.int(30), int: true, exemplar: null });
-      if (active.points.length >= 2) break;
+    }
+    for (const method of ['GET', 'POST']) {
+      active.points.push({ kind: 'number', attrs: [kv('http.request.method', S(method)), kv('url.scheme', S('http'))], start: instance.startNs, time, value: r.int(30), int: true, exemplar: null });
     }
     if (instance.scraped) {
       duration.type = 11;

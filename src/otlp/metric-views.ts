@@ -158,13 +158,20 @@ abstract class DataPointBase {
   protected list(startAt: number, count: number): bigint[] {
     const start = this.u32(startAt);
     const out: bigint[] = new Array(count);
-    for (let i = 0; i < count; i++) out[i] = this.b.core.dv.getBigUint64(this.b.valueAt(start + i), true);
+    for (let i = 0; i < count; i++) {
+      // valueAt may build the values table and grow memory: take the address before the view.
+      const at = this.b.valueAt(start + i);
+      out[i] = this.b.core.dv.getBigUint64(at, true);
+    }
     return out;
   }
   protected doubles(startAt: number, count: number): number[] {
     const start = this.u32(startAt);
     const out: number[] = new Array(count);
-    for (let i = 0; i < count; i++) out[i] = this.b.core.dv.getFloat64(this.b.valueAt(start + i), true);
+    for (let i = 0; i < count; i++) {
+      const at = this.b.valueAt(start + i);
+      out[i] = this.b.core.dv.getFloat64(at, true);
+    }
     return out;
   }
   get metricIndex(): number {
