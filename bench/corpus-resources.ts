@@ -3,8 +3,12 @@
 // SDKs and Kubernetes detectors really attach, so a resource costs what it costs in production.
 //
 // Ships in dist/ with the other corpus files: imports only from ../src and corpus.ts.
-import { ProtoWriter, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from '../src/wire/proto-writer.js';
-import type { Rng, CorpusValue, CorpusAttribute } from './corpus.js';
+import { WIRE_LEN } from '../src/wire/proto-writer.js';
+import type { ProtoWriter } from '../src/wire/proto-writer.js';
+import { writeAttributes } from './corpus.js';
+import type { Rng, CorpusAttribute } from './corpus.js';
+
+export { writeValue, writeAttributes } from './corpus.js';
 
 export interface ShopService {
   readonly name: string;
@@ -66,43 +70,6 @@ export function instanceAttributes(rng: Rng, service: ShopService): CorpusAttrib
     s('telemetry.sdk.version', service.sdkVersion),
     { key: 'process.pid', value: { type: 'int', value: 1 + rng.int(40000) } },
   ];
-}
-
-export function writeValue(w: ProtoWriter, v: CorpusValue): void {
-  switch (v.type) {
-    case 'string':
-      w.tag(1, WIRE_LEN).string(v.value);
-      break;
-    case 'bool':
-      w.tag(2, WIRE_VARINT).bool(v.value);
-      break;
-    case 'int':
-      w.tag(3, WIRE_VARINT).int64(BigInt(v.value));
-      break;
-    case 'double':
-      w.tag(4, WIRE_FIXED64).double(v.value);
-      break;
-    case 'array':
-      w.fork(5);
-      for (const item of v.value) {
-        w.fork(1);
-        writeValue(w, item);
-        w.ldelim();
-      }
-      w.ldelim();
-      break;
-  }
-}
-
-export function writeAttributes(w: ProtoWriter, field: number, attrs: readonly CorpusAttribute[]): void {
-  for (const a of attrs) {
-    w.fork(field);
-    w.tag(1, WIRE_LEN).string(a.key);
-    w.fork(2);
-    writeValue(w, a.value);
-    w.ldelim();
-    w.ldelim();
-  }
 }
 
 /** A Resource message (field 1 of every Resource* message). */

@@ -14,9 +14,10 @@
 import * as B from '../abi/batch-layout';
 import * as E from '../abi/errors';
 import { allocZeroed, free } from '../mem/alloc';
-import { fail, failed, setContext } from '../errors';
+import { failPlain, failed, setContext, setInputBase, clearError } from '../errors';
+import { wrongWireType } from './index-util';
 import { readVarint, readTag, readLen, skipValue, skipTrusted, readVarintTrusted, next, WT_VARINT, WT_LEN } from '../wire/reader';
-import { checkAttribute } from './attr-check';
+import { checkAttribute, setCheckDepth } from './attr-check';
 
 /** Parses item `i` of scope `s` and resource `r`: the field's tag at `fieldStart`, content [cs, ce). */
 export type ItemParser = (i: u32, s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize) => void;
@@ -30,10 +31,11 @@ let msgRequest: u32 = 0;
 let msgResource: u32 = 0;
 let msgScopeList: u32 = 0;
 
-export let resources: usize = 0;
-export let scopes: usize = 0;
-export let resourceCount: u32 = 0;
-export let scopeCount: u32 = 0;
+let resources: usize = 0;
+let scopes: usize = 0;
+let resourceCount: u32 = 0;
+let scopeCount: u32 = 0;
+/** Items (spans, log records, metrics) counted or parsed so far: all of them once counting is done. */
 export let itemCount: u32 = 0;
 let attrs: u32 = 0;
 let parseItem: ItemParser = noItem;
@@ -43,10 +45,6 @@ function noItem(i: u32, s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize)
 // @ts-ignore: decorator
 @inline function rel(p: usize): u32 {
   return <u32>(p - IN);
-}
-
-function wrongWireType(tag: u32, at: usize): void {
-  fail(E.ERR_WRONG_WIRE_TYPE, at, tag & 7);
 }
 
 /** Attributes counted so far: the row index the next attribute will get. */
@@ -78,7 +76,7 @@ function wrongWireType(tag: u32, at: usize): void {
  * Starts a request: `input` is its first byte, the three message ids name the request, the
  * Resource* and the Scope* messages in errors.
  */
-export function envelopeBegin(input: usize, request: u32, resourceList: u32, scopeList: u32): void {
+function envelopeBegin(input: usize, request: u32, resourceList: u32, scopeList: u32): void {
   IN = input;
   msgRequest = request;
   msgResource = resourceList;
@@ -87,11 +85,52 @@ export function envelopeBegin(input: usize, request: u32, resourceList: u32, sco
   resourceCount = scopeCount = itemCount = attrs = 0;
 }
 
+/** Sizes and allocates a signal's own tables once the items are counted (itemCount); false on failure, with the error recorded (a count limit) or not (out of memory). */
+export type TablesAllocator = (inputLength: usize) => bool;
+/** Frees whatever the signal's allocator made, after a failure. */
+export type TablesReleaser = () => void;
+
+/**
+ * The index pass every signal runs: validates and counts the envelope, lets the signal allocate its
+ * tables, parses every item with `items`, and returns a header with the shared slots filled — or 0
+ * with the error recorded, the rows and the signal's tables released (the input stays the caller's).
+ * `request`, `resourceList` and `scopeList` are the message ids errors name.
+ */
+export function indexEnvelope(
+  input: usize, len: usize, depthLimit: u32, request: u32, resourceList: u32, scopeList: u32,
+  allocTables: TablesAllocator, items: ItemParser, releaseTables: TablesReleaser,
+): usize {
+  clearError();
+  setInputBase(input);
+  setCheckDepth(depthLimit);
+  envelopeBegin(input, request, resourceList, scopeList);
+  let end = input + len;
+  envelopeCount(input, end);
+  if (failed) return 0;
+  let header = allocZeroed(B.B_HEADER_SIZE);
+  if (!header || !envelopeAllocRows() || !allocTables(len)) {
+    free(header);
+    envelopeFreeRows();
+    releaseTables();
+    if (!failed) failPlain(E.ERR_OUT_OF_MEMORY, len);
+    return 0;
+  }
+  envelopeParse(input, end, items);
+  if (failed) {
+    free(header);
+    envelopeFreeRows();
+    releaseTables();
+    return 0;
+  }
+  envelopeStoreHeader(header, input, len, depthLimit);
+  return header;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Counting pass: sizes the resource, scope and item tables exactly, and validates the framing of
 // the envelope (the items themselves are validated when parsed).
 
-export function envelopeCount(p: usize, end: usize): void {
+function envelopeCount(p: usize, end: usize): void {
   while (p < end) {
     let at = p;
     setContext(msgRequest, 0);
@@ -144,13 +183,13 @@ function countList(p: usize, end: usize, message: u32): void {
 }
 
 /** Allocates the resource and scope rows for the counts found; false when over budget. */
-export function envelopeAllocRows(): bool {
+function envelopeAllocRows(): bool {
   resources = allocZeroed(<usize>max<u32>(resourceCount, 1) * B.R_ROW);
   scopes = allocZeroed(<usize>max<u32>(scopeCount, 1) * B.S_ROW);
   return resources != 0 && scopes != 0;
 }
 
-export function envelopeFreeRows(): void {
+function envelopeFreeRows(): void {
   free(resources);
   free(scopes);
   resources = scopes = 0;
@@ -160,7 +199,7 @@ export function envelopeFreeRows(): void {
 // Parsing pass
 
 /** Fills the rows, calling `items` for every item in wire order (numbered from 0). */
-export function envelopeParse(p: usize, end: usize, items: ItemParser): void {
+function envelopeParse(p: usize, end: usize, items: ItemParser): void {
   parseItem = items;
   resourceCount = scopeCount = itemCount = 0;
   while (p < end) {
@@ -184,7 +223,7 @@ export function envelopeParse(p: usize, end: usize, items: ItemParser): void {
 }
 
 /** Copies the envelope's counts and tables into a batch header. */
-export function envelopeStoreHeader(header: usize, input: usize, len: usize, depthLimit: u32): void {
+function envelopeStoreHeader(header: usize, input: usize, len: usize, depthLimit: u32): void {
   store<u32>(header + B.B_INPUT, <u32>input);
   store<u32>(header + B.B_INPUT_LEN, <u32>len);
   store<u32>(header + B.B_RESOURCE_COUNT, resourceCount);
@@ -197,6 +236,69 @@ export function envelopeStoreHeader(header: usize, input: usize, len: usize, dep
   store<u32>(header + B.B_DEPTH_LIMIT, depthLimit);
 }
 
+/** Parses a Resource or InstrumentationScope message into the row of its Resource* / Scope*. */
+type MessageParser = (row: usize, fieldStart: usize, cs: usize, ce: usize) => void;
+/** Parses a child field (a Scope* of a Resource*, an item of a Scope*). */
+type ChildParser = (fieldStart: usize, cs: usize, ce: usize) => void;
+
+// The resource and scope whose children a second walk is visiting.
+let currentResource: u32 = 0;
+let currentScope: u32 = 0;
+
+/**
+ * The fields a Resource* or Scope* message has of its own: its Resource or InstrumentationScope
+ * (field 1, handed to `message`) and its schema_url (field 3, stored at `schemaAt` in the row);
+ * its children (field 2) are left for forEachChild, everything else is validated and skipped.
+ */
+function parseOwnFields(row: usize, cs: usize, ce: usize, context: u32, schemaAt: usize, message: MessageParser): void {
+  let p = cs;
+  while (p < ce) {
+    let at = p;
+    setContext(context, 0);
+    let tag = readTag(p, ce);
+    if (failed) return;
+    p = next;
+    let f = tag >>> 3;
+    setContext(context, f);
+    if (f == 1 || f == 3) {
+      if ((tag & 7) != WT_LEN) return wrongWireType(tag, at);
+      let len = readLen(p, ce);
+      if (failed) return;
+      let vs = next;
+      if (f == 1) {
+        message(row, at, vs, vs + len);
+        if (failed) return;
+      } else {
+        store<u32>(row + schemaAt, rel(vs));
+        store<u32>(row + schemaAt + 4, len);
+      }
+      p = vs + len;
+    } else {
+      p = skipValue(p, ce, tag, at);
+      if (failed) return;
+    }
+  }
+}
+
+/** Calls `child` for every child field (2) of [cs, ce) in wire order: an unchecked second walk. */
+function forEachChild(cs: usize, ce: usize, child: ChildParser): void {
+  let p = cs;
+  while (p < ce) {
+    let at = p;
+    let tag = <u32>readVarintTrusted(p);
+    p = next;
+    if (tag == TAG_CHILDREN) {
+      let len = <usize>readVarintTrusted(p);
+      let vs = next;
+      child(at, vs, vs + len);
+      if (failed) return;
+      p = vs + len;
+    } else {
+      p = skipTrusted(p, tag & 7);
+    }
+  }
+}
+
 function parseResourceList(fieldStart: usize, cs: usize, ce: usize): void {
   let r = resourceCount++;
   let row = resources + <usize>r * B.R_ROW;
@@ -206,51 +308,36 @@ function parseResourceList(fieldStart: usize, cs: usize, ce: usize): void {
   store<u32>(row + B.R_ATTR_START, attrs);
   store<u32>(row + B.R_SCOPE_START, scopeCount);
   store<u32>(row + B.R_ITEM_START, itemCount);
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    setContext(msgResource, 0);
-    let tag = readTag(p, ce);
-    if (failed) return;
-    p = next;
-    let f = tag >>> 3;
-    setContext(msgResource, f);
-    if (f == 1 || f == 3) {
-      if ((tag & 7) != WT_LEN) return wrongWireType(tag, at);
-      let len = readLen(p, ce);
-      if (failed) return;
-      let vs = next;
-      if (f == 1) {
-        parseResource(row, at, vs, vs + len);
-        if (failed) return;
-      } else {
-        store<u32>(row + B.R_SCHEMA_URL_OFF, rel(vs));
-        store<u32>(row + B.R_SCHEMA_URL_LEN, len);
-      }
-      p = vs + len;
-    } else {
-      p = skipValue(p, ce, tag, at);
-      if (failed) return;
-    }
-  }
+  parseOwnFields(row, cs, ce, msgResource, B.R_SCHEMA_URL_OFF, parseResource);
+  if (failed) return;
   store<u32>(row + B.R_ATTR_COUNT, attrs - load<u32>(row + B.R_ATTR_START));
-  p = cs;
-  while (p < ce) {
-    let at = p;
-    let tag = <u32>readVarintTrusted(p);
-    p = next;
-    if (tag == TAG_CHILDREN) {
-      let len = <usize>readVarintTrusted(p);
-      let vs = next;
-      parseScopeList(r, at, vs, vs + len);
-      if (failed) return;
-      p = vs + len;
-    } else {
-      p = skipTrusted(p, tag & 7);
-    }
-  }
+  currentResource = r;
+  forEachChild(cs, ce, parseScopeList);
+  if (failed) return;
   store<u32>(row + B.R_SCOPE_COUNT, scopeCount - load<u32>(row + B.R_SCOPE_START));
   store<u32>(row + B.R_ITEM_COUNT, itemCount - load<u32>(row + B.R_ITEM_START));
+}
+
+function parseScopeList(fieldStart: usize, cs: usize, ce: usize): void {
+  let s = scopeCount++;
+  let row = scopes + <usize>s * B.S_ROW;
+  store<u32>(row + B.S_FIELD_START, rel(fieldStart));
+  store<u32>(row + B.S_CONTENT_START, rel(cs));
+  store<u32>(row + B.S_CONTENT_END, rel(ce));
+  store<u32>(row + B.S_RESOURCE, currentResource);
+  store<u32>(row + B.S_ATTR_START, attrs);
+  store<u32>(row + B.S_ITEM_START, itemCount);
+  parseOwnFields(row, cs, ce, msgScopeList, B.S_SCHEMA_URL_OFF, parseScope);
+  if (failed) return;
+  store<u32>(row + B.S_ATTR_COUNT, attrs - load<u32>(row + B.S_ATTR_START));
+  currentScope = s;
+  forEachChild(cs, ce, parseItemField);
+  if (failed) return;
+  store<u32>(row + B.S_ITEM_COUNT, itemCount - load<u32>(row + B.S_ITEM_START));
+}
+
+function parseItemField(fieldStart: usize, cs: usize, ce: usize): void {
+  parseItem(itemCount++, currentScope, currentResource, fieldStart, cs, ce);
 }
 
 /** A Resource message; a second one merges into the first (protobuf semantics, as the collector does). */
@@ -286,62 +373,6 @@ function parseResource(row: usize, fieldStart: usize, cs: usize, ce: usize): voi
       if (failed) return;
     }
   }
-}
-
-function parseScopeList(r: u32, fieldStart: usize, cs: usize, ce: usize): void {
-  let s = scopeCount++;
-  let row = scopes + <usize>s * B.S_ROW;
-  store<u32>(row + B.S_FIELD_START, rel(fieldStart));
-  store<u32>(row + B.S_CONTENT_START, rel(cs));
-  store<u32>(row + B.S_CONTENT_END, rel(ce));
-  store<u32>(row + B.S_RESOURCE, r);
-  store<u32>(row + B.S_ATTR_START, attrs);
-  store<u32>(row + B.S_ITEM_START, itemCount);
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    setContext(msgScopeList, 0);
-    let tag = readTag(p, ce);
-    if (failed) return;
-    p = next;
-    let f = tag >>> 3;
-    setContext(msgScopeList, f);
-    if (f == 1 || f == 3) {
-      if ((tag & 7) != WT_LEN) return wrongWireType(tag, at);
-      let len = readLen(p, ce);
-      if (failed) return;
-      let vs = next;
-      if (f == 1) {
-        parseScope(row, at, vs, vs + len);
-        if (failed) return;
-      } else {
-        store<u32>(row + B.S_SCHEMA_URL_OFF, rel(vs));
-        store<u32>(row + B.S_SCHEMA_URL_LEN, len);
-      }
-      p = vs + len;
-    } else {
-      p = skipValue(p, ce, tag, at);
-      if (failed) return;
-    }
-  }
-  store<u32>(row + B.S_ATTR_COUNT, attrs - load<u32>(row + B.S_ATTR_START));
-  p = cs;
-  while (p < ce) {
-    let at = p;
-    let tag = <u32>readVarintTrusted(p);
-    p = next;
-    if (tag == TAG_CHILDREN) {
-      let len = <usize>readVarintTrusted(p);
-      let vs = next;
-      parseItem(itemCount++, s, r, at, vs, vs + len);
-      if (failed) return;
-      p = vs + len;
-    } else {
-      p = skipTrusted(p, tag & 7);
-    }
-  }
-  row = scopes + <usize>s * B.S_ROW;
-  store<u32>(row + B.S_ITEM_COUNT, itemCount - load<u32>(row + B.S_ITEM_START));
 }
 
 /** An InstrumentationScope; like Resource, repeated occurrences merge. */

@@ -45,6 +45,7 @@ let itemSrc: usize = 0;
 let scopeSize: usize = 0;
 let resSize: usize = 0;
 let scopes: usize = 0;
+let resRows: usize = 0;
 let resourceRepl: usize = 0;
 let scopeRepl: usize = 0;
 
@@ -133,7 +134,7 @@ function spliceEnvelopes(header: usize, sizes: usize, sources: usize, resources:
   let inLen = <usize>load<u32>(header + B.B_INPUT_LEN);
   let nRes = load<u32>(header + B.B_RESOURCE_COUNT);
   let nScopes = load<u32>(header + B.B_SCOPE_COUNT);
-  let resRows = <usize>load<u32>(header + B.B_RESOURCES);
+  resRows = <usize>load<u32>(header + B.B_RESOURCES);
   scopes = <usize>load<u32>(header + B.B_SCOPES);
 
   // Per scope and resource: new content length (0 = dropped: a kept one holds at least one item).
@@ -156,11 +157,11 @@ function spliceEnvelopes(header: usize, sizes: usize, sources: usize, resources:
     let row = resRows + <usize>r * B.R_ROW;
     let first = load<u32>(row + B.R_SCOPE_START);
     let count = load<u32>(row + B.R_SCOPE_COUNT);
-    let content: usize = anyNonZero(scopeSize, first, count) ? walkResourceList(0, row, r) : 0;
+    let content: usize = anyNonZero(scopeSize, first, count) ? walkResourceList(0, r) : 0;
     store<u32>(resSize + <usize>r * 4, <u32>content);
   }
 
-  let total = walkRequest(0, inLen, resRows);
+  let total = walkRequest(0, inLen);
   let out = alloc(total + 16);
   if (!out) {
     free(work);
@@ -169,7 +170,7 @@ function spliceEnvelopes(header: usize, sizes: usize, sources: usize, resources:
   }
   // The result becomes a batch's input: the readers may peek 16 bytes past its end.
   memory.fill(out + total, 0, 16);
-  walkRequest(out, inLen, resRows);
+  walkRequest(out, inLen);
   free(work);
   store<u32>(RESULT, <u32>out);
   store<u32>(RESULT + 4, <u32>total);
@@ -183,96 +184,83 @@ function anyNonZero(sizes: usize, first: u32, count: u32): bool {
   return false;
 }
 
-/** Content of Scope* `s`: kept items (copied or replaced) and every other field. */
+/** Emits (or sizes) child `k` of a message, whose original field is [at, after). */
+type ChildEmitter = (out: usize, at: usize, after: usize, k: u32) => usize;
+
+/**
+ * The content of a request, Resource* or Scope* message [cs, ce): its children (fields tagged
+ * `childTag`, numbered from `firstChild`) through `child`, its Resource/InstrumentationScope (tagged
+ * `messageTag`) replaced by (repl, replLen) when given — written once, where the first occurrence
+ * was (merged occurrences are one) — and every other field copied.
+ */
+function walkMessage(
+  out: usize, cs: usize, ce: usize, childTag: u32, firstChild: u32, child: ChildEmitter,
+  messageTag: u32, repl: usize, replLen: usize,
+): usize {
+  let replDone = false;
+  let size: usize = 0;
+  let k = firstChild;
+  let p = cs;
+  while (p < ce) {
+    let at = p;
+    let tag = <u32>readVarintTrusted(p);
+    let after = skipTrusted(next, tag & 7);
+    let o = out ? out + size : 0;
+    if (tag == childTag) {
+      size += child(o, at, after, k++);
+    } else if (tag == messageTag && repl) {
+      if (!replDone) size += emitReplaced(o, messageTag, repl, replLen);
+      replDone = true;
+    } else {
+      size += emitRaw(o, at, after);
+    }
+    p = after;
+  }
+  if (repl && !replDone) size += emitReplaced(out ? out + size : 0, messageTag, repl, replLen);
+  return size;
+}
+
+/** A kept item copied as it came or written with its new content; a dropped one is left out. */
+function emitItem(out: usize, at: usize, after: usize, k: u32): usize {
+  if (!load<u32>(itemSize + <usize>k * 4)) return 0;
+  let src = <usize>load<u32>(itemSrc + <usize>k * 8);
+  if (src) return emitReplaced(out, TAG_ITEMS, src, <usize>load<u32>(itemSrc + <usize>k * 8 + 4));
+  return emitRaw(out, at, after);
+}
+
+/** Content of Scope* `s`: kept items and every other field. */
 function walkScopeList(out: usize, s: u32): usize {
   let row = scopes + <usize>s * B.S_ROW;
-  let cs = IN + load<u32>(row + B.S_CONTENT_START);
-  let ce = IN + load<u32>(row + B.S_CONTENT_END);
   let repl = scopeRepl ? <usize>load<u32>(scopeRepl + <usize>s * 8) : 0;
   let replLen = scopeRepl ? <usize>load<u32>(scopeRepl + <usize>s * 8 + 4) : 0;
-  let replDone = false;
-  let size: usize = 0;
-  let k = load<u32>(row + B.S_ITEM_START);
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    let tag = <u32>readVarintTrusted(p);
-    let after = skipTrusted(next, tag & 7);
-    let o = out ? out + size : 0;
-    if (tag == TAG_ITEMS) {
-      if (load<u32>(itemSize + <usize>k * 4)) {
-        let src = <usize>load<u32>(itemSrc + <usize>k * 8);
-        if (src) size += emitReplaced(o, TAG_ITEMS, src, <usize>load<u32>(itemSrc + <usize>k * 8 + 4));
-        else size += emitRaw(o, at, after);
-      }
-      k++;
-    } else if (tag == TAG_SCOPE && repl) {
-      // A replaced scope is written once, where the first occurrence was (merged occurrences are one).
-      if (!replDone) size += emitReplaced(o, TAG_SCOPE, repl, replLen);
-      replDone = true;
-    } else {
-      size += emitRaw(o, at, after);
-    }
-    p = after;
-  }
-  if (repl && !replDone) size += emitReplaced(out ? out + size : 0, TAG_SCOPE, repl, replLen);
-  return size;
+  return walkMessage(out, IN + load<u32>(row + B.S_CONTENT_START), IN + load<u32>(row + B.S_CONTENT_END), TAG_ITEMS, load<u32>(row + B.S_ITEM_START), emitItem, TAG_SCOPE, repl, replLen);
 }
 
-function walkResourceList(out: usize, row: usize, r: u32): usize {
-  let cs = IN + load<u32>(row + B.R_CONTENT_START);
-  let ce = IN + load<u32>(row + B.R_CONTENT_END);
+/** A Scope* field with its new content, or nothing when it kept no item. */
+function emitScopeList(out: usize, at: usize, after: usize, s: u32): usize {
+  let content = <usize>load<u32>(scopeSize + <usize>s * 4);
+  if (!content) return 0;
+  if (out) walkScopeList(emitHeader(out, TAG_SCOPE_LIST, content), s);
+  return fieldSize(content);
+}
+
+/** Content of Resource* `r`: kept scopes and every other field. */
+function walkResourceList(out: usize, r: u32): usize {
+  let row = resRows + <usize>r * B.R_ROW;
   let repl = resourceRepl ? <usize>load<u32>(resourceRepl + <usize>r * 8) : 0;
   let replLen = resourceRepl ? <usize>load<u32>(resourceRepl + <usize>r * 8 + 4) : 0;
-  let replDone = false;
-  let size: usize = 0;
-  let s = load<u32>(row + B.R_SCOPE_START);
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    let tag = <u32>readVarintTrusted(p);
-    let after = skipTrusted(next, tag & 7);
-    let o = out ? out + size : 0;
-    if (tag == TAG_SCOPE_LIST) {
-      let content = <usize>load<u32>(scopeSize + <usize>s * 4);
-      if (content) {
-        if (out) walkScopeList(emitHeader(o, TAG_SCOPE_LIST, content), s);
-        size += fieldSize(content);
-      }
-      s++;
-    } else if (tag == TAG_RESOURCE && repl) {
-      if (!replDone) size += emitReplaced(o, TAG_RESOURCE, repl, replLen);
-      replDone = true;
-    } else {
-      size += emitRaw(o, at, after);
-    }
-    p = after;
-  }
-  if (repl && !replDone) size += emitReplaced(out ? out + size : 0, TAG_RESOURCE, repl, replLen);
-  return size;
+  return walkMessage(out, IN + load<u32>(row + B.R_CONTENT_START), IN + load<u32>(row + B.R_CONTENT_END), TAG_SCOPE_LIST, load<u32>(row + B.R_SCOPE_START), emitScopeList, TAG_RESOURCE, repl, replLen);
 }
 
-function walkRequest(out: usize, inLen: usize, resRows: usize): usize {
-  let size: usize = 0;
-  let r: u32 = 0;
-  let p = IN;
-  let end = IN + inLen;
-  while (p < end) {
-    let at = p;
-    let tag = <u32>readVarintTrusted(p);
-    let after = skipTrusted(next, tag & 7);
-    let o = out ? out + size : 0;
-    if (tag == TAG_RESOURCE_LIST) {
-      let content = <usize>load<u32>(resSize + <usize>r * 4);
-      if (content) {
-        if (out) walkResourceList(emitHeader(o, TAG_RESOURCE_LIST, content), resRows + <usize>r * B.R_ROW, r);
-        size += fieldSize(content);
-      }
-      r++;
-    } else {
-      size += emitRaw(o, at, after);
-    }
-    p = after;
-  }
-  return size;
+/** A Resource* field with its new content, or nothing when it kept no scope. */
+function emitResourceList(out: usize, at: usize, after: usize, r: u32): usize {
+  let content = <usize>load<u32>(resSize + <usize>r * 4);
+  if (!content) return 0;
+  if (out) walkResourceList(emitHeader(out, TAG_RESOURCE_LIST, content), r);
+  return fieldSize(content);
+}
+
+function walkRequest(out: usize, inLen: usize): usize {
+  // The request has no message of its own to replace: messageTag 0 never matches a tag.
+  return walkMessage(out, IN, IN + inLen, TAG_RESOURCE_LIST, 0, emitResourceList, 0, 0, 0);
 }

@@ -39,17 +39,25 @@ export function readId(p: usize, ce: usize, at: usize, dst: usize, size: u32): i
   return s > 0xffffffff ? 0xffffffff : <u32>s;
 }
 
-/** Resizes a row table to `newCap` rows; 0 (with the error recorded) when over budget. */
-export function growRows(ptr: usize, newCap: u32, row: usize): usize {
-  let p = realloc(ptr, <usize>newCap * row);
-  if (!p) failPlain(E.ERR_OUT_OF_MEMORY, <u64>newCap * row);
-  return p;
-}
+/** The capacity the last growTable call settled on. */
+export let grownCapacity: u32 = 0;
 
-/** The next capacity of a growable table: half again plus a little, so appends stay amortised O(1). */
-// @ts-ignore: decorator
-@inline export function nextCapacity(cap: u32): u32 {
-  return cap + (cap >> 1) + 16;
+/**
+ * Grows a row table of `cap` rows by half again plus a little, so appends stay amortised O(1).
+ * Returns the (possibly moved) table; over budget, the old table unchanged, the error recorded and
+ * grownCapacity left at `cap` — so `table = growTable(table, cap, row); cap = grownCapacity;` is safe
+ * either way and the caller checks whether the row it needs now fits.
+ */
+export function growTable(ptr: usize, cap: u32, rowSize: usize): usize {
+  let newCap = cap + (cap >> 1) + 16;
+  let p = realloc(ptr, <usize>newCap * rowSize);
+  if (!p) {
+    failPlain(E.ERR_OUT_OF_MEMORY, <u64>newCap * rowSize);
+    grownCapacity = cap;
+    return ptr;
+  }
+  grownCapacity = newCap;
+  return p;
 }
 
 /** A u32 from the options block, or `fallback` when no block was passed. */

@@ -6,13 +6,10 @@ import * as L from '../abi/logs-layout';
 import * as B from '../abi/batch-layout';
 import * as E from '../abi/errors';
 import { allocZeroed, free } from '../mem/alloc';
-import { failPlain, failLimit, failed, setContext, setInputBase, clearError } from '../errors';
+import { failLimit, failed, setContext } from '../errors';
 import { readVarint, readTag, readLen, readFixed64, readFixed32, skipValue, next, WT_VARINT, WT_FIXED64, WT_LEN, WT_FIXED32 } from '../wire/reader';
-import { checkAttribute, checkValue, setCheckDepth } from './attr-check';
-import {
-  envelopeBegin, envelopeCount, envelopeAllocRows, envelopeFreeRows, envelopeParse, envelopeStoreHeader,
-  itemCount, attrTotal, addAttr,
-} from './envelope-index';
+import { checkAttribute, checkValue } from './attr-check';
+import { indexEnvelope, itemCount, attrTotal, addAttr } from './envelope-index';
 import { UNLIMITED, wrongWireType, readId, satAdd, readLimit } from './index-util';
 
 let IN: usize = 0;
@@ -20,6 +17,7 @@ let records: usize = 0;
 let batchFlags: u32 = 0;
 let maxDepth: u32 = 64;
 let maxRecordAttrs: u32 = 128;
+let maxRecords: u32 = UNLIMITED;
 
 // @ts-ignore: decorator
 @inline function rel(p: usize): u32 {
@@ -144,47 +142,32 @@ function parseLogRecord(i: u32, s: u32, r: u32, fieldStart: usize, cs: usize, ce
   store<u32>(row + L.LR_PRESENCE, presence);
 }
 
+function allocTables(len: usize): bool {
+  if (itemCount > maxRecords) {
+    failLimit(E.MSG_LOG_RECORD, maxRecords);
+    return false;
+  }
+  records = allocZeroed(<usize>max<u32>(itemCount, 1) * L.LR_ROW);
+  return records != 0;
+}
+
+function releaseTables(): void {
+  free(records);
+}
+
 /**
  * Indexes `len` bytes at `input` (allocated with 16 bytes of slack; the batch takes ownership on
  * success). Returns the batch header, or 0 with the error recorded (the input stays the caller's).
  */
 export function logsIndex(input: usize, len: usize, opts: usize): usize {
-  clearError();
-  setInputBase(input);
   IN = input;
   maxDepth = readLimit(opts, L.O_MAX_DEPTH, 64);
   maxRecordAttrs = readLimit(opts, L.O_MAX_RECORD_ATTRS, 128);
-  let maxRecords = readLimit(opts, L.O_MAX_RECORDS, UNLIMITED);
-  setCheckDepth(maxDepth);
-  envelopeBegin(input, E.MSG_LOGS_REQUEST, E.MSG_RESOURCE_LOGS, E.MSG_SCOPE_LOGS);
+  maxRecords = readLimit(opts, L.O_MAX_RECORDS, UNLIMITED);
   batchFlags = 0;
   records = 0;
-
-  let end = input + len;
-  envelopeCount(input, end);
-  if (failed) return 0;
-  if (itemCount > maxRecords) {
-    failLimit(E.MSG_LOG_RECORD, maxRecords);
-    return 0;
-  }
-  let header = allocZeroed(B.B_HEADER_SIZE);
-  let rows = envelopeAllocRows();
-  records = allocZeroed(<usize>max<u32>(itemCount, 1) * L.LR_ROW);
-  if (!header || !rows || !records) {
-    free(header);
-    envelopeFreeRows();
-    free(records);
-    failPlain(E.ERR_OUT_OF_MEMORY, len);
-    return 0;
-  }
-  envelopeParse(input, end, parseLogRecord);
-  if (failed) {
-    free(header);
-    envelopeFreeRows();
-    free(records);
-    return 0;
-  }
-  envelopeStoreHeader(header, input, len, maxDepth);
+  let header = indexEnvelope(input, len, maxDepth, E.MSG_LOGS_REQUEST, E.MSG_RESOURCE_LOGS, E.MSG_SCOPE_LOGS, allocTables, parseLogRecord, releaseTables);
+  if (!header) return 0;
   store<u32>(header + L.B_RECORDS, <u32>records);
   store<u32>(header + B.B_FLAGS, batchFlags);
   return header;

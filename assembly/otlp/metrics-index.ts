@@ -17,18 +17,15 @@ import * as L from '../abi/metrics-layout';
 import * as B from '../abi/batch-layout';
 import * as E from '../abi/errors';
 import { alloc, allocZeroed, free } from '../mem/alloc';
-import { fail, failPlain, failLimit, failed, setContext, setInputBase, clearError } from '../errors';
+import { fail, failLimit, failed, setContext } from '../errors';
 import {
   readVarint, readTag, readLen, readFixed64, skipValue, skipTrusted, readVarintTrusted, next,
   WT_VARINT, WT_FIXED64, WT_LEN,
 } from '../wire/reader';
 import { hash32 } from '../hash';
-import { checkAttribute, setCheckDepth } from './attr-check';
-import {
-  envelopeBegin, envelopeCount, envelopeAllocRows, envelopeFreeRows, envelopeParse, envelopeStoreHeader,
-  itemCount, attrTotal, setAttrTotal, addAttr,
-} from './envelope-index';
-import { UNLIMITED, wrongWireType, readId, growRows, nextCapacity, readLimit } from './index-util';
+import { checkAttribute } from './attr-check';
+import { indexEnvelope, itemCount, attrTotal, setAttrTotal, addAttr } from './envelope-index';
+import { UNLIMITED, wrongWireType, readId, growTable, grownCapacity, readLimit } from './index-util';
 
 // Data point kinds, each with its own field numbering.
 const KIND_NUMBER: u32 = 0;
@@ -266,22 +263,16 @@ function parseData(metric: u32, type: u32, cs: usize, ce: usize): void {
 
 function reservePoint(): bool {
   if (pointCount < pointCap) return true;
-  let newCap = nextCapacity(pointCap);
-  let p = growRows(points, newCap, L.DP_ROW);
-  if (!p) return false;
-  points = p;
-  pointCap = newCap;
-  return true;
+  points = growTable(points, pointCap, L.DP_ROW);
+  pointCap = grownCapacity;
+  return pointCount < pointCap;
 }
 
 function reserveExemplar(): bool {
   if (exemplarCount < exemplarCap) return true;
-  let newCap = nextCapacity(exemplarCap);
-  let p = growRows(exemplars, newCap, L.X_ROW);
-  if (!p) return false;
-  exemplars = p;
-  exemplarCap = newCap;
-  return true;
+  exemplars = growTable(exemplars, exemplarCap, L.X_ROW);
+  exemplarCap = grownCapacity;
+  return exemplarCount < exemplarCap;
 }
 
 /** Stores a fixed64 field of a data point: times, counts, value, sum, min, max, zero count/threshold. */
@@ -589,8 +580,17 @@ function parseExemplar(point: u32, fieldStart: usize, cs: usize, ce: usize): voi
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
+function allocTables(len: usize): bool {
+  metrics = allocZeroed(<usize>max<u32>(itemCount, 1) * L.M_ROW);
+  // A number data point with a few attributes takes ~100 bytes on the wire; both tables grow.
+  pointCap = <u32>(len / 96) + 16;
+  exemplarCap = <u32>(len / 4096) + 4;
+  points = alloc(<usize>pointCap * L.DP_ROW);
+  exemplars = alloc(<usize>exemplarCap * L.X_ROW);
+  return metrics != 0 && points != 0 && exemplars != 0;
+}
+
 function releaseTables(): void {
-  envelopeFreeRows();
   free(metrics);
   free(points);
   free(exemplars);
@@ -601,40 +601,14 @@ function releaseTables(): void {
  * success). Returns the batch header, or 0 with the error recorded (the input stays the caller's).
  */
 export function metricsIndex(input: usize, len: usize, opts: usize): usize {
-  clearError();
-  setInputBase(input);
   IN = input;
   maxDepth = readLimit(opts, L.O_MAX_DEPTH, 64);
   maxPoints = readLimit(opts, L.O_MAX_POINTS, UNLIMITED);
-  setCheckDepth(maxDepth);
-  envelopeBegin(input, E.MSG_METRICS_REQUEST, E.MSG_RESOURCE_METRICS, E.MSG_SCOPE_METRICS);
   pointCount = exemplarCount = valueCount = 0;
+  pointCap = exemplarCap = 0;
   metrics = points = exemplars = 0;
-
-  let end = input + len;
-  envelopeCount(input, end);
-  if (failed) return 0;
-  let header = allocZeroed(B.B_HEADER_SIZE);
-  let rows = envelopeAllocRows();
-  metrics = allocZeroed(<usize>max<u32>(itemCount, 1) * L.M_ROW);
-  // A number data point with a few attributes takes ~100 bytes on the wire; both tables grow.
-  pointCap = <u32>(len / 96) + 16;
-  exemplarCap = <u32>(len / 4096) + 4;
-  points = alloc(<usize>pointCap * L.DP_ROW);
-  exemplars = alloc(<usize>exemplarCap * L.X_ROW);
-  if (!header || !rows || !metrics || !points || !exemplars) {
-    free(header);
-    releaseTables();
-    failPlain(E.ERR_OUT_OF_MEMORY, len);
-    return 0;
-  }
-  envelopeParse(input, end, parseMetric);
-  if (failed) {
-    free(header);
-    releaseTables();
-    return 0;
-  }
-  envelopeStoreHeader(header, input, len, maxDepth);
+  let header = indexEnvelope(input, len, maxDepth, E.MSG_METRICS_REQUEST, E.MSG_RESOURCE_METRICS, E.MSG_SCOPE_METRICS, allocTables, parseMetric, releaseTables);
+  if (!header) return 0;
   store<u32>(header + L.B_METRICS, <u32>metrics);
   store<u32>(header + L.B_POINT_COUNT, pointCount);
   store<u32>(header + L.B_POINTS, <u32>points);

@@ -79,13 +79,13 @@ function copyBuckets(cs: usize, ce: usize, field: u32): void {
   }
 }
 
-/** Appends (quantile, value) for every ValueAtQuantile (field 6) in [cs, ce); the last of each field wins. */
-function copyQuantiles(cs: usize, ce: usize): void {
+/** Appends (quantile, value) for every ValueAtQuantile (`field`) in [cs, ce); the last of each field wins. */
+function copyQuantiles(cs: usize, ce: usize, field: u32): void {
   let p = cs;
   while (p < ce) {
     let tag = <u32>readVarintTrusted(p);
     p = next;
-    if (tag == ((6 << 3) | WT_LEN)) {
+    if (tag == ((field << 3) | WT_LEN)) {
       let len = <usize>readVarintTrusted(p);
       let q = next;
       let end = q + len;
@@ -113,10 +113,14 @@ function copyQuantiles(cs: usize, ce: usize): void {
   }
 }
 
-/** Fills one list and checks it holds what the index pass counted. */
-// @ts-ignore: decorator
-@inline function expect(start: u32, count: u32): bool {
-  return cursor == start + count;
+/** Appends the elements of the fields numbered `field` in [cs, ce) to the values table. */
+type ListCopier = (cs: usize, ce: usize, field: u32) => void;
+
+/** Fills the list at `start` from a point's fields and checks it holds what the index pass counted. */
+function fill(start: u32, expected: u32, copy: ListCopier, cs: usize, ce: usize, field: u32): bool {
+  cursor = start;
+  copy(cs, ce, field);
+  return cursor == start + expected;
 }
 
 /** Returns 0, or an error code (out of memory) with the batch unchanged. */
@@ -144,25 +148,9 @@ export function metricsIndexValues(header: usize): u32 {
     let na = load<u32>(row + L.DP_LIST_A_COUNT);
     let b = load<u32>(row + L.DP_LIST_B_START);
     let nb = load<u32>(row + L.DP_LIST_B_COUNT);
-    if (type == L.MT_HISTOGRAM) {
-      cursor = a;
-      copyFixed(cs, ce, 6);
-      ok = expect(a, na);
-      cursor = b;
-      copyFixed(cs, ce, 7);
-      ok = ok && expect(b, nb);
-    } else if (type == L.MT_EXPONENTIAL_HISTOGRAM) {
-      cursor = a;
-      copyBuckets(cs, ce, 8);
-      ok = expect(a, na);
-      cursor = b;
-      copyBuckets(cs, ce, 9);
-      ok = ok && expect(b, nb);
-    } else if (type == L.MT_SUMMARY) {
-      cursor = a;
-      copyQuantiles(cs, ce);
-      ok = expect(a, na * 2);
-    }
+    if (type == L.MT_HISTOGRAM) ok = fill(a, na, copyFixed, cs, ce, 6) && fill(b, nb, copyFixed, cs, ce, 7);
+    else if (type == L.MT_EXPONENTIAL_HISTOGRAM) ok = fill(a, na, copyBuckets, cs, ce, 8) && fill(b, nb, copyBuckets, cs, ce, 9);
+    else if (type == L.MT_SUMMARY) ok = fill(a, na * 2, copyQuantiles, cs, ce, 6);
   }
   if (!ok) {
     // The index pass and this walk disagree: a bug, never bad input. Refuse rather than mislabel.

@@ -11,18 +11,15 @@
 import * as L from '../abi/trace-layout';
 import * as E from '../abi/errors';
 import { alloc, allocZeroed, free } from '../mem/alloc';
-import { failPlain, failLimit, failed, setContext, setInputBase, clearError } from '../errors';
+import { failLimit, failed, setContext } from '../errors';
 import {
   readVarint, readLen, readTag, readFixed64, readFixed32, skipValue, skipTrusted, readVarintTrusted, next,
   WT_VARINT, WT_FIXED64, WT_LEN, WT_FIXED32,
 } from '../wire/reader';
 import { hash32 } from '../hash';
-import { checkAttribute, setCheckDepth } from './attr-check';
-import {
-  envelopeBegin, envelopeCount, envelopeAllocRows, envelopeFreeRows, envelopeParse, envelopeStoreHeader,
-  itemCount, attrTotal, setAttrTotal, addAttr,
-} from './envelope-index';
-import { UNLIMITED, wrongWireType, readId, satAdd, growRows, nextCapacity, readLimit } from './index-util';
+import { checkAttribute } from './attr-check';
+import { indexEnvelope, itemCount, attrTotal, setAttrTotal, addAttr } from './envelope-index';
+import { UNLIMITED, wrongWireType, readId, satAdd, growTable, grownCapacity, readLimit } from './index-util';
 
 // Tags (field << 3 | wire type) of the repeated children walked in second passes.
 const TAG_EVENTS: u32 = (11 << 3) | 2;
@@ -301,22 +298,16 @@ function parseStatus(row: usize, cs: usize, ce: usize): void {
 
 function reserveEvent(): bool {
   if (eventCount < eventCap) return true;
-  let newCap = nextCapacity(eventCap);
-  let p = growRows(events, newCap, L.E_ROW);
-  if (!p) return false;
-  events = p;
-  eventCap = newCap;
-  return true;
+  events = growTable(events, eventCap, L.E_ROW);
+  eventCap = grownCapacity;
+  return eventCount < eventCap;
 }
 
 function reserveLink(): bool {
   if (linkCount < linkCap) return true;
-  let newCap = nextCapacity(linkCap);
-  let p = growRows(links, newCap, L.L_ROW);
-  if (!p) return false;
-  links = p;
-  linkCap = newCap;
-  return true;
+  links = growTable(links, linkCap, L.L_ROW);
+  linkCap = grownCapacity;
+  return linkCount < linkCap;
 }
 
 /** Parses one event; returns true if its attributes were truncated (the span must be rewritten). */
@@ -488,8 +479,21 @@ function parseLink(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
+function allocTables(len: usize): bool {
+  if (itemCount > maxSpans) {
+    failLimit(E.MSG_SPAN, maxSpans);
+    return false;
+  }
+  spans = allocZeroed(<usize>max<u32>(itemCount, 1) * L.SP_ROW);
+  // Typical SDK traffic carries an event per ~1 KB and a link per ~10 KB; both tables grow.
+  eventCap = <u32>(len / 2048) + 4;
+  linkCap = <u32>(len / 8192) + 4;
+  events = alloc(<usize>eventCap * L.E_ROW);
+  links = alloc(<usize>linkCap * L.L_ROW);
+  return spans != 0 && events != 0 && links != 0;
+}
+
 function releaseTables(): void {
-  envelopeFreeRows();
   free(spans);
   free(events);
   free(links);
@@ -501,8 +505,6 @@ function releaseTables(): void {
  * caller's to free).
  */
 export function traceIndex(input: usize, len: usize, opts: usize): usize {
-  clearError();
-  setInputBase(input);
   IN = input;
   maxDepth = readLimit(opts, L.O_MAX_DEPTH, 64);
   maxSpanAttrs = readLimit(opts, L.O_MAX_SPAN_ATTRS, 128);
@@ -511,41 +513,12 @@ export function traceIndex(input: usize, len: usize, opts: usize): usize {
   maxEventAttrs = readLimit(opts, L.O_MAX_EVENT_ATTRS, 128);
   maxLinkAttrs = readLimit(opts, L.O_MAX_LINK_ATTRS, 128);
   maxSpans = readLimit(opts, L.O_MAX_SPANS, UNLIMITED);
-  setCheckDepth(maxDepth);
-  envelopeBegin(input, E.MSG_TRACE_REQUEST, E.MSG_RESOURCE_SPANS, E.MSG_SCOPE_SPANS);
   eventCount = linkCount = 0;
   eventCap = linkCap = 0;
   spans = events = links = 0;
   batchFlags = 0;
-
-  let end = input + len;
-  envelopeCount(input, end);
-  if (failed) return 0;
-  if (itemCount > maxSpans) {
-    failLimit(E.MSG_SPAN, maxSpans);
-    return 0;
-  }
-  let header = allocZeroed(L.B_HEADER_SIZE);
-  let rows = envelopeAllocRows();
-  spans = allocZeroed(<usize>max<u32>(itemCount, 1) * L.SP_ROW);
-  // Typical SDK traffic carries an event per ~1 KB and a link per ~10 KB; both tables grow.
-  eventCap = <u32>(len / 2048) + 4;
-  linkCap = <u32>(len / 8192) + 4;
-  events = alloc(<usize>eventCap * L.E_ROW);
-  links = alloc(<usize>linkCap * L.L_ROW);
-  if (!header || !rows || !spans || !events || !links) {
-    free(header);
-    releaseTables();
-    failPlain(E.ERR_OUT_OF_MEMORY, len);
-    return 0;
-  }
-  envelopeParse(input, end, parseSpan);
-  if (failed) {
-    free(header);
-    releaseTables();
-    return 0;
-  }
-  envelopeStoreHeader(header, input, len, maxDepth);
+  let header = indexEnvelope(input, len, maxDepth, E.MSG_TRACE_REQUEST, E.MSG_RESOURCE_SPANS, E.MSG_SCOPE_SPANS, allocTables, parseSpan, releaseTables);
+  if (!header) return 0;
   store<u32>(header + L.B_SPANS, <u32>spans);
   store<u32>(header + L.B_EVENT_COUNT, eventCount);
   store<u32>(header + L.B_EVENTS, <u32>events);

@@ -116,24 +116,18 @@ export function signalsSuite(logs: Uint8Array[], metrics: Uint8Array[]): BenchSu
     ['sample traced logs by trace id (~65%)', logRules.halfByTraceId],
   ] as const) {
     const g = `logs — decode → ${label} → encode`;
-    logTask('otel-sieve: index → mask → splice → toProtobuf()', 'ours', g, () => {
-      for (const r of logs) {
-        const b = LogBatch.fromProtobuf(r);
-        const kept = b.select(logKeepMask(b, rule, mask.subarray(0, b.logRecordCount)));
-        kept.toProtobuf();
-        kept.dispose();
-        b.dispose();
-      }
-    });
-    logTask('otel-sieve: … → protobufView() (no copy out)', 'ours', g, () => {
-      for (const r of logs) {
-        const b = LogBatch.fromProtobuf(r);
-        const kept = b.select(logKeepMask(b, rule, mask.subarray(0, b.logRecordCount)));
-        kept.protobufView();
-        kept.dispose();
-        b.dispose();
-      }
-    });
+    for (const copy of [true, false]) {
+      logTask(copy ? 'otel-sieve: index → mask → splice → toProtobuf()' : 'otel-sieve: … → protobufView() (no copy out)', 'ours', g, () => {
+        for (const r of logs) {
+          const b = LogBatch.fromProtobuf(r);
+          const kept = b.select(logKeepMask(b, rule, mask.subarray(0, b.logRecordCount)));
+          if (copy) kept.toProtobuf();
+          else kept.protobufView();
+          kept.dispose();
+          b.dispose();
+        }
+      });
+    }
     logTask('protobufjs 7 (reflection): decode → filter → encode', 'baseline', g, () => {
       for (const r of logs) filterLogsWith('reflection', r, rule);
     });
@@ -164,30 +158,21 @@ export function signalsSuite(logs: Uint8Array[], metrics: Uint8Array[]): BenchSu
   const rule = metricRules.runtimeAndHealthChecks;
   const needles = metricNeedles(rule);
   const g = 'metrics — decode → drop runtime metrics and /healthz points → encode';
-  metricTask('otel-sieve: index → attributes → masks → splice → toProtobuf()', 'ours', g, () => {
-    for (const r of metrics) {
-      const b = MetricBatch.fromProtobuf(r);
-      const mm = mask.subarray(0, b.metricCount);
-      const pm = pointMask.subarray(0, b.dataPointCount);
-      metricKeepMasks(b, needles, mm, pm);
-      const kept = b.select(mm, pm);
-      kept.toProtobuf();
-      kept.dispose();
-      b.dispose();
-    }
-  });
-  metricTask('otel-sieve: … → protobufView() (no copy out)', 'ours', g, () => {
-    for (const r of metrics) {
-      const b = MetricBatch.fromProtobuf(r);
-      const mm = mask.subarray(0, b.metricCount);
-      const pm = pointMask.subarray(0, b.dataPointCount);
-      metricKeepMasks(b, needles, mm, pm);
-      const kept = b.select(mm, pm);
-      kept.protobufView();
-      kept.dispose();
-      b.dispose();
-    }
-  });
+  for (const copy of [true, false]) {
+    metricTask(copy ? 'otel-sieve: index → attributes → masks → splice → toProtobuf()' : 'otel-sieve: … → protobufView() (no copy out)', 'ours', g, () => {
+      for (const r of metrics) {
+        const b = MetricBatch.fromProtobuf(r);
+        const mm = mask.subarray(0, b.metricCount);
+        const pm = pointMask.subarray(0, b.dataPointCount);
+        metricKeepMasks(b, needles, mm, pm);
+        const kept = b.select(mm, pm);
+        if (copy) kept.toProtobuf();
+        else kept.protobufView();
+        kept.dispose();
+        b.dispose();
+      }
+    });
+  }
   metricTask('protobufjs 7 (reflection): decode → filter → encode', 'baseline', g, () => {
     for (const r of metrics) filterMetricsWith('reflection', r, rule);
   });

@@ -154,25 +154,22 @@ abstract class DataPointBase {
   protected has(bit: number): boolean {
     return (this.u32(M.DP_PRESENCE) & bit) !== 0;
   }
-  /** Entries of list A or B of the values table, as u64. */
-  protected list(startAt: number, count: number): bigint[] {
+  /** `count` entries of the values table from the position the row holds at `startAt`. */
+  private entries<T>(startAt: number, count: number, read: (dv: DataView, at: number) => T): T[] {
     const start = this.u32(startAt);
-    const out: bigint[] = new Array(count);
+    const out: T[] = new Array(count);
     for (let i = 0; i < count; i++) {
       // valueAt may build the values table and grow memory: take the address before the view.
       const at = this.b.valueAt(start + i);
-      out[i] = this.b.core.dv.getBigUint64(at, true);
+      out[i] = read(this.b.core.dv, at);
     }
     return out;
   }
+  protected list(startAt: number, count: number): bigint[] {
+    return this.entries(startAt, count, (dv, at) => dv.getBigUint64(at, true));
+  }
   protected doubles(startAt: number, count: number): number[] {
-    const start = this.u32(startAt);
-    const out: number[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const at = this.b.valueAt(start + i);
-      out[i] = this.b.core.dv.getFloat64(at, true);
-    }
-    return out;
+    return this.entries(startAt, count, (dv, at) => dv.getFloat64(at, true));
   }
   get metricIndex(): number {
     return this.u32(M.DP_METRIC);
@@ -221,8 +218,8 @@ export class NumberDataPointView extends DataPointBase {
   }
 }
 
-export class HistogramDataPointView extends DataPointBase {
-  readonly type = 'histogram' as const;
+/** What both histogram kinds have: a count and the proto3 `optional` sum, min and max. */
+abstract class HistogramBase extends DataPointBase {
   get count(): bigint {
     return this.u64(M.DP_COUNT);
   }
@@ -236,6 +233,10 @@ export class HistogramDataPointView extends DataPointBase {
   get max(): number | undefined {
     return this.has(M.P_MAX) ? this.f64(M.DP_MAX) : undefined;
   }
+}
+
+export class HistogramDataPointView extends HistogramBase {
+  readonly type = 'histogram' as const;
   get bucketCounts(): bigint[] {
     return this.list(M.DP_BUCKET_COUNTS_START, this.u32(M.DP_BUCKET_COUNTS_COUNT));
   }
@@ -249,20 +250,8 @@ export interface ExponentialBuckets {
   readonly bucketCounts: bigint[];
 }
 
-export class ExponentialHistogramDataPointView extends DataPointBase {
+export class ExponentialHistogramDataPointView extends HistogramBase {
   readonly type = 'exponentialHistogram' as const;
-  get count(): bigint {
-    return this.u64(M.DP_COUNT);
-  }
-  get sum(): number | undefined {
-    return this.has(M.P_SUM) ? this.f64(M.DP_SUM) : undefined;
-  }
-  get min(): number | undefined {
-    return this.has(M.P_MIN) ? this.f64(M.DP_MIN) : undefined;
-  }
-  get max(): number | undefined {
-    return this.has(M.P_MAX) ? this.f64(M.DP_MAX) : undefined;
-  }
   get scale(): number {
     return this.b.core.dv.getInt32(this.row + M.DP_SCALE, true);
   }
@@ -273,10 +262,14 @@ export class ExponentialHistogramDataPointView extends DataPointBase {
     return this.f64(M.DP_ZERO_THRESHOLD);
   }
   get positive(): ExponentialBuckets {
-    return { offset: this.b.core.dv.getInt32(this.row + M.DP_POSITIVE_OFFSET, true), bucketCounts: this.list(M.DP_POSITIVE_START, this.u32(M.DP_POSITIVE_COUNT)) };
+    return this.buckets(M.DP_POSITIVE_OFFSET, M.DP_POSITIVE_START, M.DP_POSITIVE_COUNT);
   }
   get negative(): ExponentialBuckets {
-    return { offset: this.b.core.dv.getInt32(this.row + M.DP_NEGATIVE_OFFSET, true), bucketCounts: this.list(M.DP_NEGATIVE_START, this.u32(M.DP_NEGATIVE_COUNT)) };
+    return this.buckets(M.DP_NEGATIVE_OFFSET, M.DP_NEGATIVE_START, M.DP_NEGATIVE_COUNT);
+  }
+  private buckets(offsetAt: number, startAt: number, countAt: number): ExponentialBuckets {
+    const offset = this.b.core.dv.getInt32(this.row + offsetAt, true);
+    return { offset, bucketCounts: this.list(startAt, this.u32(countAt)) };
   }
 }
 

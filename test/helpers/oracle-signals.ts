@@ -3,7 +3,9 @@
 // LogRecord.event_name (12) and Metric.metadata (12) — whose KeyValues the oracle's own KeyValue
 // type then decodes. And the strict OTLP/JSON we expect from toJSON(), derived from those — written
 // independently of src/otlp/*-json.ts so the two can disagree.
-import { LogsRequest, MetricsRequest, otlp, toHex } from './oracle.js';
+import { LogsRequest, MetricsRequest, otlp, toHex, wireFields } from './oracle.js';
+
+export { wireFields } from './oracle.js';
 import { expectedAnyValue, expectedKeyValue } from './oracle-json.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -25,44 +27,6 @@ export function encodeMetrics(obj: unknown): Uint8Array {
 
 export function decodeMetrics(bytes: Uint8Array): any {
   return MetricsRequest.toObject(MetricsRequest.decode(bytes), TO_OBJECT);
-}
-
-function varint(b: Uint8Array, p: number): [bigint, number] {
-  let v = 0n;
-  let shift = 0n;
-  for (;;) {
-    const c = b[p++]!;
-    v |= BigInt(c & 0x7f) << shift;
-    if (c < 0x80) return [v, p];
-    shift += 7n;
-  }
-}
-
-/** The fields of a message: [field, wireType, valueStart, valueEnd]. */
-export function* wireFields(b: Uint8Array, start: number, end: number): Generator<[number, number, number, number]> {
-  let p = start;
-  while (p < end) {
-    const [tag, q] = varint(b, p);
-    const f = Number(tag >> 3n);
-    const wt = Number(tag & 7n);
-    if (wt === 0) {
-      const [, r] = varint(b, q);
-      yield [f, wt, q, r];
-      p = r;
-    } else if (wt === 1) {
-      yield [f, wt, q, q + 8];
-      p = q + 8;
-    } else if (wt === 5) {
-      yield [f, wt, q, q + 4];
-      p = q + 4;
-    } else if (wt === 2) {
-      const [len, r] = varint(b, q);
-      yield [f, wt, r, r + Number(len)];
-      p = r + Number(len);
-    } else {
-      throw new Error(`test walker: unsupported wire type ${wt}`);
-    }
-  }
 }
 
 /** The items (log records, metrics) of a request in wire order, as [start, end] byte ranges. */
