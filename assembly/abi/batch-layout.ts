@@ -74,10 +74,12 @@ export const S_ROW = 72;
 
 export const HAS_MESSAGE = 1;
 
-// Every item row (span, log record, metric) starts with its byte range in the request.
-export const I_FIELD_START = 0; // offset of the item field's tag
+// Every row of a message (span, event, link, log record, metric, data point, exemplar) starts with
+// its byte range in the request and the index of what holds it: an item's scope, an event's span…
+export const I_FIELD_START = 0; // offset of the field's tag
 export const I_CONTENT_START = 4;
 export const I_CONTENT_END = 8;
+export const I_OWNER = 12;
 
 // Attribute row (top-level attributes, log bodies) and nested value row (array and kvlist elements).
 export const A_KEY_HASH = 0;

@@ -1,6 +1,7 @@
 // Small pieces every signal's index pass uses the same way: ids, saturating counters, growable row
 // tables and the options block.
 import * as E from '../abi/errors';
+import * as B from '../abi/batch-layout';
 import { realloc } from '../mem/alloc';
 import { fail, failPlain, failed } from '../errors';
 import { readLen, next } from '../wire/reader';
@@ -30,6 +31,17 @@ export function readId(p: usize, ce: usize, at: usize, dst: usize, size: u32): i
     return -1;
   }
   return <i32>len;
+}
+
+/**
+ * Starts a message's row: its field [fieldStart, ce) with content from `cs`, as offsets from
+ * `input`, and the index of its owner (abi/batch-layout.ts I_*).
+ */
+export function startRow(row: usize, input: usize, fieldStart: usize, cs: usize, ce: usize, owner: u32): void {
+  store<u32>(row + B.I_FIELD_START, <u32>(fieldStart - input));
+  store<u32>(row + B.I_CONTENT_START, <u32>(cs - input));
+  store<u32>(row + B.I_CONTENT_END, <u32>(ce - input));
+  store<u32>(row + B.I_OWNER, owner);
 }
 
 /** Dropped counts add the entries the limits cut to what the sender already dropped, without wrapping. */

@@ -10,7 +10,7 @@ import { failLimit, failed, setContext } from '../errors';
 import { readVarint, readTag, readLen, readFixed64, readFixed32, skipValue, next, WT_VARINT, WT_FIXED64, WT_LEN, WT_FIXED32 } from '../wire/reader';
 import { checkAttribute, checkValue } from './attr-check';
 import { indexEnvelope, itemCount, attrTotal, addAttr } from './envelope-index';
-import { UNLIMITED, wrongWireType, readId, satAdd, readLimit } from './index-util';
+import { UNLIMITED, wrongWireType, readId, satAdd, readLimit, startRow } from './index-util';
 
 let IN: usize = 0;
 let records: usize = 0;
@@ -26,10 +26,7 @@ let maxRecords: u32 = UNLIMITED;
 
 function parseLogRecord(i: u32, s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): void {
   let row = records + <usize>i * L.LR_ROW;
-  store<u32>(row + L.LR_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.LR_CONTENT_START, rel(cs));
-  store<u32>(row + L.LR_CONTENT_END, rel(ce));
-  store<u32>(row + L.LR_SCOPE, s);
+  startRow(row, IN, fieldStart, cs, ce, s);
   store<u32>(row + L.LR_RESOURCE, r);
   store<u32>(row + L.LR_ATTR_START, attrTotal());
   store<u32>(row + L.LR_BODY_ROW, B.NO_ROW);

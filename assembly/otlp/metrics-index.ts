@@ -25,7 +25,7 @@ import {
 import { hash32 } from '../hash';
 import { checkAttribute } from './attr-check';
 import { indexEnvelope, itemCount, attrTotal, setAttrTotal, addAttr } from './envelope-index';
-import { UNLIMITED, wrongWireType, readId, growTable, grownCapacity, readLimit } from './index-util';
+import { UNLIMITED, wrongWireType, readId, growTable, grownCapacity, readLimit, startRow } from './index-util';
 
 // Data point kinds, each with its own field numbering.
 const KIND_NUMBER: u32 = 0;
@@ -140,10 +140,7 @@ let bucketOffsetSeen = false;
 
 function parseMetric(i: u32, s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): void {
   let row = metrics + <usize>i * L.M_ROW;
-  store<u32>(row + L.M_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.M_CONTENT_START, rel(cs));
-  store<u32>(row + L.M_CONTENT_END, rel(ce));
-  store<u32>(row + L.M_SCOPE, s);
+  startRow(row, IN, fieldStart, cs, ce, s);
   store<u32>(row + L.M_RESOURCE, r);
   store<u32>(row + L.M_NAME_OFF, rel(cs));
   store<u32>(row + L.M_ATTR_START, attrTotal());
@@ -344,10 +341,7 @@ function parsePoint(metric: u32, kind: u32, fieldStart: usize, cs: usize, ce: us
   let k = pointCount++;
   let row = points + <usize>k * L.DP_ROW;
   memory.fill(row, 0, L.DP_ROW);
-  store<u32>(row + L.DP_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.DP_CONTENT_START, rel(cs));
-  store<u32>(row + L.DP_CONTENT_END, rel(ce));
-  store<u32>(row + L.DP_METRIC, metric);
+  startRow(row, IN, fieldStart, cs, ce, metric);
   store<u32>(row + L.DP_ATTR_START, attrTotal());
   let message = pointMessage(kind);
   let listA: u32 = 0;
@@ -526,10 +520,7 @@ function parseExemplar(point: u32, fieldStart: usize, cs: usize, ce: usize): voi
   let x = exemplarCount++;
   let row = exemplars + <usize>x * L.X_ROW;
   memory.fill(row, 0, L.X_ROW);
-  store<u32>(row + L.X_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.X_CONTENT_START, rel(cs));
-  store<u32>(row + L.X_CONTENT_END, rel(ce));
-  store<u32>(row + L.X_POINT, point);
+  startRow(row, IN, fieldStart, cs, ce, point);
   store<u32>(row + L.X_ATTR_START, attrTotal());
   let presence: u32 = 0;
   let p = cs;

@@ -19,7 +19,7 @@ import {
 import { hash32 } from '../hash';
 import { checkAttribute } from './attr-check';
 import { indexEnvelope, itemCount, attrTotal, setAttrTotal, addAttr } from './envelope-index';
-import { UNLIMITED, wrongWireType, readId, satAdd, growTable, grownCapacity, readLimit } from './index-util';
+import { UNLIMITED, wrongWireType, readId, satAdd, growTable, grownCapacity, readLimit, startRow } from './index-util';
 
 // Tags (field << 3 | wire type) of the repeated children walked in second passes.
 const TAG_EVENTS: u32 = (11 << 3) | 2;
@@ -55,10 +55,7 @@ let maxSpans: u32 = UNLIMITED;
 
 function parseSpan(i: u32, s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): void {
   let row = spans + <usize>i * L.SP_ROW;
-  store<u32>(row + L.SP_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.SP_CONTENT_START, rel(cs));
-  store<u32>(row + L.SP_CONTENT_END, rel(ce));
-  store<u32>(row + L.SP_SCOPE, s);
+  startRow(row, IN, fieldStart, cs, ce, s);
   store<u32>(row + L.SP_RESOURCE, r);
   store<u32>(row + L.SP_NAME_OFF, rel(cs));
   store<u32>(row + L.SP_PARENT_INDEX, 0xffffffff);
@@ -316,10 +313,7 @@ function parseEvent(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
   let e = eventCount++;
   let row = events + <usize>e * L.E_ROW;
   memory.fill(row, 0, L.E_ROW);
-  store<u32>(row + L.E_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.E_CONTENT_START, rel(cs));
-  store<u32>(row + L.E_CONTENT_END, rel(ce));
-  store<u32>(row + L.E_SPAN, span);
+  startRow(row, IN, fieldStart, cs, ce, span);
   store<u32>(row + L.E_NAME_OFF, rel(cs));
   store<u32>(row + L.E_ATTR_START, attrTotal());
   let stored: u32 = 0;
@@ -393,10 +387,7 @@ function parseLink(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
   let k = linkCount++;
   let row = links + <usize>k * L.L_ROW;
   memory.fill(row, 0, L.L_ROW);
-  store<u32>(row + L.L_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.L_CONTENT_START, rel(cs));
-  store<u32>(row + L.L_CONTENT_END, rel(ce));
-  store<u32>(row + L.L_SPAN, span);
+  startRow(row, IN, fieldStart, cs, ce, span);
   store<u32>(row + L.L_ATTR_START, attrTotal());
   let stored: u32 = 0;
   let extra: u32 = 0;

@@ -17,6 +17,7 @@ const renamed: Record<string, string> = {
   I_FIELD_START: 'SP_FIELD_START',
   I_CONTENT_START: 'SP_CONTENT_START',
   I_CONTENT_END: 'SP_CONTENT_END',
+  I_OWNER: 'SP_SCOPE',
 };
 const sharedOnly = new Set(['NO_ROW']);
 
@@ -30,8 +31,13 @@ describe('layouts', () => {
   });
 
   it('log and metric item rows start like every item row, and their header slots do not collide', () => {
-    expect([LG.LR_FIELD_START, LG.LR_CONTENT_START, LG.LR_CONTENT_END]).toEqual([B.I_FIELD_START, B.I_CONTENT_START, B.I_CONTENT_END]);
-    expect([M.M_FIELD_START, M.M_CONTENT_START, M.M_CONTENT_END]).toEqual([B.I_FIELD_START, B.I_CONTENT_START, B.I_CONTENT_END]);
+    const start = [B.I_FIELD_START, B.I_CONTENT_START, B.I_CONTENT_END, B.I_OWNER];
+    expect([LG.LR_FIELD_START, LG.LR_CONTENT_START, LG.LR_CONTENT_END, LG.LR_SCOPE]).toEqual(start);
+    expect([M.M_FIELD_START, M.M_CONTENT_START, M.M_CONTENT_END, M.M_SCOPE]).toEqual(start);
+    expect([M.DP_FIELD_START, M.DP_CONTENT_START, M.DP_CONTENT_END, M.DP_METRIC]).toEqual(start);
+    expect([M.X_FIELD_START, M.X_CONTENT_START, M.X_CONTENT_END, M.X_POINT]).toEqual(start);
+    expect([T.E_FIELD_START, T.E_CONTENT_START, T.E_CONTENT_END, T.E_SPAN]).toEqual(start);
+    expect([T.L_FIELD_START, T.L_CONTENT_START, T.L_CONTENT_END, T.L_SPAN]).toEqual(start);
     expect([LG.B_RECORD_COUNT, LG.B_RECORDS, M.B_METRIC_COUNT, M.B_METRICS]).toEqual([B.B_ITEM_COUNT, B.B_ITEMS, B.B_ITEM_COUNT, B.B_ITEMS]);
     const common = [B.B_INPUT, B.B_INPUT_LEN, B.B_RESOURCE_COUNT, B.B_RESOURCES, B.B_SCOPE_COUNT, B.B_SCOPES, B.B_ITEM_COUNT, B.B_ITEMS, B.B_ATTR_COUNT, B.B_ATTRS, B.B_NESTED_COUNT, B.B_NESTED, B.B_FLAGS, B.B_DEPTH_LIMIT, B.B_EXTRA];
     const metricSlots = [M.B_POINT_COUNT, M.B_POINTS, M.B_EXEMPLAR_COUNT, M.B_EXEMPLARS, M.B_VALUE_COUNT, M.B_VALUES];
