@@ -72,6 +72,16 @@ export function growTable(ptr: usize, cap: u32, rowSize: usize): usize {
   return p;
 }
 
+/**
+ * Gives back the rows a growable table did not use once indexing is done (batches are held while
+ * pipelines work on them; an over-estimated table would be held with them). Shrinking splits the
+ * block in place, so it neither copies nor fails.
+ */
+export function shrinkTable(ptr: usize, count: u32, rowSize: usize): usize {
+  let p = realloc(ptr, <usize>max<u32>(count, 1) * rowSize);
+  return p ? p : ptr;
+}
+
 /** A u32 from the options block, or `fallback` when no block was passed. */
 export function readLimit(opts: usize, at: usize, fallback: u32): u32 {
   return opts ? load<u32>(opts + at) : fallback;

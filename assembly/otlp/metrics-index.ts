@@ -25,7 +25,7 @@ import {
 import { hash32 } from '../hash';
 import { checkAttribute } from './attr-check';
 import { indexEnvelope, itemCount, attrTotal, setAttrTotal, addAttr } from './envelope-index';
-import { UNLIMITED, wrongWireType, readId, growTable, grownCapacity, readLimit, startRow } from './index-util';
+import { UNLIMITED, wrongWireType, readId, growTable, grownCapacity, shrinkTable, readLimit, startRow } from './index-util';
 
 // Data point kinds, each with its own field numbering.
 const KIND_NUMBER: u32 = 0;
@@ -600,6 +600,8 @@ export function metricsIndex(input: usize, len: usize, opts: usize): usize {
   metrics = points = exemplars = 0;
   let header = indexEnvelope(input, len, maxDepth, E.MSG_METRICS_REQUEST, E.MSG_RESOURCE_METRICS, E.MSG_SCOPE_METRICS, allocTables, parseMetric, releaseTables);
   if (!header) return 0;
+  points = shrinkTable(points, pointCount, L.DP_ROW);
+  exemplars = shrinkTable(exemplars, exemplarCount, L.X_ROW);
   store<u32>(header + L.B_METRICS, <u32>metrics);
   store<u32>(header + L.B_POINT_COUNT, pointCount);
   store<u32>(header + L.B_POINTS, <u32>points);

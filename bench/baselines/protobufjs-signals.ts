@@ -107,6 +107,7 @@ export function filterLogsWith(flavour: Flavour, bytes: Uint8Array, rule: LogRul
 const DATA = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
 
 function dropsPoint(rule: MetricRule, p: PbDataPoint): boolean {
+  if (!rule.dropKey) return false;
   for (const a of p.attributes) if (a.key === rule.dropKey) return a.value?.stringValue === rule.dropValue;
   return false;
 }

@@ -33,11 +33,14 @@ export function logRuleAccepts(rule: LogRule, severity: number, traceIdByte: num
  */
 export interface MetricRule {
   readonly dropNamePrefix: string;
+  /** '' for no data point condition. */
   readonly dropKey: string;
   readonly dropValue: string;
 }
 
 export const metricRules = Object.freeze({
+  /** Runtime metrics out, by name alone: a decision that needs no attributes. */
+  runtime: Object.freeze<MetricRule>({ dropNamePrefix: 'process.', dropKey: '', dropValue: '' }),
   /** Runtime metrics out, health-check series out. */
   runtimeAndHealthChecks: Object.freeze<MetricRule>({ dropNamePrefix: 'process.', dropKey: 'http.route', dropValue: '/healthz' }),
 });

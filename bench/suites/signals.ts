@@ -52,7 +52,8 @@ function bytesAt(u8: Uint8Array, at: number, needle: Uint8Array): boolean {
  * here: the point condition reads attributes). Fills one mask per metric and one per data point.
  */
 export function metricKeepMasks(batch: MetricBatch, n: MetricNeedles, metricMask: Uint8Array, pointMask: Uint8Array): void {
-  batch.ensureAttributes();
+  // Only a data point condition needs the attribute table.
+  if (n.key.length) batch.ensureAttributes();
   const core = getCore();
   const dv = core.dv;
   const u8 = core.u8;
@@ -61,6 +62,10 @@ export function metricKeepMasks(batch: MetricBatch, n: MetricNeedles, metricMask
     const row = batch.metricRow(i);
     const len = dv.getUint32(row + M.M_NAME_LEN, true);
     metricMask[i] = len >= n.prefix.length && bytesAt(u8, input + dv.getUint32(row + M.M_NAME_OFF, true), n.prefix) ? 0 : 1;
+  }
+  if (!n.key.length) {
+    pointMask.fill(1);
+    return;
   }
   for (let k = 0; k < batch.dataPointCount; k++) {
     const row = batch.pointRow(k);
@@ -155,30 +160,34 @@ export function signalsSuite(logs: Uint8Array[], metrics: Uint8Array[]): BenchSu
     for (const r of metrics) decodeMetricsWith('generated', r);
   });
 
-  const rule = metricRules.runtimeAndHealthChecks;
-  const needles = metricNeedles(rule);
-  const g = 'metrics — decode → drop runtime metrics and /healthz points → encode';
-  for (const copy of [true, false]) {
-    metricTask(copy ? 'otel-sieve: index → attributes → masks → splice → toProtobuf()' : 'otel-sieve: … → protobufView() (no copy out)', 'ours', g, () => {
-      for (const r of metrics) {
-        const b = MetricBatch.fromProtobuf(r);
-        const mm = mask.subarray(0, b.metricCount);
-        const pm = pointMask.subarray(0, b.dataPointCount);
-        metricKeepMasks(b, needles, mm, pm);
-        const kept = b.select(mm, pm);
-        if (copy) kept.toProtobuf();
-        else kept.protobufView();
-        kept.dispose();
-        b.dispose();
-      }
+  for (const [label, rule] of [
+    ['drop runtime metrics (by name)', metricRules.runtime],
+    ['drop runtime metrics and /healthz points (by attribute)', metricRules.runtimeAndHealthChecks],
+  ] as const) {
+    const needles = metricNeedles(rule);
+    const g = `metrics — decode → ${label} → encode`;
+    for (const copy of [true, false]) {
+      metricTask(copy ? 'otel-sieve: index → masks → splice → toProtobuf()' : 'otel-sieve: … → protobufView() (no copy out)', 'ours', g, () => {
+        for (const r of metrics) {
+          const b = MetricBatch.fromProtobuf(r);
+          const mm = mask.subarray(0, b.metricCount);
+          const pm = pointMask.subarray(0, b.dataPointCount);
+          metricKeepMasks(b, needles, mm, pm);
+          const kept = rule.dropKey ? b.select(mm, pm) : b.select(mm);
+          if (copy) kept.toProtobuf();
+          else kept.protobufView();
+          kept.dispose();
+          b.dispose();
+        }
+      });
+    }
+    metricTask('protobufjs 7 (reflection): decode → filter → encode', 'baseline', g, () => {
+      for (const r of metrics) filterMetricsWith('reflection', r, rule);
+    });
+    metricTask('protobufjs (upstream generated code): decode → filter → encode', 'baseline', g, () => {
+      for (const r of metrics) filterMetricsWith('generated', r, rule);
     });
   }
-  metricTask('protobufjs 7 (reflection): decode → filter → encode', 'baseline', g, () => {
-    for (const r of metrics) filterMetricsWith('reflection', r, rule);
-  });
-  metricTask('protobufjs (upstream generated code): decode → filter → encode', 'baseline', g, () => {
-    for (const r of metrics) filterMetricsWith('generated', r, rule);
-  });
 
   return {
     name: 'signals',
