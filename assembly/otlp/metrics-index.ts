@@ -573,8 +573,9 @@ function parseExemplar(point: u32, fieldStart: usize, cs: usize, ce: usize): voi
 
 function allocTables(len: usize): bool {
   metrics = allocZeroed(<usize>max<u32>(itemCount, 1) * L.M_ROW);
-  // A number data point with a few attributes takes ~100 bytes on the wire; both tables grow.
-  pointCap = <u32>(len / 96) + 16;
+  // Data points take ~70–100 bytes (numbers) to several hundred (histograms) on the wire: start
+  // from the dense end's half and grow, then give back what is unused (metricsIndex).
+  pointCap = <u32>(len / 192) + 16;
   exemplarCap = <u32>(len / 4096) + 4;
   points = alloc(<usize>pointCap * L.DP_ROW);
   exemplars = alloc(<usize>exemplarCap * L.X_ROW);
