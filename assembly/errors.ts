@@ -1,6 +1,6 @@
 // The first error of a call, recorded for the facade. The core never throws on bad input: a parser
 // calls fail() and unwinds by checking `failed`; traps are reserved for bugs.
-import { ERROR_CODE, ERROR_OFFSET, ERROR_MESSAGE, ERROR_FIELD, ERROR_DETAIL, ERROR_RECORD_SIZE } from './abi/errors';
+import { ERROR_CODE, ERROR_OFFSET, ERROR_MESSAGE, ERROR_FIELD, ERROR_DETAIL, ERROR_RECORD_SIZE, ERR_COUNT_LIMIT } from './abi/errors';
 
 const RECORD = memory.data(32, 8);
 
@@ -40,6 +40,13 @@ export function failPlain(code: u32, detail: u64 = 0): void {
   store<u32>(RECORD + ERROR_MESSAGE, 0);
   store<u32>(RECORD + ERROR_FIELD, 0);
   store<u64>(RECORD + ERROR_DETAIL, detail);
+}
+
+/** A count limit broken by the request as a whole; `message` names what was counted (MSG_SPAN, …). */
+export function failLimit(message: u32, limit: u64): void {
+  if (failed) return;
+  failPlain(ERR_COUNT_LIMIT, limit);
+  store<u32>(RECORD + ERROR_MESSAGE, message);
 }
 
 export function clearError(): void {

@@ -1304,7 +1304,8 @@ function groupSpans(spans: readonly CorpusSpan[]): CorpusRequest {
 // ---------------------------------------------------------------------------------------------------
 // Protobuf
 
-function writeValue(w: ProtoWriter, v: CorpusValue): void {
+/** An AnyValue's content (the log and metric corpora write their attributes and bodies with it too). */
+export function writeValue(w: ProtoWriter, v: CorpusValue): void {
   switch (v.type) {
     case 'string':
       w.tag(1, WIRE_LEN).string(v.value);
@@ -1332,7 +1333,8 @@ function writeValue(w: ProtoWriter, v: CorpusValue): void {
   }
 }
 
-function writeAttributes(w: ProtoWriter, field: number, attrs: readonly CorpusAttribute[]): void {
+/** KeyValue attributes as repeated `field`. */
+export function writeAttributes(w: ProtoWriter, field: number, attrs: readonly CorpusAttribute[]): void {
   for (const a of attrs) {
     w.fork(field);
     w.tag(1, WIRE_LEN).string(a.key);

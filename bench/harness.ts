@@ -14,6 +14,8 @@ export interface BenchTask {
   /** Work per iteration, for throughput: spans (or items) and input bytes. */
   spans: number;
   bytes: number;
+  /** What `spans` counts, for the report ('spans' when absent): 'log records', 'data points'… */
+  unit?: string;
   fn: () => unknown;
 }
 
@@ -37,6 +39,8 @@ export interface TaskResult {
   /** Baseline name → our speed ÷ theirs (only on our rows). */
   ratios: Record<string, number>;
   samples: number;
+  /** What spansPerSecond counts ('spans' unless the task said otherwise). */
+  unit?: string;
 }
 
 export interface BenchReport {
@@ -82,8 +86,9 @@ export async function runSuites(suites: BenchSuite[], options: RunOptions): Prom
         megabytesPerSecond: spec.bytes / ms / 1000,
         ratios: {},
         samples: r.latency.samplesCount,
+        ...(spec.unit ? { unit: spec.unit } : {}),
       });
-      options.progress?.(`${suite.name} · ${spec.name}: ${formatRate(spec.spans / ms * 1000)} spans/s`);
+      options.progress?.(`${suite.name} · ${spec.name}: ${formatRate(spec.spans / ms * 1000)} ${spec.unit ?? 'spans'}/s`);
     }
     for (const ours of suiteResults.filter((r) => r.kind === 'ours')) {
       for (const base of suiteResults.filter((r) => r.kind === 'baseline' && r.group === ours.group)) {
@@ -113,7 +118,7 @@ export function formatReport(report: BenchReport): string {
     for (const r of report.results.filter((x) => x.suite === suite && x.group === group)) {
       const ratios = Object.entries(r.ratios).map(([b, v]) => `${v.toFixed(1)}× ${b}`).join(', ');
       lines.push(
-        `  ${r.kind === 'ours' ? '▶' : ' '} ${r.name.padEnd(48)} ${formatRate(r.spansPerSecond).padStart(9)} spans/s ${r.megabytesPerSecond.toFixed(0).padStart(6)} MB/s${ratios ? `   ${ratios}` : ''}`,
+        `  ${r.kind === 'ours' ? '▶' : ' '} ${r.name.padEnd(48)} ${formatRate(r.spansPerSecond).padStart(9)} ${r.unit ?? 'spans'}/s ${r.megabytesPerSecond.toFixed(0).padStart(6)} MB/s${ratios ? `   ${ratios}` : ''}`,
       );
     }
   }

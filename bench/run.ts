@@ -8,11 +8,15 @@ import type { BenchSuite, BenchReport } from './harness.js';
 import { coreSuite } from './suites/core.js';
 import { processorsSuite } from './suites/processors.js';
 import { traceqlSuite } from './suites/traceql.js';
+import { metricsSuite } from './suites/metrics.js';
+import { signalsSuite } from './suites/signals.js';
+import { generateLogRequests } from './corpus-logs.js';
+import { generateMetricRequests } from './corpus-metrics.js';
 
 export interface BenchOptions {
   /** Measuring time per task in ms. Default 1000. */
   time?: number;
-  /** Requests of 512 spans in the corpus. Default 20. */
+  /** Requests of 512 spans (log records, data points) in each corpus. Default 20. */
   requests?: number;
   /** Only suites whose name matches. */
   suite?: string;
@@ -22,9 +26,15 @@ export interface BenchOptions {
 
 export async function runBench(options: BenchOptions = {}): Promise<{ report: BenchReport; text: string }> {
   await init();
-  const corpus = generateTraceRequests({ seed: 1, requests: options.requests ?? 20, spansPerRequest: 512 });
-  const suites: BenchSuite[] = [coreSuite(corpus), processorsSuite(corpus)];
-  suites.push(traceqlSuite(corpus));
+  const requests = options.requests ?? 20;
+  const corpus = generateTraceRequests({ seed: 1, requests, spansPerRequest: 512 });
+  const suites: BenchSuite[] = [
+    coreSuite(corpus),
+    processorsSuite(corpus),
+    traceqlSuite(corpus),
+    metricsSuite(corpus),
+    signalsSuite(generateLogRequests({ seed: 1, requests, recordsPerRequest: 512 }), generateMetricRequests({ seed: 1, requests, pointsPerRequest: 512 })),
+  ];
   const report = await runSuites(suites, {
     time: options.time ?? 1000,
     suite: options.suite ? new RegExp(options.suite) : undefined,

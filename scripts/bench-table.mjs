@@ -13,7 +13,7 @@ const rate = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFix
 const out = [`Measured with \`${['node scripts/bench-table.mjs', ...args].join(' ')}\` on ${report.runtime} (${report.timePerTaskMs} ms per task).`, ''];
 for (const group of [...new Set(report.results.map((r) => `${r.suite} — ${r.group}`))]) {
   const rows = report.results.filter((r) => `${r.suite} — ${r.group}` === group);
-  out.push(`**${group}**`, '', '| implementation | spans/s | MB/s | otel-sieve speed-up |', '|---|---:|---:|---|');
+  out.push(`**${group}**`, '', `| implementation | ${rows[0].unit ?? 'spans'}/s | MB/s | otel-sieve speed-up |`, '|---|---:|---:|---|');
   for (const r of rows) {
     const ratios = Object.entries(r.ratios).map(([b, v]) => `${v.toFixed(1)}× vs ${b}`).join('<br>');
     out.push(`| ${r.kind === 'ours' ? `**${r.name}**` : r.name} | ${rate(r.spansPerSecond)} | ${r.megabytesPerSecond.toFixed(0)} | ${ratios} |`);

@@ -98,10 +98,6 @@ export type {
 } from './metrics/metrics-data.js';
 export { encodeMetricsProtobuf } from './metrics/otlp-metrics-protobuf.js';
 export { metricsToOtlpJson } from './metrics/otlp-metrics-json.js';
-export type {
-  OtlpJsonMetrics, OtlpJsonMetric, OtlpJsonNumberDataPoint, OtlpJsonHistogramDataPoint, OtlpJsonExponentialHistogramDataPoint,
-  OtlpJsonExemplar, OtlpJsonBuckets,
-} from './metrics/otlp-metrics-json.js';
 export { renderPrometheusText, PROMETHEUS_TEXT_CONTENT_TYPE } from './metrics/prometheus-text.js';
 export { renderOpenMetricsText, OPENMETRICS_CONTENT_TYPE } from './metrics/openmetrics-text.js';
 export { DEFAULT_EXPOSITION_OPTIONS } from './metrics/exposition-families.js';
@@ -116,3 +112,17 @@ export type {
 } from './metrics/metric-producer.js';
 export { serializeMetrics, metricsFormatForPath, METRICS_CONTENT_TYPES } from './metrics/serialize-metrics.js';
 export type { MetricsFormat } from './metrics/serialize-metrics.js';
+export { LogBatch } from './otlp/log-batch.js';
+export { LogRecordView, LogResourceView, LogScopeView } from './otlp/log-views.js';
+export type { OtlpJsonLogs, OtlpJsonResourceLogs, OtlpJsonScopeLogs, OtlpJsonLogRecord } from './otlp/log-json.js';
+export { MetricBatch } from './otlp/metric-batch.js';
+export {
+  MetricView, MetricResourceView, MetricScopeView, NumberDataPointView, HistogramDataPointView,
+  ExponentialHistogramDataPointView, SummaryDataPointView, ExemplarView,
+} from './otlp/metric-views.js';
+export type { DataPointView, MetricType, ExponentialBuckets as ExponentialBucketsView, ValueAtQuantile } from './otlp/metric-views.js';
+export type {
+  OtlpJsonMetrics, OtlpJsonResourceMetrics, OtlpJsonScopeMetrics, OtlpJsonMetric, OtlpJsonNumberDataPoint,
+  OtlpJsonHistogramDataPoint, OtlpJsonExponentialHistogramDataPoint, OtlpJsonSummaryDataPoint, OtlpJsonBuckets,
+  OtlpJsonExemplar,
+} from './otlp/metric-json.js';

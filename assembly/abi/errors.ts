@@ -21,6 +21,9 @@ export const ERR_INPUT_TOO_LARGE = 14;
 export const ERR_TAG_OVERFLOW = 15;
 export const ERR_EMPTY_INPUT = 16;
 export const ERR_BAD_ARGUMENT = 17;
+export const ERR_QUERY_RUNTIME = 18; // a TraceQL runtime error; detail = kind << 32 | global span index
+export const ERR_BAD_PROGRAM = 19; // a predicate program failed the load checks; detail = byte offset
+export const ERR_PACKED_LENGTH = 20; // packed fixed-width values whose byte length is not a multiple of the width
 
 // Error record layout (bytes from errorRecord()).
 export const ERROR_CODE = 0;
@@ -45,5 +48,23 @@ export const MSG_KEY_VALUE = 10;
 export const MSG_ANY_VALUE = 11;
 export const MSG_ARRAY_VALUE = 12;
 export const MSG_KEY_VALUE_LIST = 13;
-export const ERR_QUERY_RUNTIME = 18; // a TraceQL runtime error; detail = kind << 32 | global span index
-export const ERR_BAD_PROGRAM = 19; // a predicate program failed the load checks; detail = byte offset
+export const MSG_LOGS_REQUEST = 14;
+export const MSG_RESOURCE_LOGS = 15;
+export const MSG_SCOPE_LOGS = 16;
+export const MSG_LOG_RECORD = 17;
+export const MSG_METRICS_REQUEST = 18;
+export const MSG_RESOURCE_METRICS = 19;
+export const MSG_SCOPE_METRICS = 20;
+export const MSG_METRIC = 21;
+export const MSG_GAUGE = 22;
+export const MSG_SUM = 23;
+export const MSG_HISTOGRAM = 24;
+export const MSG_EXPONENTIAL_HISTOGRAM = 25;
+export const MSG_SUMMARY = 26;
+export const MSG_NUMBER_DATA_POINT = 27;
+export const MSG_HISTOGRAM_DATA_POINT = 28;
+export const MSG_EXPONENTIAL_HISTOGRAM_DATA_POINT = 29;
+export const MSG_SUMMARY_DATA_POINT = 30;
+export const MSG_BUCKETS = 31;
+export const MSG_VALUE_AT_QUANTILE = 32;
+export const MSG_EXEMPLAR = 33;

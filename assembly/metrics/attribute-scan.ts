@@ -2,7 +2,7 @@
 // "slot" (key ptr, key len as two u32 in `keys`); a lookup result per slot is (value start u32,
 // value end u32, flags u32) with F_FOUND and F_VALUE. The first matching attribute wins, like
 // pdata's Map.Get.
-import * as M from '../abi/metrics-layout';
+import * as M from '../abi/derived-metrics-layout';
 import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
 import { bytesEqual } from '../hash';
 import { parseKeyValue, kvKeyPtr, kvKeyLen, kvValStart, kvValEnd, kvHasValue, appendAnyValue } from './attribute-values';

@@ -1,12 +1,12 @@
 // Reading attribute values straight from the (already validated) protobuf bytes, and writing them
-// into a series key in the canonical form (VK_* in abi/metrics-layout.ts). The connectors read a
+// into a series key in the canonical form (VK_* in abi/derived-metrics-layout.ts). The connectors read a
 // handful of attributes per span; walking the span's bytes for them is cheaper than building the
 // batch's whole attribute table, and works whether or not another component built it.
 //
 // Protobuf semantics follow the indexer's: within a KeyValue the last key and the last value win;
 // within an AnyValue the last of its fields wins; only the first `limit` attributes of an owner are
 // visible (the decode limits drop the rest).
-import * as M from '../abi/metrics-layout';
+import * as M from '../abi/derived-metrics-layout';
 import { readVarintTrusted, skipTrusted, next, WT_LEN, WT_VARINT, WT_FIXED64 } from '../wire/reader';
 import { bytesEqual } from '../hash';
 import { kbU8, kbU32, kbU64, kbBytes, kbString, kbReserve, kb, kbLen } from './key-buffer';

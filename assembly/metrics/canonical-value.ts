@@ -1,5 +1,5 @@
-// Walking canonical values (VK_* in abi/metrics-layout.ts) already written into keys and blobs.
-import * as M from '../abi/metrics-layout';
+// Walking canonical values (VK_* in abi/derived-metrics-layout.ts) already written into keys and blobs.
+import * as M from '../abi/derived-metrics-layout';
 
 /** The address just past the canonical value at p. */
 export function canonSkip(p: usize): usize {

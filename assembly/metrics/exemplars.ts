@@ -1,7 +1,7 @@
 // Exemplars kept inline in a series record (XS_* layout): the first `max` spans of an interval,
 // like the collector, which stops adding once a data point holds max_per_data_point and clears
 // them at every flush. Spans without a trace id give none.
-import * as M from '../abi/metrics-layout';
+import * as M from '../abi/derived-metrics-layout';
 import * as L from '../abi/trace-layout';
 
 /** Whether the span row has a non-zero trace id. */

@@ -1,7 +1,7 @@
 // Explicit-bucket histograms (XH_* layout, inline in a series record). Bucket i counts values in
 // (bounds[i-1], bounds[i]]: a value equal to a bound lands in that bound's bucket, like Prometheus'
 // `le` and the collector's sort.SearchFloat64s; the last bucket is (bounds[n-1], +Inf).
-import * as M from '../abi/metrics-layout';
+import * as M from '../abi/derived-metrics-layout';
 
 /** Index of the first bound >= v (n when v is above every bound, or NaN). */
 // @ts-ignore: decorator

@@ -3,7 +3,7 @@
 // and, when a value falls outside the max_size buckets it may hold, halves its resolution as often
 // as needed (downscaling merges neighbouring buckets: index i becomes i >> k). Zero goes to the zero
 // bucket; negative values to the negative range, which shares the scale.
-import * as M from '../abi/metrics-layout';
+import * as M from '../abi/derived-metrics-layout';
 import { allocZeroed, realloc, free } from '../mem/alloc';
 
 const LOG2E: f64 = 1.4426950408889634;

@@ -7,7 +7,7 @@
 // Only ResourceSpans with exactly one Resource message are cached (several would merge; rare enough
 // to take the slow path). The owner clears the cache whenever the records it points to move.
 import * as L from '../abi/trace-layout';
-import * as M from '../abi/metrics-layout';
+import * as M from '../abi/derived-metrics-layout';
 import { readVarintTrusted, skipTrusted, next, WT_LEN } from '../wire/reader';
 import { hash32 } from '../hash';
 import { tableNew, tableFind, tableInsert, tableRecord, tableClear } from './series-table';

@@ -3,7 +3,7 @@
 // key hash next to the record index, so a probe compares bytes only when the hashes agree.
 // Records are never moved while a batch is being aggregated; removal marks them dead and
 // `tableCompact` drops them between batches (after a collection), rebuilding the slots.
-import * as M from '../abi/metrics-layout';
+import * as M from '../abi/derived-metrics-layout';
 import { alloc, allocZeroed, realloc, free } from '../mem/alloc';
 import { bytesEqual } from '../hash';
 

@@ -7,7 +7,7 @@
 // bounded by store.max_items; live edges also form a list in insertion order, which is expiry order
 // (every edge gets the same TTL), so expiry pops from the head. Each side of an edge keeps its
 // strings (service, dimension values, peer) in a small blob of its own, copied out of the batch.
-import * as M from '../abi/metrics-layout';
+import * as M from '../abi/derived-metrics-layout';
 import * as L from '../abi/trace-layout';
 import * as E from '../abi/errors';
 import { alloc, allocZeroed, realloc, free } from '../mem/alloc';

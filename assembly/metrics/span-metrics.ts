@@ -5,7 +5,7 @@
 // one series table per aggregation (a metric, or calls + duration when they share dimensions). A
 // series key is the resource's record index followed by the canonical dimension values; the facade
 // decodes keys back into attributes when it collects, so no per-series attribute map exists.
-import * as M from '../abi/metrics-layout';
+import * as M from '../abi/derived-metrics-layout';
 import * as L from '../abi/trace-layout';
 import * as E from '../abi/errors';
 import { alloc, allocZeroed, free } from '../mem/alloc';

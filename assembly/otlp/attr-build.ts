@@ -1,12 +1,12 @@
-// The attribute table: KeyValue rows for resources, scopes, spans, events and links, and the
-// nested table for array elements and kvlist entries at any depth (layouts in abi/trace-layout.ts;
-// the log and metric indexes use the same rows).
+// The attribute table: KeyValue rows for resources, scopes and every signal's items (spans, events,
+// links, log records and their bodies, metrics, data points, exemplars), and the nested table for
+// array elements and kvlist entries at any depth (layouts in abi/batch-layout.ts).
 //
 // It is built on demand, after the index pass validated every attribute (attr-check.ts): many
 // pipelines decide on ids, status and times alone and never pay for it. Array and kvlist elements
 // go to the nested table: a container first counts its elements, reserves that many rows, then fills
 // them, so its direct children are contiguous and deeper levels append after them.
-import * as L from '../abi/trace-layout';
+import * as L from '../abi/batch-layout';
 import * as E from '../abi/errors';
 import { alloc, realloc, free } from '../mem/alloc';
 import { fail, failPlain, failed, setContext } from '../errors';
@@ -343,6 +343,21 @@ export function attrAppend(cs: usize, ce: usize): bool {
   if (fastKeyValue(row, cs, ce)) return true;
   memory.fill(row, 0, L.A_ROW);
   parseKeyValue(TBL_ATTRS, idx, cs, ce, 1);
+  return !failed;
+}
+
+/**
+ * Appends an AnyValue at [cs, ce) (a log record's body) as the next top-level row, with an empty
+ * key. It sits at depth 1, like an attribute's value.
+ */
+export function attrAppendValue(cs: usize, ce: usize): bool {
+  if (attrCount >= attrCap && !reserveAttrRows(TBL_ATTRS, 1)) return false;
+  let idx = attrCount++;
+  let row = rowAddr(TBL_ATTRS, idx);
+  memory.fill(row, 0, L.A_ROW);
+  store<u32>(row + L.A_KEY_HASH, hash32(cs, 0));
+  store<u32>(row + L.A_KEY_OFF, rel(cs));
+  parseAnyValue(TBL_ATTRS, idx, cs, ce, 1);
   return !failed;
 }
 

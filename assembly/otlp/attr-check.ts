@@ -25,6 +25,12 @@ function wrongWireType(tag: u32, at: usize): void {
   return !failed;
 }
 
+/** Checks the AnyValue at [cs, ce) (a log record's body: depth 1, like an attribute's value). */
+export function checkValue(cs: usize, ce: usize): bool {
+  checkAnyValue(cs, ce, 1);
+  return !failed;
+}
+
 function checkKeyValue(cs: usize, ce: usize, depth: u32): void {
   let p = cs;
   while (p < ce) {

@@ -2,43 +2,34 @@
 // (see abi/trace-layout.ts): resources, scopes, spans, events and links. Attributes are validated
 // and counted here; their rows are built on demand by trace-attrs.ts.
 //
-// Each message is walked field by field. Where a message holds child messages that get rows of
-// their own (ResourceSpans → scopes, Span → events/links), the children are handled in a second
+// The envelope (resources and scopes) is the one all signals share (envelope-index.ts); this file
+// parses what a ScopeSpans holds. Each message is walked field by field. Where a message holds child
+// messages that get rows of their own (Span → events/links), the children are handled in a second
 // walk over the same bytes, so each table is filled in wire order and every owner's children are
 // contiguous whatever the field order (protobuf allows any order and repeated occurrences). The
 // second walk reads without checks: the first validated it.
 import * as L from '../abi/trace-layout';
 import * as E from '../abi/errors';
-import { alloc, allocZeroed, realloc, free } from '../mem/alloc';
-import { fail, failPlain, failed, setContext, setInputBase, clearError } from '../errors';
+import { alloc, allocZeroed, free } from '../mem/alloc';
+import { failLimit, failed, setContext } from '../errors';
 import {
-  readVarint, readTag, readLen, readFixed64, readFixed32, skipValue, skipTrusted, readVarintTrusted, next,
+  readVarint, readLen, readTag, readFixed64, readFixed32, skipValue, skipTrusted, readVarintTrusted, next,
   WT_VARINT, WT_FIXED64, WT_LEN, WT_FIXED32,
 } from '../wire/reader';
 import { hash32 } from '../hash';
-import { checkAttribute, setCheckDepth } from './attr-check';
-
-const UNLIMITED: u32 = 0xffffffff;
+import { checkAttribute } from './attr-check';
+import { indexEnvelope, itemCount, attrTotal, setAttrTotal, addAttr } from './envelope-index';
+import { UNLIMITED, wrongWireType, readId, satAdd, growTable, grownCapacity, readLimit, startRow } from './index-util';
 
 // Tags (field << 3 | wire type) of the repeated children walked in second passes.
-const TAG_RESOURCE_SPANS: u32 = (1 << 3) | 2;
-const TAG_SCOPE_SPANS: u32 = (2 << 3) | 2;
-const TAG_SPANS: u32 = (2 << 3) | 2;
 const TAG_EVENTS: u32 = (11 << 3) | 2;
 const TAG_LINKS: u32 = (13 << 3) | 2;
 
 // Parse state for the batch being indexed.
 let IN: usize = 0;
-let resources: usize = 0;
-let scopes: usize = 0;
 let spans: usize = 0;
 let events: usize = 0;
 let links: usize = 0;
-let resourceCount: u32 = 0;
-let scopeCount: u32 = 0;
-let spanCount: u32 = 0;
-/** Attributes validated and kept so far (rows the table builder will create). */
-let attrCount: u32 = 0;
 let eventCount: u32 = 0;
 let linkCount: u32 = 0;
 let eventCap: u32 = 0;
@@ -59,333 +50,16 @@ let maxSpans: u32 = UNLIMITED;
   return <u32>(p - IN);
 }
 
-/** Validates one attribute and counts it; false on error. */
-// @ts-ignore: decorator
-@inline function countAttr(cs: usize, ce: usize): bool {
-  if (!checkAttribute(cs, ce)) return false;
-  attrCount++;
-  return true;
-}
-
-function wrongWireType(tag: u32, at: usize): void {
-  fail(E.ERR_WRONG_WIRE_TYPE, at, tag & 7);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Envelope: request, ResourceSpans, Resource, ScopeSpans, InstrumentationScope
-
-/** Counts resources, scopes and spans so the span table is sized exactly once. */
-function countRequest(p: usize, end: usize): void {
-  while (p < end) {
-    let at = p;
-    setContext(E.MSG_TRACE_REQUEST, 0);
-    let tag = readTag(p, end);
-    if (failed) return;
-    setContext(E.MSG_TRACE_REQUEST, tag >>> 3);
-    if (tag == TAG_RESOURCE_SPANS) {
-      let len = readLen(next, end);
-      if (failed) return;
-      let cs = next;
-      resourceCount++;
-      countResourceSpans(cs, cs + len);
-      if (failed) return;
-      p = cs + len;
-    } else {
-      if (tag >>> 3 == 1) return wrongWireType(tag, at);
-      p = skipValue(next, end, tag, at);
-      if (failed) return;
-    }
-  }
-}
-
-function countResourceSpans(p: usize, end: usize): void {
-  while (p < end) {
-    let at = p;
-    setContext(E.MSG_RESOURCE_SPANS, 0);
-    let tag = readTag(p, end);
-    if (failed) return;
-    setContext(E.MSG_RESOURCE_SPANS, tag >>> 3);
-    if (tag == TAG_SCOPE_SPANS) {
-      let len = readLen(next, end);
-      if (failed) return;
-      let cs = next;
-      scopeCount++;
-      countScopeSpans(cs, cs + len);
-      if (failed) return;
-      p = cs + len;
-    } else {
-      if (tag >>> 3 == 2) return wrongWireType(tag, at);
-      p = skipValue(next, end, tag, at);
-      if (failed) return;
-    }
-  }
-}
-
-function countScopeSpans(p: usize, end: usize): void {
-  while (p < end) {
-    let at = p;
-    setContext(E.MSG_SCOPE_SPANS, 0);
-    let tag = readTag(p, end);
-    if (failed) return;
-    setContext(E.MSG_SCOPE_SPANS, tag >>> 3);
-    if (tag == TAG_SPANS) {
-      spanCount++;
-    } else if (tag >>> 3 == 2) {
-      return wrongWireType(tag, at);
-    }
-    p = skipValue(next, end, tag, at);
-    if (failed) return;
-  }
-}
-
-function parseRequest(p: usize, end: usize): void {
-  while (p < end) {
-    let at = p;
-    setContext(E.MSG_TRACE_REQUEST, 0);
-    let tag = readTag(p, end);
-    if (failed) return;
-    setContext(E.MSG_TRACE_REQUEST, tag >>> 3);
-    if (tag == TAG_RESOURCE_SPANS) {
-      let len = readLen(next, end);
-      if (failed) return;
-      let cs = next;
-      parseResourceSpans(at, cs, cs + len);
-      if (failed) return;
-      p = cs + len;
-    } else {
-      p = skipValue(next, end, tag, at);
-      if (failed) return;
-    }
-  }
-}
-
-function parseResourceSpans(fieldStart: usize, cs: usize, ce: usize): void {
-  let r = resourceCount++;
-  let row = resources + <usize>r * L.R_ROW;
-  store<u32>(row + L.R_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.R_CONTENT_START, rel(cs));
-  store<u32>(row + L.R_CONTENT_END, rel(ce));
-  store<u32>(row + L.R_ATTR_START, attrCount);
-  store<u32>(row + L.R_SCOPE_START, scopeCount);
-  store<u32>(row + L.R_SPAN_START, spanCount);
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    setContext(E.MSG_RESOURCE_SPANS, 0);
-    let tag = readTag(p, ce);
-    if (failed) return;
-    p = next;
-    let f = tag >>> 3;
-    setContext(E.MSG_RESOURCE_SPANS, f);
-    if (f == 1 || f == 3) {
-      if ((tag & 7) != WT_LEN) return wrongWireType(tag, at);
-      let len = readLen(p, ce);
-      if (failed) return;
-      let vs = next;
-      if (f == 1) {
-        parseResource(row, at, vs, vs + len);
-        if (failed) return;
-      } else {
-        store<u32>(row + L.R_SCHEMA_URL_OFF, rel(vs));
-        store<u32>(row + L.R_SCHEMA_URL_LEN, len);
-      }
-      p = vs + len;
-    } else {
-      p = skipValue(p, ce, tag, at);
-      if (failed) return;
-    }
-  }
-  store<u32>(row + L.R_ATTR_COUNT, attrCount - load<u32>(row + L.R_ATTR_START));
-  p = cs;
-  while (p < ce) {
-    let at = p;
-    let tag = <u32>readVarintTrusted(p);
-    p = next;
-    if (tag == TAG_SCOPE_SPANS) {
-      let len = <usize>readVarintTrusted(p);
-      let vs = next;
-      parseScopeSpans(r, at, vs, vs + len);
-      if (failed) return;
-      p = vs + len;
-    } else {
-      p = skipTrusted(p, tag & 7);
-    }
-  }
-  row = resources + <usize>r * L.R_ROW;
-  store<u32>(row + L.R_SCOPE_COUNT, scopeCount - load<u32>(row + L.R_SCOPE_START));
-  store<u32>(row + L.R_SPAN_COUNT, spanCount - load<u32>(row + L.R_SPAN_START));
-}
-
-function parseResource(row: usize, fieldStart: usize, cs: usize, ce: usize): void {
-  if (!(load<u32>(row + L.R_FLAGS) & L.HAS_MESSAGE)) {
-    store<u32>(row + L.R_FLAGS, L.HAS_MESSAGE);
-    store<u32>(row + L.R_MSG_START, rel(fieldStart));
-    store<u32>(row + L.R_MSG_END, rel(ce));
-  }
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    setContext(E.MSG_RESOURCE, 0);
-    let tag = readTag(p, ce);
-    if (failed) return;
-    p = next;
-    let f = tag >>> 3;
-    setContext(E.MSG_RESOURCE, f);
-    if (f == 1) {
-      if ((tag & 7) != WT_LEN) return wrongWireType(tag, at);
-      let len = readLen(p, ce);
-      if (failed) return;
-      let vs = next;
-      if (!countAttr(vs, vs + len)) return;
-      p = vs + len;
-    } else if (f == 2) {
-      if ((tag & 7) != WT_VARINT) return wrongWireType(tag, at);
-      store<u32>(row + L.R_DROPPED_ATTRS, <u32>readVarint(p, ce));
-      if (failed) return;
-      p = next;
-    } else {
-      p = skipValue(p, ce, tag, at);
-      if (failed) return;
-    }
-  }
-}
-
-function parseScopeSpans(r: u32, fieldStart: usize, cs: usize, ce: usize): void {
-  let s = scopeCount++;
-  let row = scopes + <usize>s * L.S_ROW;
-  store<u32>(row + L.S_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.S_CONTENT_START, rel(cs));
-  store<u32>(row + L.S_CONTENT_END, rel(ce));
-  store<u32>(row + L.S_RESOURCE, r);
-  store<u32>(row + L.S_ATTR_START, attrCount);
-  store<u32>(row + L.S_SPAN_START, spanCount);
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    setContext(E.MSG_SCOPE_SPANS, 0);
-    let tag = readTag(p, ce);
-    if (failed) return;
-    p = next;
-    let f = tag >>> 3;
-    setContext(E.MSG_SCOPE_SPANS, f);
-    if (f == 1 || f == 3) {
-      if ((tag & 7) != WT_LEN) return wrongWireType(tag, at);
-      let len = readLen(p, ce);
-      if (failed) return;
-      let vs = next;
-      if (f == 1) {
-        parseScope(row, at, vs, vs + len);
-        if (failed) return;
-      } else {
-        store<u32>(row + L.S_SCHEMA_URL_OFF, rel(vs));
-        store<u32>(row + L.S_SCHEMA_URL_LEN, len);
-      }
-      p = vs + len;
-    } else {
-      p = skipValue(p, ce, tag, at);
-      if (failed) return;
-    }
-  }
-  store<u32>(row + L.S_ATTR_COUNT, attrCount - load<u32>(row + L.S_ATTR_START));
-  p = cs;
-  while (p < ce) {
-    let at = p;
-    let tag = <u32>readVarintTrusted(p);
-    p = next;
-    if (tag == TAG_SPANS) {
-      let len = <usize>readVarintTrusted(p);
-      let vs = next;
-      parseSpan(s, r, at, vs, vs + len);
-      if (failed) return;
-      p = vs + len;
-    } else {
-      p = skipTrusted(p, tag & 7);
-    }
-  }
-  row = scopes + <usize>s * L.S_ROW;
-  store<u32>(row + L.S_SPAN_COUNT, spanCount - load<u32>(row + L.S_SPAN_START));
-}
-
-function parseScope(row: usize, fieldStart: usize, cs: usize, ce: usize): void {
-  if (!(load<u32>(row + L.S_FLAGS) & L.HAS_MESSAGE)) {
-    store<u32>(row + L.S_FLAGS, L.HAS_MESSAGE);
-    store<u32>(row + L.S_MSG_START, rel(fieldStart));
-    store<u32>(row + L.S_MSG_END, rel(ce));
-  }
-  let p = cs;
-  while (p < ce) {
-    let at = p;
-    setContext(E.MSG_SCOPE, 0);
-    let tag = readTag(p, ce);
-    if (failed) return;
-    p = next;
-    let f = tag >>> 3;
-    setContext(E.MSG_SCOPE, f);
-    if (f >= 1 && f <= 3) {
-      if ((tag & 7) != WT_LEN) return wrongWireType(tag, at);
-      let len = readLen(p, ce);
-      if (failed) return;
-      let vs = next;
-      if (f == 1) {
-        store<u32>(row + L.S_NAME_OFF, rel(vs));
-        store<u32>(row + L.S_NAME_LEN, len);
-      } else if (f == 2) {
-        store<u32>(row + L.S_VERSION_OFF, rel(vs));
-        store<u32>(row + L.S_VERSION_LEN, len);
-      } else if (!countAttr(vs, vs + len)) {
-        return;
-      }
-      p = vs + len;
-    } else if (f == 4) {
-      if ((tag & 7) != WT_VARINT) return wrongWireType(tag, at);
-      store<u32>(row + L.S_DROPPED_ATTRS, <u32>readVarint(p, ce));
-      if (failed) return;
-      p = next;
-    } else {
-      p = skipValue(p, ce, tag, at);
-      if (failed) return;
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Span, Status, Event, Link
 
-/** Reads an id of exactly `size` bytes (or none) into `dst`; returns its length or -1 on error. */
-function readId(p: usize, ce: usize, at: usize, dst: usize, size: u32): i32 {
-  let len = readLen(p, ce);
-  if (failed) return -1;
-  // Direct 8-byte moves: memory.copy/fill of a few bytes is a runtime call in V8.
-  if (len == size) {
-    store<u64>(dst, load<u64>(next));
-    if (size == 16) store<u64>(dst + 8, load<u64>(next + 8));
-  } else if (len == 0) {
-    store<u64>(dst, 0);
-    if (size == 16) store<u64>(dst + 8, 0);
-  } else {
-    fail(E.ERR_INVALID_ID_LENGTH, at, len);
-    return -1;
-  }
-  return <i32>len;
-}
-
-// @ts-ignore: decorator
-@inline function satAdd(a: u32, b: u32): u32 {
-  let s = <u64>a + <u64>b;
-  return s > 0xffffffff ? 0xffffffff : <u32>s;
-}
-
-function parseSpan(s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): void {
-  let i = spanCount++;
+function parseSpan(i: u32, s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): void {
   let row = spans + <usize>i * L.SP_ROW;
-  store<u32>(row + L.SP_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.SP_CONTENT_START, rel(cs));
-  store<u32>(row + L.SP_CONTENT_END, rel(ce));
-  store<u32>(row + L.SP_SCOPE, s);
+  startRow(row, IN, fieldStart, cs, ce, s);
   store<u32>(row + L.SP_RESOURCE, r);
   store<u32>(row + L.SP_NAME_OFF, rel(cs));
   store<u32>(row + L.SP_PARENT_INDEX, 0xffffffff);
-  let attrStart = attrCount;
+  let attrStart = attrTotal();
   let storedAttrs: u32 = 0;
   let extraAttrs: u32 = 0;
   let presence: u32 = 0;
@@ -472,7 +146,7 @@ function parseSpan(s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): voi
         if (!checkAttribute(vs, vs + len)) return;
         if (storedAttrs < maxSpanAttrs) {
           storedAttrs++;
-          attrCount++;
+          addAttr();
         } else {
           extraAttrs++;
         }
@@ -535,13 +209,13 @@ function parseSpan(s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): voi
         let len = <usize>readVarintTrusted(p);
         let vs = next;
         let stored = eventCount - load<u32>(row + L.SP_EVENT_START);
-        let savedAttrs = attrCount;
+        let savedAttrs = attrTotal();
         if (parseEvent(i, at, vs, vs + len)) presence |= L.P_REWRITE;
         if (failed) return;
         row = spans + <usize>i * L.SP_ROW;
         if (stored >= maxEvents) {
           eventCount--;
-          attrCount = savedAttrs;
+          setAttrTotal(savedAttrs);
           extra++;
         }
         p = vs + len;
@@ -565,13 +239,13 @@ function parseSpan(s: u32, r: u32, fieldStart: usize, cs: usize, ce: usize): voi
         let len = <usize>readVarintTrusted(p);
         let vs = next;
         let stored = linkCount - load<u32>(row + L.SP_LINK_START);
-        let savedAttrs = attrCount;
+        let savedAttrs = attrTotal();
         if (parseLink(i, at, vs, vs + len)) presence |= L.P_REWRITE;
         if (failed) return;
         row = spans + <usize>i * L.SP_ROW;
         if (stored >= maxLinks) {
           linkCount--;
-          attrCount = savedAttrs;
+          setAttrTotal(savedAttrs);
           extra++;
         }
         p = vs + len;
@@ -619,30 +293,18 @@ function parseStatus(row: usize, cs: usize, ce: usize): void {
   }
 }
 
-function grow(ptr: usize, newCap: u32, row: usize): usize {
-  let p = realloc(ptr, <usize>newCap * row);
-  if (!p) failPlain(E.ERR_OUT_OF_MEMORY, <u64>newCap * row);
-  return p;
-}
-
 function reserveEvent(): bool {
   if (eventCount < eventCap) return true;
-  let newCap = eventCap + (eventCap >> 1) + 16;
-  let p = grow(events, newCap, L.E_ROW);
-  if (!p) return false;
-  events = p;
-  eventCap = newCap;
-  return true;
+  events = growTable(events, eventCap, L.E_ROW);
+  eventCap = grownCapacity;
+  return eventCount < eventCap;
 }
 
 function reserveLink(): bool {
   if (linkCount < linkCap) return true;
-  let newCap = linkCap + (linkCap >> 1) + 16;
-  let p = grow(links, newCap, L.L_ROW);
-  if (!p) return false;
-  links = p;
-  linkCap = newCap;
-  return true;
+  links = growTable(links, linkCap, L.L_ROW);
+  linkCap = grownCapacity;
+  return linkCount < linkCap;
 }
 
 /** Parses one event; returns true if its attributes were truncated (the span must be rewritten). */
@@ -651,12 +313,9 @@ function parseEvent(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
   let e = eventCount++;
   let row = events + <usize>e * L.E_ROW;
   memory.fill(row, 0, L.E_ROW);
-  store<u32>(row + L.E_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.E_CONTENT_START, rel(cs));
-  store<u32>(row + L.E_CONTENT_END, rel(ce));
-  store<u32>(row + L.E_SPAN, span);
+  startRow(row, IN, fieldStart, cs, ce, span);
   store<u32>(row + L.E_NAME_OFF, rel(cs));
-  store<u32>(row + L.E_ATTR_START, attrCount);
+  store<u32>(row + L.E_ATTR_START, attrTotal());
   let stored: u32 = 0;
   let extra: u32 = 0;
   let p = cs;
@@ -693,7 +352,7 @@ function parseEvent(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
         if (!checkAttribute(vs, vs + len)) return false;
         if (stored < maxEventAttrs) {
           stored++;
-          attrCount++;
+          addAttr();
         } else {
           extra++;
         }
@@ -728,11 +387,8 @@ function parseLink(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
   let k = linkCount++;
   let row = links + <usize>k * L.L_ROW;
   memory.fill(row, 0, L.L_ROW);
-  store<u32>(row + L.L_FIELD_START, rel(fieldStart));
-  store<u32>(row + L.L_CONTENT_START, rel(cs));
-  store<u32>(row + L.L_CONTENT_END, rel(ce));
-  store<u32>(row + L.L_SPAN, span);
-  store<u32>(row + L.L_ATTR_START, attrCount);
+  startRow(row, IN, fieldStart, cs, ce, span);
+  store<u32>(row + L.L_ATTR_START, attrTotal());
   let stored: u32 = 0;
   let extra: u32 = 0;
   let presence: u32 = 0;
@@ -772,7 +428,7 @@ function parseLink(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
         if (!checkAttribute(vs, vs + len)) return false;
         if (stored < maxLinkAttrs) {
           stored++;
-          attrCount++;
+          addAttr();
         } else {
           extra++;
         }
@@ -814,13 +470,21 @@ function parseLink(span: u32, fieldStart: usize, cs: usize, ce: usize): bool {
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
-function readLimit(opts: usize, at: usize, fallback: u32): u32 {
-  return opts ? load<u32>(opts + at) : fallback;
+function allocTables(len: usize): bool {
+  if (itemCount > maxSpans) {
+    failLimit(E.MSG_SPAN, maxSpans);
+    return false;
+  }
+  spans = allocZeroed(<usize>max<u32>(itemCount, 1) * L.SP_ROW);
+  // Typical SDK traffic carries an event per ~1 KB and a link per ~10 KB; both tables grow.
+  eventCap = <u32>(len / 2048) + 4;
+  linkCap = <u32>(len / 8192) + 4;
+  events = alloc(<usize>eventCap * L.E_ROW);
+  links = alloc(<usize>linkCap * L.L_ROW);
+  return spans != 0 && events != 0 && links != 0;
 }
 
 function releaseTables(): void {
-  free(resources);
-  free(scopes);
   free(spans);
   free(events);
   free(links);
@@ -832,8 +496,6 @@ function releaseTables(): void {
  * caller's to free).
  */
 export function traceIndex(input: usize, len: usize, opts: usize): usize {
-  clearError();
-  setInputBase(input);
   IN = input;
   maxDepth = readLimit(opts, L.O_MAX_DEPTH, 64);
   maxSpanAttrs = readLimit(opts, L.O_MAX_SPAN_ATTRS, 128);
@@ -842,52 +504,13 @@ export function traceIndex(input: usize, len: usize, opts: usize): usize {
   maxEventAttrs = readLimit(opts, L.O_MAX_EVENT_ATTRS, 128);
   maxLinkAttrs = readLimit(opts, L.O_MAX_LINK_ATTRS, 128);
   maxSpans = readLimit(opts, L.O_MAX_SPANS, UNLIMITED);
-  setCheckDepth(maxDepth);
-  resourceCount = scopeCount = spanCount = attrCount = eventCount = linkCount = 0;
+  eventCount = linkCount = 0;
   eventCap = linkCap = 0;
-  resources = scopes = spans = events = links = 0;
+  spans = events = links = 0;
   batchFlags = 0;
-
-  let end = input + len;
-  countRequest(input, end);
-  if (failed) return 0;
-  if (spanCount > maxSpans) {
-    failPlain(E.ERR_COUNT_LIMIT, maxSpans);
-    return 0;
-  }
-  let header = allocZeroed(L.B_HEADER_SIZE);
-  resources = allocZeroed(<usize>max<u32>(resourceCount, 1) * L.R_ROW);
-  scopes = allocZeroed(<usize>max<u32>(scopeCount, 1) * L.S_ROW);
-  spans = allocZeroed(<usize>max<u32>(spanCount, 1) * L.SP_ROW);
-  // Typical SDK traffic carries an event per ~1 KB and a link per ~10 KB; both tables grow.
-  eventCap = <u32>(len / 2048) + 4;
-  linkCap = <u32>(len / 8192) + 4;
-  events = alloc(<usize>eventCap * L.E_ROW);
-  links = alloc(<usize>linkCap * L.L_ROW);
-  if (!header || !resources || !scopes || !spans || !events || !links) {
-    free(header);
-    releaseTables();
-    failPlain(E.ERR_OUT_OF_MEMORY, len);
-    return 0;
-  }
-  resourceCount = scopeCount = spanCount = 0;
-  parseRequest(input, end);
-  if (failed) {
-    free(header);
-    releaseTables();
-    return 0;
-  }
-  store<u32>(header + L.B_INPUT, <u32>input);
-  store<u32>(header + L.B_INPUT_LEN, <u32>len);
-  store<u32>(header + L.B_RESOURCE_COUNT, resourceCount);
-  store<u32>(header + L.B_RESOURCES, <u32>resources);
-  store<u32>(header + L.B_SCOPE_COUNT, scopeCount);
-  store<u32>(header + L.B_SCOPES, <u32>scopes);
-  store<u32>(header + L.B_SPAN_COUNT, spanCount);
+  let header = indexEnvelope(input, len, maxDepth, E.MSG_TRACE_REQUEST, E.MSG_RESOURCE_SPANS, E.MSG_SCOPE_SPANS, allocTables, parseSpan, releaseTables);
+  if (!header) return 0;
   store<u32>(header + L.B_SPANS, <u32>spans);
-  // Rows to build on demand (trace-attrs.ts); B_ATTRS stays 0 until then.
-  store<u32>(header + L.B_ATTR_COUNT, attrCount);
-  store<u32>(header + L.B_DEPTH_LIMIT, maxDepth);
   store<u32>(header + L.B_EVENT_COUNT, eventCount);
   store<u32>(header + L.B_EVENTS, <u32>events);
   store<u32>(header + L.B_LINK_COUNT, linkCount);

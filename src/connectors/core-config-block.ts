@@ -1,7 +1,7 @@
 // Configuration blocks for the metrics core: a connector's settings laid out in one allocation
 // (structs, key lists, strings, bounds), built here with offsets and relocated to absolute pointers
 // when copied into core memory. The core state owns the block and frees it with the state.
-import * as M from '../../assembly/abi/metrics-layout.js';
+import * as M from '../../assembly/abi/derived-metrics-layout.js';
 import type { Core } from '../core/core.js';
 import { CoreMemoryError } from './core-memory-error.js';
 

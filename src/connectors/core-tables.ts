@@ -1,6 +1,6 @@
 // Reading the metrics core's tables at collection time (a cold path: once per series per
 // collection). Everything is copied out of core memory at once, so no view outlives a core call.
-import * as M from '../../assembly/abi/metrics-layout.js';
+import * as M from '../../assembly/abi/derived-metrics-layout.js';
 import type { Core } from '../core/core.js';
 import type { Exemplar, ExponentialBuckets } from '../metrics/metrics-data.js';
 

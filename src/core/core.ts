@@ -45,6 +45,15 @@ export interface CoreExports {
   expoFree(h: number): void;
   expoRecordMany(h: number, values: number, n: number): number;
   expoIndex(v: number, scale: number): number;
+  logsIndex(input: number, len: number, opts: number): number;
+  logsFree(header: number): void;
+  logsIndexAttributes(header: number): number;
+  logsSplice(header: number, keep: number, recordRepl: number, resourceRepl: number, scopeRepl: number): number;
+  metricsIndex(input: number, len: number, opts: number): number;
+  metricsFree(header: number): void;
+  metricsIndexAttributes(header: number): number;
+  metricsIndexValues(header: number): number;
+  metricsSplice(header: number, metricKeep: number, pointKeep: number, metricRepl: number, pointRepl: number, resourceRepl: number, scopeRepl: number): number;
 }
 
 const ABI_VERSION = 1;

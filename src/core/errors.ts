@@ -51,7 +51,8 @@ export type DecodeRule =
   | 'input too large'
   | 'tag overflows 32 bits'
   | 'empty input'
-  | 'bad argument';
+  | 'bad argument'
+  | 'packed length';
 
 const RULES: Record<number, DecodeRule> = {
   [E.ERR_TRUNCATED_VARINT]: 'truncated varint',
@@ -71,6 +72,7 @@ const RULES: Record<number, DecodeRule> = {
   [E.ERR_TAG_OVERFLOW]: 'tag overflows 32 bits',
   [E.ERR_EMPTY_INPUT]: 'empty input',
   [E.ERR_BAD_ARGUMENT]: 'bad argument',
+  [E.ERR_PACKED_LENGTH]: 'packed length',
 };
 
 const MESSAGES: Record<number, string> = {
@@ -87,6 +89,36 @@ const MESSAGES: Record<number, string> = {
   [E.MSG_ANY_VALUE]: 'AnyValue',
   [E.MSG_ARRAY_VALUE]: 'ArrayValue',
   [E.MSG_KEY_VALUE_LIST]: 'KeyValueList',
+  [E.MSG_LOGS_REQUEST]: 'ExportLogsServiceRequest',
+  [E.MSG_RESOURCE_LOGS]: 'ResourceLogs',
+  [E.MSG_SCOPE_LOGS]: 'ScopeLogs',
+  [E.MSG_LOG_RECORD]: 'LogRecord',
+  [E.MSG_METRICS_REQUEST]: 'ExportMetricsServiceRequest',
+  [E.MSG_RESOURCE_METRICS]: 'ResourceMetrics',
+  [E.MSG_SCOPE_METRICS]: 'ScopeMetrics',
+  [E.MSG_METRIC]: 'Metric',
+  [E.MSG_GAUGE]: 'Gauge',
+  [E.MSG_SUM]: 'Sum',
+  [E.MSG_HISTOGRAM]: 'Histogram',
+  [E.MSG_EXPONENTIAL_HISTOGRAM]: 'ExponentialHistogram',
+  [E.MSG_SUMMARY]: 'Summary',
+  [E.MSG_NUMBER_DATA_POINT]: 'NumberDataPoint',
+  [E.MSG_HISTOGRAM_DATA_POINT]: 'HistogramDataPoint',
+  [E.MSG_EXPONENTIAL_HISTOGRAM_DATA_POINT]: 'ExponentialHistogramDataPoint',
+  [E.MSG_SUMMARY_DATA_POINT]: 'SummaryDataPoint',
+  [E.MSG_BUCKETS]: 'ExponentialHistogramDataPoint.Buckets',
+  [E.MSG_VALUE_AT_QUANTILE]: 'SummaryDataPoint.ValueAtQuantile',
+  [E.MSG_EXEMPLAR]: 'Exemplar',
+};
+
+/** What a request-wide count limit counts, by the message the core names, and the option that sets it. */
+const COUNTED: Record<number, string> = {
+  [E.MSG_SPAN]: 'spans per request (DecodeOptions.maxSpans)',
+  [E.MSG_LOG_RECORD]: 'log records per request (DecodeOptions.maxLogRecords)',
+  [E.MSG_NUMBER_DATA_POINT]: 'data points per request (DecodeOptions.maxDataPoints)',
+  [E.MSG_HISTOGRAM_DATA_POINT]: 'data points per request (DecodeOptions.maxDataPoints)',
+  [E.MSG_EXPONENTIAL_HISTOGRAM_DATA_POINT]: 'data points per request (DecodeOptions.maxDataPoints)',
+  [E.MSG_SUMMARY_DATA_POINT]: 'data points per request (DecodeOptions.maxDataPoints)',
 };
 
 const WIRE_TYPES = ['varint', 'fixed64', 'length-delimited', 'start group', 'end group', 'fixed32', '6', '7'];
@@ -118,10 +150,12 @@ export class OtlpDecodeError extends Error {
     const rule = RULES[record.code] ?? 'bad argument';
     const where = MESSAGES[record.message];
     const detail = describe(record, inputLength);
-    const location = where
-      ? `byte ${record.offset} (${where}${record.field ? ` field ${record.field}` : ''})`
-      : record.code === E.ERR_OUT_OF_MEMORY || record.code === E.ERR_COUNT_LIMIT
-        ? 'input'
+    // Budget and request-wide count errors are about the input as a whole, not a byte in it.
+    const whole = record.code === E.ERR_OUT_OF_MEMORY || record.code === E.ERR_COUNT_LIMIT;
+    const location = whole
+      ? 'input'
+      : where
+        ? `byte ${record.offset} (${where}${record.field ? ` field ${record.field}` : ''})`
         : `byte ${record.offset}`;
     super(`${source ? `${source}: ` : ''}${location}: ${rule}${detail ? ` — ${detail}` : ''}`);
     this.rule = rule;
@@ -142,8 +176,12 @@ function describe(r: CoreErrorRecord, inputLength: number): string {
       return `wire type ${r.detail} does not exist`;
     case E.ERR_DEPTH_LIMIT:
       return `AnyValue nesting deeper than the limit of ${r.detail}`;
-    case E.ERR_COUNT_LIMIT:
-      return `more than the limit of ${r.detail}`;
+    case E.ERR_COUNT_LIMIT: {
+      const what = COUNTED[r.message];
+      return `more than the limit of ${r.detail}${what ? ` ${what}` : ''}`;
+    }
+    case E.ERR_PACKED_LENGTH:
+      return `packed ${r.detail}-byte values, but the field's length is not a multiple of ${r.detail}`;
     case E.ERR_INVALID_ID_LENGTH:
       return `id is ${r.detail} bytes; trace ids must be 16 bytes and span ids 8 (or empty)`;
     case E.ERR_TRUNCATED_FIXED:

@@ -1,7 +1,7 @@
 // Decoding the canonical values the metrics core writes into series keys (VK_* in
-// assembly/abi/metrics-layout.ts) back into attribute values. Keys are copied out of core memory
+// assembly/abi/derived-metrics-layout.ts) back into attribute values. Keys are copied out of core memory
 // first, so decoding never holds a view across a core call.
-import * as M from '../../assembly/abi/metrics-layout.js';
+import * as M from '../../assembly/abi/derived-metrics-layout.js';
 import type { AnyValue, KeyValue } from '../otlp/trace-views.js';
 import { toBase64 } from '../otlp/trace-json.js';
 

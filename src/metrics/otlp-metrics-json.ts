@@ -10,82 +10,16 @@ import type {
   MetricsData, Metric, NumberDataPoint, HistogramDataPoint, ExponentialHistogramDataPoint, Exemplar, ExponentialBuckets,
 } from './metrics-data.js';
 
-export interface OtlpJsonExemplar {
-  filteredAttributes?: OtlpJsonKeyValue[];
-  timeUnixNano?: string;
-  asDouble?: number | string;
-  asInt?: string;
-  spanId?: string;
-  traceId?: string;
-}
+// One definition of the OTLP/JSON metric shapes, shared with MetricBatch.toJSON().
+import type {
+  OtlpJsonMetrics, OtlpJsonMetric, OtlpJsonNumberDataPoint, OtlpJsonHistogramDataPoint,
+  OtlpJsonExponentialHistogramDataPoint, OtlpJsonExemplar, OtlpJsonBuckets,
+} from '../otlp/metric-json.js';
 
-export interface OtlpJsonNumberDataPoint {
-  attributes?: OtlpJsonKeyValue[];
-  startTimeUnixNano?: string;
-  timeUnixNano?: string;
-  asDouble?: number | string;
-  asInt?: string;
-  exemplars?: OtlpJsonExemplar[];
-  flags?: number;
-}
-
-export interface OtlpJsonHistogramDataPoint {
-  attributes?: OtlpJsonKeyValue[];
-  startTimeUnixNano?: string;
-  timeUnixNano?: string;
-  count?: string;
-  sum?: number | string;
-  bucketCounts?: string[];
-  explicitBounds?: (number | string)[];
-  exemplars?: OtlpJsonExemplar[];
-  flags?: number;
-  min?: number | string;
-  max?: number | string;
-}
-
-export interface OtlpJsonBuckets {
-  offset?: number;
-  bucketCounts?: string[];
-}
-
-export interface OtlpJsonExponentialHistogramDataPoint {
-  attributes?: OtlpJsonKeyValue[];
-  startTimeUnixNano?: string;
-  timeUnixNano?: string;
-  count?: string;
-  sum?: number | string;
-  scale?: number;
-  zeroCount?: string;
-  positive: OtlpJsonBuckets;
-  negative: OtlpJsonBuckets;
-  flags?: number;
-  exemplars?: OtlpJsonExemplar[];
-  min?: number | string;
-  max?: number | string;
-  zeroThreshold?: number | string;
-}
-
-export interface OtlpJsonMetric {
-  name?: string;
-  description?: string;
-  unit?: string;
-  gauge?: { dataPoints?: OtlpJsonNumberDataPoint[] };
-  sum?: { dataPoints?: OtlpJsonNumberDataPoint[]; aggregationTemporality?: number; isMonotonic?: boolean };
-  histogram?: { dataPoints?: OtlpJsonHistogramDataPoint[]; aggregationTemporality?: number };
-  exponentialHistogram?: { dataPoints?: OtlpJsonExponentialHistogramDataPoint[]; aggregationTemporality?: number };
-}
-
-export interface OtlpJsonMetrics {
-  resourceMetrics?: {
-    resource: { attributes?: OtlpJsonKeyValue[]; droppedAttributesCount?: number };
-    scopeMetrics?: {
-      scope: { name?: string; version?: string; attributes?: OtlpJsonKeyValue[] };
-      metrics?: OtlpJsonMetric[];
-      schemaUrl?: string;
-    }[];
-    schemaUrl?: string;
-  }[];
-}
+export type {
+  OtlpJsonMetrics, OtlpJsonMetric, OtlpJsonNumberDataPoint, OtlpJsonHistogramDataPoint,
+  OtlpJsonExponentialHistogramDataPoint, OtlpJsonExemplar, OtlpJsonBuckets,
+};
 
 /** Drops undefined members so that the object serialises exactly like the collector's output. */
 function compact<T extends object>(o: T): T {

@@ -18,6 +18,19 @@ export interface DecodeOptions {
   maxAttributesPerLink?: number;
   /** Spans accepted per request; more is an error ('count limit'). Default unlimited. */
   maxSpans?: number;
+  /**
+   * Attributes kept per log record; extras are dropped and counted in droppedAttributesCount.
+   * Default 128 (the SDKs' LogRecordLimits).
+   */
+  maxAttributesPerLogRecord?: number;
+  /** Log records accepted per request; more is an error ('count limit'). Default unlimited. */
+  maxLogRecords?: number;
+  /**
+   * Data points (of every metric type) accepted per request; more is an error ('count limit').
+   * Default unlimited. Data points have no dropped-attributes count, so their attributes are never
+   * cut: limiting series is a processor's job (cardinality limits), not the decoder's.
+   */
+  maxDataPoints?: number;
   /** Accept a zero-length input as an empty request (OTLP/HTTP does). Default false: an error. */
   allowEmpty?: boolean;
   /** A name for the input (a file name), prefixed to error messages. */
@@ -33,5 +46,8 @@ export const DEFAULT_DECODE_OPTIONS: Readonly<Required<Omit<DecodeOptions, 'sour
   maxAttributesPerEvent: 128,
   maxAttributesPerLink: 128,
   maxSpans: Infinity,
+  maxAttributesPerLogRecord: 128,
+  maxLogRecords: Infinity,
+  maxDataPoints: Infinity,
   allowEmpty: false,
 });

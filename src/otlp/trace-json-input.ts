@@ -1,31 +1,8 @@
-// OTLP/JSON → protobuf for TraceBatch.fromJSON: the streaming transcoder (json/json-to-proto.ts)
-// with the batch's decode limits, so JSON and protobuf input are held to the same rules.
-import { otlpJsonToProtobuf } from './json/json-to-proto.js';
-import { OtlpJsonError } from './json/otlp-json-error.js';
+// OTLP/JSON → protobuf for TraceBatch.fromJSON (otlp-json-input.ts with the trace request schema).
+import { otlpJsonInputToProtobuf } from './otlp-json-input.js';
 import { ExportTraceServiceRequest } from './schema/trace.js';
-import { DEFAULT_DECODE_OPTIONS } from './decode-options.js';
 import type { DecodeOptions } from './decode-options.js';
 
-const textEncoder = new TextEncoder();
-
-/** JSON.stringify that keeps bigint values exact (as decimal strings, which OTLP/JSON accepts). */
-function stringify(value: object): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-}
-
 export function traceJsonToProtobuf(input: string | Uint8Array | object, options: DecodeOptions): Uint8Array {
-  const text = typeof input === 'string' || input instanceof Uint8Array ? input : stringify(input);
-  const maxDepth = options.maxDepth ?? DEFAULT_DECODE_OPTIONS.maxDepth;
-  const bytes = typeof text === 'string' ? textEncoder.encode(text) : text;
-  if (bytes.length === 0 && (options.allowEmpty ?? DEFAULT_DECODE_OPTIONS.allowEmpty)) return new Uint8Array(0);
-  try {
-    return otlpJsonToProtobuf(bytes, ExportTraceServiceRequest, {
-      maxInputBytes: options.maxBytes ?? DEFAULT_DECODE_OPTIONS.maxBytes,
-      maxAnyValueDepth: maxDepth,
-      maxJsonDepth: Math.max(512, 4 * maxDepth + 16),
-    });
-  } catch (err) {
-    if (err instanceof OtlpJsonError && options.source) err.message = `${options.source}: ${err.message}`;
-    throw err;
-  }
+  return otlpJsonInputToProtobuf(input, options, ExportTraceServiceRequest);
 }

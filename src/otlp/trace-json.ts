@@ -1,34 +1,14 @@
-// Strict OTLP/JSON output, in the form the collector writes: camelCase keys in proto declaration
-// order, lowercase hex ids, 64-bit integers as decimal strings, enums as numbers, bytes as base64,
-// non-finite doubles as "NaN"/"Infinity"/"-Infinity", proto3 zero values omitted. `resource`,
-// `scope` and `status` are always present (as `{}` when empty), like the collector's output,
-// because they are non-optional messages in its data model. A double -0 is written "-0".
+// Strict OTLP/JSON output for traces, in the form the collector writes (the rules and the shared
+// pieces are in otlp-json-output.ts). A span's `status` is always present, as `{}` when empty.
 import type { TraceBatch } from './trace-batch.js';
-import type { AnyValue, KeyValue, SpanView, EventView, LinkView, ResourceView, ScopeView } from './trace-views.js';
+import type { SpanView, EventView, LinkView } from './trace-views.js';
+import type { OtlpJsonKeyValue, OtlpJsonResource, OtlpJsonScope } from './otlp-json-output.js';
+import { attributesToJSON as attributes, compact, envelopesToJSON, nanos, nonEmpty, nonZero } from './otlp-json-output.js';
 
-export interface OtlpJsonAnyValue {
-  stringValue?: string;
-  boolValue?: boolean;
-  intValue?: string;
-  doubleValue?: number | string;
-  arrayValue?: { values?: OtlpJsonAnyValue[] };
-  kvlistValue?: { values?: OtlpJsonKeyValue[] };
-  bytesValue?: string;
-}
-export interface OtlpJsonKeyValue {
-  key: string;
-  value: OtlpJsonAnyValue;
-}
-export interface OtlpJsonResource {
-  attributes?: OtlpJsonKeyValue[];
-  droppedAttributesCount?: number;
-}
-export interface OtlpJsonScope {
-  name?: string;
-  version?: string;
-  attributes?: OtlpJsonKeyValue[];
-  droppedAttributesCount?: number;
-}
+// The shared pieces moved to otlp-json-output.ts; re-exported for existing imports.
+export { toBase64, jsonDouble, anyValueToJSON, keyValueToJSON } from './otlp-json-output.js';
+export type { OtlpJsonAnyValue, OtlpJsonKeyValue, OtlpJsonResource, OtlpJsonScope } from './otlp-json-output.js';
+
 export interface OtlpJsonEvent {
   timeUnixNano?: string;
   name?: string;
@@ -73,77 +53,6 @@ export interface OtlpJsonResourceSpans {
 }
 export interface OtlpJsonTraces {
   resourceSpans?: OtlpJsonResourceSpans[];
-}
-
-/** Standard base64 with padding (what the collector writes for bytes). */
-export function toBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
-  }
-  return btoa(bin);
-}
-
-/**
- * A double as OTLP/JSON: a number, or a string where JSON has no number for it — "NaN",
- * "Infinity", "-Infinity", and "-0" (JSON.stringify would turn -0 into 0; proto3 JSON readers accept
- * numeric strings, so the sign survives a round trip through text).
- */
-export function jsonDouble(d: number): number | string {
-  if (Number.isFinite(d)) return Object.is(d, -0) ? '-0' : d;
-  return Number.isNaN(d) ? 'NaN' : d > 0 ? 'Infinity' : '-Infinity';
-}
-
-export function anyValueToJSON(v: AnyValue): OtlpJsonAnyValue {
-  switch (v.type) {
-    case 'string':
-      return { stringValue: v.value };
-    case 'bool':
-      return { boolValue: v.value };
-    case 'int':
-      return { intValue: v.value.toString() };
-    case 'double':
-      return { doubleValue: jsonDouble(v.value) };
-    case 'bytes':
-      return { bytesValue: toBase64(v.value) };
-    case 'array':
-      return { arrayValue: v.value.length ? { values: v.value.map(anyValueToJSON) } : {} };
-    case 'kvlist':
-      return { kvlistValue: v.value.length ? { values: v.value.map(keyValueToJSON) } : {} };
-    default:
-      return {};
-  }
-}
-
-export function keyValueToJSON(kv: KeyValue): OtlpJsonKeyValue {
-  return { key: kv.key, value: anyValueToJSON(kv.value) };
-}
-
-function attributes(list: KeyValue[]): OtlpJsonKeyValue[] | undefined {
-  return list.length ? list.map(keyValueToJSON) : undefined;
-}
-
-/** Drops undefined members so the object serialises exactly like the collector's output. */
-function compact<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
-}
-
-const nonZero = (n: number): number | undefined => (n ? n : undefined);
-const nonEmpty = (s: string): string | undefined => (s ? s : undefined);
-const nanos = (n: bigint): string | undefined => (n ? n.toString() : undefined);
-
-function resourceToJSON(r: ResourceView): OtlpJsonResource {
-  return compact({ attributes: attributes(r.attributes), droppedAttributesCount: nonZero(r.droppedAttributesCount) });
-}
-
-function scopeToJSON(s: ScopeView): OtlpJsonScope {
-  return compact({
-    name: nonEmpty(s.name),
-    version: nonEmpty(s.version),
-    attributes: attributes(s.attributes),
-    droppedAttributesCount: nonZero(s.droppedAttributesCount),
-  });
 }
 
 function eventToJSON(e: EventView): OtlpJsonEvent {
@@ -191,21 +100,5 @@ export function spanToJSON(s: SpanView): OtlpJsonSpan {
 }
 
 export function traceBatchToJSON(batch: TraceBatch): OtlpJsonTraces {
-  const resourceSpans: OtlpJsonResourceSpans[] = [];
-  for (let r = 0; r < batch.resourceCount; r++) {
-    const resource = batch.resource(r);
-    const scopeSpans: OtlpJsonScopeSpans[] = [];
-    const firstScope = resource.firstScope;
-    for (let s = firstScope; s < firstScope + resource.scopeCount; s++) {
-      const scope = batch.scope(s);
-      const spans: OtlpJsonSpan[] = [];
-      const firstSpan = scope.firstSpan;
-      for (let i = firstSpan; i < firstSpan + scope.spanCount; i++) spans.push(spanToJSON(batch.span(i)));
-      scopeSpans.push(compact({ scope: scopeToJSON(scope), spans: spans.length ? spans : undefined, schemaUrl: nonEmpty(scope.schemaUrl) }));
-    }
-    resourceSpans.push(
-      compact({ resource: resourceToJSON(resource), scopeSpans: scopeSpans.length ? scopeSpans : undefined, schemaUrl: nonEmpty(resource.schemaUrl) }),
-    );
-  }
-  return resourceSpans.length ? { resourceSpans } : {};
+  return envelopesToJSON(batch, { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' }, (i) => spanToJSON(batch.span(i))) as OtlpJsonTraces;
 }

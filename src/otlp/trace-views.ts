@@ -2,21 +2,13 @@
 // it is called, so a view costs one small object and nothing is decoded that nobody reads.
 import * as L from '../../assembly/abi/trace-layout.js';
 import type { TraceBatch } from './trace-batch.js';
+import type { AnyValue, KeyValue } from './value-views.js';
+import { readString, readHex, readAttributes, findAttribute } from './value-views.js';
+import { ResourceViewBase, ScopeViewBase } from './envelope-views.js';
 
-export type AnyValue =
-  | { readonly type: 'empty' }
-  | { readonly type: 'string'; readonly value: string }
-  | { readonly type: 'bool'; readonly value: boolean }
-  | { readonly type: 'int'; readonly value: bigint }
-  | { readonly type: 'double'; readonly value: number }
-  | { readonly type: 'bytes'; readonly value: Uint8Array }
-  | { readonly type: 'array'; readonly value: readonly AnyValue[] }
-  | { readonly type: 'kvlist'; readonly value: readonly KeyValue[] };
-
-export interface KeyValue {
-  readonly key: string;
-  readonly value: AnyValue;
-}
+// The value readers moved to value-views.ts (every signal shares them); re-exported for existing imports.
+export { readString, readHex, readAttributes, findAttribute, plainValue } from './value-views.js';
+export type { AnyValue, KeyValue } from './value-views.js';
 
 export interface Status {
   /** 0 UNSET, 1 OK, 2 ERROR (other values are passed through as sent). */
@@ -24,176 +16,21 @@ export interface Status {
   readonly message: string;
 }
 
-// ignoreBOM: a leading U+FEFF is data in an attribute, not a byte-order mark to strip.
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-const EMPTY: AnyValue = Object.freeze({ type: 'empty' });
-
-/** Low-level reads shared by the views; `b` is the batch, rows are absolute addresses. */
-export function readString(b: TraceBatch, off: number, len: number): string {
-  if (len === 0) return '';
-  const start = b.inputPtr + off;
-  return utf8.decode(b.core.u8.subarray(start, start + len));
-}
-
-export function readHex(b: TraceBatch, at: number, size: number): string {
-  const u8 = b.core.u8;
-  let s = '';
-  for (let i = 0; i < size; i++) s += HEX[u8[at + i]!];
-  return s;
-}
-
-function readValue(b: TraceBatch, row: number): AnyValue {
-  const dv = b.core.dv;
-  const type = dv.getUint32(row + L.A_TYPE, true);
-  switch (type) {
-    case L.V_STRING:
-      return { type: 'string', value: readString(b, dv.getUint32(row + L.A_VALUE, true), dv.getUint32(row + L.A_VALUE + 4, true)) };
-    case L.V_BOOL:
-      return { type: 'bool', value: dv.getUint32(row + L.A_VALUE, true) !== 0 };
-    case L.V_INT:
-      return { type: 'int', value: dv.getBigInt64(row + L.A_VALUE, true) };
-    case L.V_DOUBLE:
-      return { type: 'double', value: dv.getFloat64(row + L.A_VALUE, true) };
-    case L.V_BYTES: {
-      const start = b.inputPtr + dv.getUint32(row + L.A_VALUE, true);
-      return { type: 'bytes', value: b.core.u8.slice(start, start + dv.getUint32(row + L.A_VALUE + 4, true)) };
-    }
-    case L.V_ARRAY: {
-      const first = dv.getUint32(row + L.A_VALUE, true);
-      const count = dv.getUint32(row + L.A_VALUE + 4, true);
-      const values: AnyValue[] = [];
-      for (let i = 0; i < count; i++) values.push(readValue(b, b.nestedRow(first + i)));
-      return { type: 'array', value: values };
-    }
-    case L.V_KVLIST: {
-      const first = dv.getUint32(row + L.A_VALUE, true);
-      const count = dv.getUint32(row + L.A_VALUE + 4, true);
-      const values: KeyValue[] = [];
-      for (let i = 0; i < count; i++) values.push(readKeyValue(b, b.nestedRow(first + i)));
-      return { type: 'kvlist', value: values };
-    }
-    default:
-      return EMPTY;
-  }
-}
-
-function readKeyValue(b: TraceBatch, row: number): KeyValue {
-  const dv = b.core.dv;
-  return {
-    key: readString(b, dv.getUint32(row + L.A_KEY_OFF, true), dv.getUint32(row + L.A_KEY_LEN, true)),
-    value: readValue(b, row),
-  };
-}
-
-/** Reads `count` top-level attributes starting at attribute row `first`. */
-export function readAttributes(b: TraceBatch, first: number, count: number): KeyValue[] {
-  const out: KeyValue[] = new Array(count);
-  for (let i = 0; i < count; i++) out[i] = readKeyValue(b, b.attrRow(first + i));
-  return out;
-}
-
-/** Finds the first attribute with `key` among `count` rows from `first` (hash, then bytes). */
-export function findAttribute(b: TraceBatch, first: number, count: number, key: string): AnyValue | undefined {
-  for (let i = 0; i < count; i++) {
-    const row = b.attrRow(first + i);
-    const dv = b.core.dv;
-    const len = dv.getUint32(row + L.A_KEY_LEN, true);
-    if (len < key.length || len > key.length * 3) continue;
-    if (readString(b, dv.getUint32(row + L.A_KEY_OFF, true), len) === key) return readValue(b, row);
-  }
-  return undefined;
-}
-
-/**
- * Converts an AnyValue to a plain JS value: int → bigint, double → number, kvlist → an object
- * without prototype (keys like `__proto__` arrive from untrusted input and stay plain keys; the
- * last of duplicate keys wins).
- */
-export function plainValue(v: AnyValue): unknown {
-  switch (v.type) {
-    case 'empty':
-      return undefined;
-    case 'array':
-      return v.value.map(plainValue);
-    case 'kvlist': {
-      const o: Record<string, unknown> = Object.create(null);
-      for (const kv of v.value) o[kv.key] = plainValue(kv.value);
-      return o;
-    }
-    default:
-      return v.value;
-  }
-}
-
-export class ResourceView {
-  constructor(private readonly b: TraceBatch, readonly index: number) {}
-  private get row(): number {
-    return this.b.resourceRow(this.index);
-  }
-  get attributes(): KeyValue[] {
-    const dv = this.b.core.dv;
-    return readAttributes(this.b, dv.getUint32(this.row + L.R_ATTR_START, true), dv.getUint32(this.row + L.R_ATTR_COUNT, true));
-  }
-  attribute(key: string): AnyValue | undefined {
-    const dv = this.b.core.dv;
-    return findAttribute(this.b, dv.getUint32(this.row + L.R_ATTR_START, true), dv.getUint32(this.row + L.R_ATTR_COUNT, true), key);
-  }
-  get droppedAttributesCount(): number {
-    return this.b.core.dv.getUint32(this.row + L.R_DROPPED_ATTRS, true);
-  }
-  /** The ResourceSpans' schema_url. */
-  get schemaUrl(): string {
-    const dv = this.b.core.dv;
-    return readString(this.b, dv.getUint32(this.row + L.R_SCHEMA_URL_OFF, true), dv.getUint32(this.row + L.R_SCHEMA_URL_LEN, true));
-  }
+export class ResourceView extends ResourceViewBase {
   get spanCount(): number {
-    return this.b.core.dv.getUint32(this.row + L.R_SPAN_COUNT, true);
-  }
-  get scopeCount(): number {
-    return this.b.core.dv.getUint32(this.row + L.R_SCOPE_COUNT, true);
-  }
-  get firstScope(): number {
-    return this.b.core.dv.getUint32(this.row + L.R_SCOPE_START, true);
+    return this.u32(L.R_SPAN_COUNT);
   }
 }
 
-export class ScopeView {
-  constructor(private readonly b: TraceBatch, readonly index: number) {}
-  private get row(): number {
-    return this.b.scopeRow(this.index);
-  }
-  get name(): string {
-    const dv = this.b.core.dv;
-    return readString(this.b, dv.getUint32(this.row + L.S_NAME_OFF, true), dv.getUint32(this.row + L.S_NAME_LEN, true));
-  }
-  get version(): string {
-    const dv = this.b.core.dv;
-    return readString(this.b, dv.getUint32(this.row + L.S_VERSION_OFF, true), dv.getUint32(this.row + L.S_VERSION_LEN, true));
-  }
-  get attributes(): KeyValue[] {
-    const dv = this.b.core.dv;
-    return readAttributes(this.b, dv.getUint32(this.row + L.S_ATTR_START, true), dv.getUint32(this.row + L.S_ATTR_COUNT, true));
-  }
-  get droppedAttributesCount(): number {
-    return this.b.core.dv.getUint32(this.row + L.S_DROPPED_ATTRS, true);
-  }
-  /** The ScopeSpans' schema_url. */
-  get schemaUrl(): string {
-    const dv = this.b.core.dv;
-    return readString(this.b, dv.getUint32(this.row + L.S_SCHEMA_URL_OFF, true), dv.getUint32(this.row + L.S_SCHEMA_URL_LEN, true));
-  }
-  get resourceIndex(): number {
-    return this.b.core.dv.getUint32(this.row + L.S_RESOURCE, true);
-  }
+export class ScopeView extends ScopeViewBase {
   get resource(): ResourceView {
     return new ResourceView(this.b, this.resourceIndex);
   }
   get firstSpan(): number {
-    return this.b.core.dv.getUint32(this.row + L.S_SPAN_START, true);
+    return this.u32(L.S_SPAN_START);
   }
   get spanCount(): number {
-    return this.b.core.dv.getUint32(this.row + L.S_SPAN_COUNT, true);
+    return this.u32(L.S_SPAN_COUNT);
   }
 }
 

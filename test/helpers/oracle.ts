@@ -40,7 +40,7 @@ function varint(b: Uint8Array, p: number): [bigint, number] {
 }
 
 /** Iterates the fields of a message: [field, wireType, valueStart, valueEnd]. */
-function* fields(b: Uint8Array, start: number, end: number): Generator<[number, number, number, number]> {
+export function* wireFields(b: Uint8Array, start: number, end: number): Generator<[number, number, number, number]> {
   let p = start;
   while (p < end) {
     const [tag, q] = varint(b, p);
@@ -72,19 +72,19 @@ function* fields(b: Uint8Array, start: number, end: number): Generator<[number, 
 export function readFlags(bytes: Uint8Array): { flags: number | undefined; links: (number | undefined)[] }[] {
   const out: { flags: number | undefined; links: (number | undefined)[] }[] = [];
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (const [f1, w1, s1, e1] of fields(bytes, 0, bytes.length)) {
+  for (const [f1, w1, s1, e1] of wireFields(bytes, 0, bytes.length)) {
     if (f1 !== 1 || w1 !== 2) continue;
-    for (const [f2, w2, s2, e2] of fields(bytes, s1, e1)) {
+    for (const [f2, w2, s2, e2] of wireFields(bytes, s1, e1)) {
       if (f2 !== 2 || w2 !== 2) continue;
-      for (const [f3, w3, s3, e3] of fields(bytes, s2, e2)) {
+      for (const [f3, w3, s3, e3] of wireFields(bytes, s2, e2)) {
         if (f3 !== 2 || w3 !== 2) continue;
         let flags: number | undefined;
         const links: (number | undefined)[] = [];
-        for (const [f4, w4, s4, e4] of fields(bytes, s3, e3)) {
+        for (const [f4, w4, s4, e4] of wireFields(bytes, s3, e3)) {
           if (f4 === 16 && w4 === 5) flags = dv.getUint32(s4, true);
           if (f4 === 13 && w4 === 2) {
             let lf: number | undefined;
-            for (const [f5, w5, s5] of fields(bytes, s4, e4)) if (f5 === 6 && w5 === 5) lf = dv.getUint32(s5, true);
+            for (const [f5, w5, s5] of wireFields(bytes, s4, e4)) if (f5 === 6 && w5 === 5) lf = dv.getUint32(s5, true);
             links.push(lf);
           }
         }

@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { init } from 'otel-sieve';
 import { getCore } from '../../dist/src/core/init.js';
-import * as M from '../../assembly/abi/metrics-layout.js';
+import * as M from '../../assembly/abi/derived-metrics-layout.js';
 
 beforeAll(async () => {
   await init();

@@ -5,11 +5,15 @@ import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO } from './pack.js';
+import { generateLogRequests } from '../../bench/corpus-logs.js';
+import { generateMetricRequests } from '../../bench/corpus-metrics.js';
 
 export interface Case {
   name: string;
   bytes: Uint8Array<ArrayBuffer>;
   kind: 'fixture' | 'generated' | 'malformed';
+  /** The request's signal; traces when absent. */
+  signal?: 'logs' | 'metrics';
 }
 
 const FIXTURES = join(REPO, 'test', 'fixtures');
@@ -76,14 +80,25 @@ function malformedCases(sample: Uint8Array<ArrayBuffer>): Case[] {
   ];
 }
 
+/** Log and metric requests from the bench corpora (the same core, through LogBatch and MetricBatch). */
+function signalCases(): Case[] {
+  const cases: Case[] = [];
+  generateLogRequests({ seed: 8, requests: 2, recordsPerRequest: 40 }).forEach((b, i) => cases.push({ name: `logs:corpus#${i}`, bytes: new Uint8Array(b), kind: 'generated', signal: 'logs' }));
+  generateMetricRequests({ seed: 8, requests: 2, pointsPerRequest: 60 }).forEach((b, i) => cases.push({ name: `metrics:corpus#${i}`, bytes: new Uint8Array(b), kind: 'generated', signal: 'metrics' }));
+  // ResourceLogs { ScopeLogs { LogRecord { time as a varint } } }, and the same for a Metric's name.
+  cases.push({ name: 'malformed:logs-wrong-wire-type', bytes: Uint8Array.from([0x0a, 0x06, 0x12, 0x04, 0x12, 0x02, 0x08, 0x01]), kind: 'malformed', signal: 'logs' });
+  cases.push({ name: 'malformed:metrics-wrong-wire-type', bytes: Uint8Array.from([0x0a, 0x06, 0x12, 0x04, 0x12, 0x02, 0x08, 0x01]), kind: 'malformed', signal: 'metrics' });
+  return cases;
+}
+
 export function loadCases(): Case[] {
   const fixtures = fixtureCases();
   const inputs = fixtures.length ? fixtures : generatedCases();
   const sample = inputs.find((c) => c.bytes.length >= 16) ?? inputs[0]!;
-  return [...inputs, ...malformedCases(sample.bytes)];
+  return [...inputs, ...malformedCases(sample.bytes), ...signalCases()];
 }
 
 /** The JSON form the harnesses read (bytes as base64). */
 export function casesPayload(cases: Case[]): string {
-  return JSON.stringify({ cases: cases.map((c) => ({ name: c.name, b64: Buffer.from(c.bytes).toString('base64') })) });
+  return JSON.stringify({ cases: cases.map((c) => ({ name: c.name, b64: Buffer.from(c.bytes).toString('base64'), ...(c.signal ? { signal: c.signal } : {}) })) });
 }

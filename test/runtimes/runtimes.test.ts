@@ -21,6 +21,9 @@ interface ProbeResult {
   ok: boolean;
   spanCount?: number;
   filteredSpanCount?: number;
+  signal?: string;
+  itemCount?: number;
+  filteredItemCount?: number;
   error?: { name: string; message: string };
 }
 interface ProbeReport {
@@ -84,7 +87,7 @@ describe('node (baseline)', () => {
   it('agrees with the oracle on span counts and the filter keeps some spans and drops others', () => {
     const require = createRequire(import.meta.url);
     const Req = require('otlp-oracle/build/esm/generated/root.js').opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-    const inputs = cases.filter((c) => c.kind !== 'malformed');
+    const inputs = cases.filter((c) => c.kind !== 'malformed' && !c.signal);
     const ok = baseline.results.filter((r, i) => i < inputs.length && r.ok);
     expect(ok.length, 'at least one well-formed input decodes').toBeGreaterThan(0);
     let kept = 0;
@@ -103,6 +106,17 @@ describe('node (baseline)', () => {
     }
     expect(kept).toBeGreaterThan(0);
     expect(dropped).toBeGreaterThan(0);
+  });
+
+  it('decodes and filters the log and metric requests too', () => {
+    const signals = baseline.results.filter((r) => r.signal && !r.name.startsWith('malformed:'));
+    expect(signals.map((r) => r.signal)).toEqual(['logs', 'logs', 'metrics', 'metrics']);
+    for (const r of signals) {
+      expect(r.ok, `${r.name}: ${r.error?.message}`).toBe(true);
+      expect(r.itemCount, r.name).toBe(r.signal === 'logs' ? 40 : 60);
+      expect(r.filteredItemCount, r.name).toBeGreaterThan(0);
+      expect(r.filteredItemCount, r.name).toBeLessThan(r.itemCount!);
+    }
   });
 
   it('rejects every malformed input with an OtlpDecodeError, never a trap', () => {
@@ -198,7 +212,7 @@ describe('workerd', () => {
     expect(ready).toEqual({ initialized: true, compileFromBytes: expect.stringMatching(/disallowed/) });
     const results: ProbeResult[] = [];
     for (const c of cases) {
-      const res = await fetch(`${server.url}/probe`, {
+      const res = await fetch(`${server.url}/probe${c.signal ? `?signal=${c.signal}` : ''}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-protobuf' },
         body: c.bytes,

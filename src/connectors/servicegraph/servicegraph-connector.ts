@@ -1,6 +1,6 @@
 // The servicegraph connector: request counts and client/server latency per edge between services,
 // from CLIENT/SERVER and PRODUCER/CONSUMER span pairs matched across batches in the core's edge store.
-import * as M from '../../../assembly/abi/metrics-layout.js';
+import * as M from '../../../assembly/abi/derived-metrics-layout.js';
 import * as ERR from '../../../assembly/abi/errors.js';
 import type { Core } from '../../core/core.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';

@@ -1,6 +1,6 @@
 // The spanmetrics connector: RED metrics from spans (calls, duration, events), aggregated in the
 // core one batch at a time; collect() turns the core's series into the OTLP-shaped data model.
-import * as M from '../../../assembly/abi/metrics-layout.js';
+import * as M from '../../../assembly/abi/derived-metrics-layout.js';
 import * as ERR from '../../../assembly/abi/errors.js';
 import type { Core } from '../../core/core.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';

@@ -2,7 +2,7 @@
 // what each records, which dimensions make up their keys (and under which attribute names they come
 // out), and which metrics each one feeds. Calls and duration share one aggregation unless they have
 // dimensions of their own, so a span costs one key and one lookup in the common case.
-import * as M from '../../../assembly/abi/metrics-layout.js';
+import * as M from '../../../assembly/abi/derived-metrics-layout.js';
 import type { SpanMetricsConfig, SpanMetricsDimension } from './spanmetrics-config.js';
 
 export interface DimensionPlan {

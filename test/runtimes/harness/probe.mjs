@@ -29,7 +29,36 @@ export const TRACEQL_PROBES = [
 /** A deterministic predicate that keeps some spans and drops others. */
 export const keepSpan = (span) => span.name.length % 2 === 0;
 
-export async function probeBytes(api, bytes) {
+/** The same probe for a log or metric request: count, strict JSON, bytes, and a filter's output. */
+async function probeSignal(api, bytes, signal) {
+  let batch;
+  let filtered;
+  try {
+    batch = signal === 'logs' ? api.LogBatch.fromProtobuf(bytes) : api.MetricBatch.fromProtobuf(bytes);
+    const count = signal === 'logs' ? batch.logRecordCount : batch.dataPointCount;
+    const json = JSON.stringify(batch.toJSON());
+    const protobuf = batch.toProtobuf();
+    filtered = signal === 'logs' ? batch.filter((r) => r.severityNumber >= 13) : batch.filterDataPoints((p, i) => i % 3 !== 0);
+    const filteredProtobuf = filtered.toProtobuf();
+    return {
+      ok: true,
+      signal,
+      itemCount: count,
+      jsonSha256: await sha256(new TextEncoder().encode(json)),
+      protobufSha256: await sha256(protobuf),
+      filteredItemCount: signal === 'logs' ? filtered.logRecordCount : filtered.dataPointCount,
+      filteredSha256: await sha256(filteredProtobuf),
+    };
+  } catch (err) {
+    return { ok: false, signal, error: { name: err?.name, message: String(err?.message ?? err), rule: err?.rule, offset: err?.offset } };
+  } finally {
+    filtered?.dispose();
+    batch?.dispose();
+  }
+}
+
+export async function probeBytes(api, bytes, signal) {
+  if (signal === 'logs' || signal === 'metrics') return probeSignal(api, bytes, signal);
   let batch;
   let filtered;
   try {
@@ -65,6 +94,6 @@ export async function probeBytes(api, bytes) {
 
 export async function probeCases(api, cases) {
   const results = [];
-  for (const c of cases) results.push({ name: c.name, ...(await probeBytes(api, fromBase64(c.b64))) });
+  for (const c of cases) results.push({ name: c.name, ...(await probeBytes(api, fromBase64(c.b64), c.signal)) });
   return results;
 }

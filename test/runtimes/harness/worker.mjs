@@ -8,7 +8,7 @@ let ready;
 
 export default {
   async fetch(request) {
-    const { pathname } = new URL(request.url);
+    const { pathname, searchParams } = new URL(request.url);
     try {
       ready ??= api.init();
       await ready;
@@ -17,7 +17,7 @@ export default {
       return Response.json({ fatal: `init() failed: ${err?.stack ?? err}` }, { status: 500 });
     }
     if (pathname === '/probe' && request.method === 'POST') {
-      return Response.json(await probeBytes(api, new Uint8Array(await request.arrayBuffer())));
+      return Response.json(await probeBytes(api, new Uint8Array(await request.arrayBuffer()), searchParams.get('signal') ?? undefined));
     }
     if (pathname === '/ready') {
       // Shows the entry had no choice: this host refuses to compile WebAssembly from bytes.
