@@ -53,3 +53,26 @@ it('leaves no core memory behind', () => {
   for (let i = 0; i < 5; i++) drain(p.process(TraceBatch.fromProtobuf(bytes), 0));
   expect(memoryStats().used).toBe(before);
 });
+
+it('on generated traffic, every order of editing processors gives what one-by-one gives', async () => {
+  const { generateTraceRequests } = await import('../../bench/corpus.js');
+  const editors: [string, Record<string, unknown>][] = [
+    ['probabilistic_sampler', { sampling_percentage: 70, mode: 'proportional' }],
+    ['attributes', { actions: [{ key: 'db.statement', action: 'delete' }, { key: 'client.address', action: 'hash' }, { key: 'tier', value: 'gold', action: 'upsert' }] }],
+    ['attributes/kinds', { include: { match_type: 'strict', span_kinds: ['SPAN_KIND_SERVER'] }, actions: [{ key: 'server', value: true, action: 'insert' }] }],
+    ['redaction', { allow_all_keys: true, ignored_keys: ['user.email'], blocked_key_patterns: ['^user\\.'], summary: 'info' }],
+  ];
+  const orders = [[0, 1, 2, 3], [3, 2, 1, 0], [1, 0, 3, 2], [2, 3, 0, 1]];
+  for (const [seed, order] of orders.map((o, i) => [i + 11, o] as const)) {
+    const [bytes] = generateTraceRequests({ seed, requests: 1, spansPerRequest: 256 });
+    const chosen = order.map((i) => editors[i]!);
+    const fused = drain(pipelineWith(Object.fromEntries(chosen), chosen.map(([id]) => id)).process(TraceBatch.fromProtobuf(bytes!), 0));
+    let step = [TraceBatch.fromProtobuf(bytes!)];
+    for (const [id, cfg] of chosen) {
+      const p = pipelineWith({ [id]: cfg });
+      step = step.flatMap((b) => p.process(b, 0));
+    }
+    expect(Buffer.from(fused).equals(Buffer.from(drain(step)))).toBe(true);
+    expect(() => decodeTraces(fused)).not.toThrow();
+  }
+});
