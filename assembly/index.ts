@@ -27,6 +27,12 @@ export function abiVersion(): u32 {
 export function onAbort(message: usize, fileName: usize, line: u32, column: u32): void {
   unreachable();
 }
+export { bloomCreate, bloomFree, bloomClear, bloomAdd, bloomHas, bloomData, bloomCount } from './processors/bloom';
+export { tsCreate, tsFree, tsIngest, tsTick, tsDecideAll, tsCounters, tsReport, tsReportCount, tsSlotDone, tsNewTraceCount, tsFreeRecords } from './processors/tail-sampling';
+export { psSample, psResult, psFreeResult } from './processors/probabilistic-sampler';
+export { editAttributes, editResult, editFreeResult, editCollectStrings, editKeyList, editKeyCount, editValueList, editValueCount } from './processors/attr-edit';
+export { sha256Digest } from './processors/sha256';
+export { digestBytes } from './processors/digests';
 export { regexRun, regexCheck } from './regex/match';
 export { qsetBuild, qsetFree } from './query/span-set';
 export { qprogLoad, qRun, qValues } from './query/program';

@@ -6,6 +6,7 @@ import { generateTraceRequests } from './corpus.js';
 import { runSuites, formatReport } from './harness.js';
 import type { BenchSuite, BenchReport } from './harness.js';
 import { coreSuite } from './suites/core.js';
+import { processorsSuite } from './suites/processors.js';
 import { traceqlSuite } from './suites/traceql.js';
 import { metricsSuite } from './suites/metrics.js';
 import { signalsSuite } from './suites/signals.js';
@@ -29,6 +30,7 @@ export async function runBench(options: BenchOptions = {}): Promise<{ report: Be
   const corpus = generateTraceRequests({ seed: 1, requests, spansPerRequest: 512 });
   const suites: BenchSuite[] = [
     coreSuite(corpus),
+    processorsSuite(corpus),
     traceqlSuite(corpus),
     metricsSuite(corpus),
     signalsSuite(generateLogRequests({ seed: 1, requests, recordsPerRequest: 512 }), generateMetricRequests({ seed: 1, requests, pointsPerRequest: 512 })),

@@ -19,6 +19,26 @@ export type {
   OtlpJsonTraces, OtlpJsonResourceSpans, OtlpJsonScopeSpans, OtlpJsonSpan, OtlpJsonEvent, OtlpJsonLink,
   OtlpJsonAnyValue, OtlpJsonKeyValue, OtlpJsonResource, OtlpJsonScope,
 } from './otlp/trace-json.js';
+export { Pipeline } from './pipeline/pipeline.js';
+export type { PipelineOptions } from './pipeline/pipeline.js';
+export { ComponentRegistry } from './pipeline/component-registry.js';
+export type { ProcessorFactory, ConnectorFactory } from './pipeline/component-registry.js';
+export { builtinComponents } from './pipeline/builtin-components.js';
+export { DataRefusedError } from './pipeline/data-refused-error.js';
+export type { TracesProcessor, TracesToMetricsConnector, ComponentContext, Millis } from './pipeline/types.js';
+export { ConfigError } from './config/config-error.js';
+export type { ConfigPosition } from './config/config-error.js';
+export { ConfigReader } from './config/config-reader.js';
+export { parseGoDuration } from './config/duration.js';
+export { readCollectorConfig } from './config/collector-config.js';
+export type { CollectorConfig, PipelineConfig, ComponentConfig, Signal } from './config/collector-config.js';
+export { concatTraceBatches, splitTraceBatch } from './otlp/trace-concat.js';
+export { BloomFilter, DEFAULT_BLOOM_OPTIONS, bloomBlocksFor } from './bloom/bloom-filter.js';
+export type { BloomFilterOptions } from './bloom/bloom-filter.js';
+export { registerYaml } from './config/yaml-module.js';
+export type { YamlModule } from './config/yaml-module.js';
+export { registerRegexEngine } from './processors/regex-matcher.js';
+export type { RegexEngine, CompiledRegex } from './processors/regex-matcher.js';
 export { Regex } from './regex/regex.js';
 export { RegexSyntaxError } from './regex/syntax.js';
 export type { RegexOptions } from './regex/compile.js';

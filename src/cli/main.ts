@@ -14,6 +14,7 @@ Commands:
   demo                                 generate traffic, keep errors and slow spans, write them
   bench [--json]                       benchmarks with baselines, ratios included
   query '<traceql>' --input <file>…    TraceQL search or metrics query (Tempo's JSON responses)
+  process --config C --input F… --output O   run a collector config's traces pipeline
   help [command]                       help for a command
 
 Inputs are OTLP files: .pb (protobuf Export*ServiceRequest), .json (OTLP/JSON), .jsonl (one request
@@ -39,6 +40,10 @@ const COMMANDS: Record<string, Command> = {
   query: {
     run: async (argv) => (await import('./commands/query.js')).query(argv),
     help: async () => (await import('./commands/query.js')).queryHelp,
+  },
+  process: {
+    run: async (argv) => (await import('./commands/process.js')).processCommand(argv),
+    help: async () => (await import('./commands/process.js')).processHelp,
   },
 };
 

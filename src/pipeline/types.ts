@@ -2,6 +2,7 @@
 // the collector's YAML config by factories registered per component type; time always comes from
 // the caller (edge runtimes freeze timers; tests drive time), as Unix milliseconds.
 import type { TraceBatch } from '../otlp/trace-batch.js';
+import type { PendingEdits } from './pending-edits.js';
 
 /** Unix time in milliseconds, supplied by the caller (Date.now() by default). */
 export type Millis = number;
@@ -28,6 +29,22 @@ export interface TracesProcessor {
   /** Work due at `now` without new input (timers): e.g. tail-sampling decisions after decision_wait. */
   tick?(now: Millis): TraceBatch[];
   shutdown?(): void;
+  /**
+   * Admission control, asked before the pipeline accepts a batch (memory_limiter): throws a
+   * retryable DataRefusedError to refuse it. The pipeline asks every processor before any of them
+   * sees the batch, so a refusal never loses data that was already accepted.
+   */
+  admit?(batch: TraceBatch, now: Millis): void;
+  /** Self-telemetry counters, named like the collector's (`sampling_trace_dropped_too_early`, …). */
+  counters?(): Readonly<Record<string, number>>;
+  /**
+   * Adds this processor's work to edits pending on a batch (keep mask, replacement content) instead
+   * of splicing a new batch; the pipeline splices once after a run of such processors. Must give
+   * the same result as process().
+   */
+  edit?(pending: PendingEdits, now: Millis): void;
+  /** Whether edit() can follow the edits already pending (false: the pipeline splices first). */
+  canEdit?(pending: PendingEdits): boolean;
 }
 
 /**

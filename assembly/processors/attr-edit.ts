@@ -1,0 +1,1476 @@
+// The attribute editor: runs an edit plan (attributes or redaction processor) over every attribute
+// map of a batch in one call and writes replacement content for the resources, scopes and spans
+// it changed, for the splice encoder. Maps are edited as a working list: original entries keep a
+// pointer to their KeyValue bytes and are copied unchanged when the map is re-written; only new or
+// modified values are encoded. Maps nothing changed in are not re-written at all.
+import * as L from '../abi/trace-layout';
+import * as A from '../abi/attr-edit-layout';
+import * as E from '../abi/errors';
+import { alloc, allocZeroed, free, realloc } from '../mem/alloc';
+import { clearError, failPlain } from '../errors';
+import { bytesEqual, hash32 } from '../hash';
+import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
+import { varintSize, writeVarint } from '../wire/writer';
+import { findAttr } from './attr-lookup';
+import { sha256Hex } from './sha256';
+import { digest } from './digests';
+import { regexRun } from '../regex/match';
+
+/** match_type regexp: entries of string lists and test values are compiled regex programs. */
+let regexpMatch = false;
+
+/** A string list entry matches [p, p+n): equal bytes, or (regexp) its program matches. */
+function entryMatches(e: usize, p: usize, n: u32): bool {
+  if (regexpMatch) return regexRun(<usize>load<u32>(e + A.SL_PTR), p, n) == 1;
+  return strEq(<usize>load<u32>(e + A.SL_PTR), load<u32>(e + A.SL_LEN), p, n);
+}
+import { formatDouble, parseDouble, parseInt64, formatInt, parsedInt, parsedDouble } from './number-text';
+
+// Working list entry.
+const W_KEY = 0;
+const W_KEY_LEN = 4;
+const W_KEY_HASH = 8;
+const W_KIND = 12;
+const W_A = 16; // u64
+const W_B = 24;
+const W_VTYPE = 28; // K_RAW: the value's type (V_*)
+const W_VAL = 32; // K_RAW: u64 payload as in attribute rows (string: absolute ptr | len << 32)
+const W_SIZE: usize = 40;
+
+const K_DELETED: u32 = 0;
+const K_RAW: u32 = 1; // unchanged original: A = KeyValue content ptr, B = len
+const K_STR_ABS: u32 = 2; // string at A (absolute), B bytes
+const K_STR_ARENA: u32 = 3; // string at arena offset A, B bytes
+const K_INT: u32 = 4;
+const K_DOUBLE: u32 = 5;
+const K_BOOL: u32 = 6;
+const K_RAW_VALUE: u32 = 7; // AnyValue content copied as bytes: A ptr, B len
+
+const RESULT = memory.data(A.ER_SIZE, 8);
+
+export function editResult(): usize {
+  return RESULT;
+}
+
+let IN: usize = 0;
+let HEADER: usize = 0;
+let work: usize = 0;
+let workCap: u32 = 0;
+let workLen: u32 = 0;
+let arena: usize = 0;
+let arenaCap: usize = 0;
+let arenaLen: usize = 0;
+let oomFlag = false;
+let changed = false;
+
+function reserveArena(n: usize): bool {
+  if (arenaLen + n <= arenaCap) return true;
+  let cap = max<usize>(arenaCap * 2, arenaLen + n + 4096);
+  let p = realloc(arena, cap);
+  if (!p) {
+    oomFlag = true;
+    return false;
+  }
+  arena = p;
+  arenaCap = cap;
+  return true;
+}
+
+function entry(i: u32): usize {
+  return work + <usize>i * W_SIZE;
+}
+
+function pushEntry(): usize {
+  if (workLen >= workCap) {
+    let cap = max<u32>(workCap * 2, 64);
+    let p = realloc(work, <usize>cap * W_SIZE);
+    if (!p) {
+      oomFlag = true;
+      return 0;
+    }
+    work = p;
+    workCap = cap;
+  }
+  let e = entry(workLen++);
+  memory.fill(e, 0, W_SIZE);
+  return e;
+}
+
+/**
+ * Loads the first `count` KeyValue fields tagged `tag` in [cs, ce), reading keys and values from
+ * the bytes (validated by the index) rather than the attribute table, so editing needs no table.
+ */
+function loadList(cs: usize, ce: usize, tag: u32, count: u32): bool {
+  workLen = 0;
+  changed = false;
+  if (!count) return true;
+  let n: u32 = 0;
+  let p = cs;
+  while (p < ce && n < count) {
+    let t = <u32>readVarintTrusted(p);
+    if (t == tag) {
+      let len = <usize>readVarintTrusted(next);
+      let vs = next;
+      let e = pushEntry();
+      if (!e) return false;
+      parseKeyValue(e, vs, vs + len);
+      store<u32>(e + W_KIND, K_RAW);
+      store<u64>(e + W_A, <u64>vs);
+      store<u32>(e + W_B, <u32>len);
+      n++;
+      p = vs + len;
+    } else {
+      p = skipTrusted(next, t & 7);
+    }
+  }
+  return true;
+}
+
+/** Not parsed yet: W_VAL holds the AnyValue's range (ptr | len << 32), parsed on first use. */
+const VT_UNPARSED: u32 = 0xff;
+
+/**
+ * Key of a KeyValue message and where its value is (last occurrence of each field wins, as in
+ * protobuf). The value is decoded only if an action or a rule looks at it.
+ */
+function parseKeyValue(e: usize, cs: usize, ce: usize): void {
+  let key = cs;
+  let kl: usize = 0;
+  let vs: usize = 0;
+  let vl: usize = 0;
+  // The canonical shape `0A len key 12 len value` filling the message, without a field loop.
+  if (load<u8>(cs) == 0x0a) {
+    let k = <usize>readVarintTrusted(cs + 1);
+    let kp = next;
+    let after = kp + k;
+    if (after < ce && load<u8>(after) == 0x12) {
+      let l = <usize>readVarintTrusted(after + 1);
+      if (next + l == ce) {
+        store<u32>(e + W_KEY, <u32>kp);
+        store<u32>(e + W_KEY_LEN, <u32>k);
+        store<u32>(e + W_VTYPE, VT_UNPARSED);
+        store<u64>(e + W_VAL, <u64>next | (<u64>l << 32));
+        return;
+      }
+    }
+  }
+  let p = cs;
+  while (p < ce) {
+    let t = <u32>readVarintTrusted(p);
+    if (t == 0x0a) {
+      kl = <usize>readVarintTrusted(next);
+      key = next;
+      p = key + kl;
+    } else if (t == 0x12) {
+      vl = <usize>readVarintTrusted(next);
+      vs = next;
+      p = vs + vl;
+    } else {
+      p = skipTrusted(next, t & 7);
+    }
+  }
+  store<u32>(e + W_KEY, <u32>key);
+  store<u32>(e + W_KEY_LEN, <u32>kl);
+  store<u32>(e + W_VTYPE, VT_UNPARSED);
+  store<u64>(e + W_VAL, <u64>vs | (<u64>vl << 32));
+}
+
+/** Decodes a K_RAW entry's AnyValue into W_VTYPE / W_VAL. */
+function ensureValue(e: usize): void {
+  if (load<u32>(e + W_VTYPE) != VT_UNPARSED) return;
+  let range = load<u64>(e + W_VAL);
+  let q = <usize>(<u32>range);
+  let end = q + <usize>(range >> 32);
+  let vtype: u32 = L.V_EMPTY;
+  let val: u64 = 0;
+  while (q < end) {
+    let vt = <u32>readVarintTrusted(q);
+    let f = vt >>> 3;
+    if (f == 1 || f == 7) {
+      let sl = <usize>readVarintTrusted(next);
+      vtype = f == 1 ? L.V_STRING : L.V_BYTES;
+      val = <u64>next | (<u64>sl << 32);
+      q = next + sl;
+    } else if (f == 2 || f == 3) {
+      let v = readVarintTrusted(next);
+      vtype = f == 2 ? L.V_BOOL : L.V_INT;
+      val = f == 2 ? <u64>(v != 0) : v;
+      q = next;
+    } else if (f == 4) {
+      vtype = L.V_DOUBLE;
+      val = load<u64>(next);
+      q = next + 8;
+    } else if (f == 5 || f == 6) {
+      vtype = f == 5 ? L.V_ARRAY : L.V_KVLIST;
+      q = skipTrusted(next, vt & 7);
+    } else {
+      q = skipTrusted(next, vt & 7);
+    }
+  }
+  store<u32>(e + W_VTYPE, vtype);
+  store<u64>(e + W_VAL, val);
+}
+
+// Keys are compared by length, then bytes: lists are short and most lengths differ (no hash).
+function find(key: usize, len: u32): i32 {
+  for (let i: u32 = 0; i < workLen; i++) {
+    let e = entry(i);
+    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    if (load<u32>(e + W_KEY_LEN) == len && bytesEqual(<usize>load<u32>(e + W_KEY), key, len)) return <i32>i;
+  }
+  return -1;
+}
+
+/** The value type of an entry (V_*). */
+function typeOf(e: usize): u32 {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW) {
+    ensureValue(e);
+    return load<u32>(e + W_VTYPE);
+  }
+  if (k == K_STR_ABS || k == K_STR_ARENA) return L.V_STRING;
+  if (k == K_INT) return L.V_INT;
+  if (k == K_DOUBLE) return L.V_DOUBLE;
+  if (k == K_BOOL) return L.V_BOOL;
+  return L.V_ARRAY; // raw copies of containers/bytes: only copied, never interpreted
+}
+
+/** The raw 64-bit payload of a scalar entry (int, double bits, bool). */
+function scalarOf(e: usize): u64 {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW) {
+    ensureValue(e);
+    return load<u64>(e + W_VAL);
+  }
+  return load<u64>(e + W_A);
+}
+
+/** Absolute pointer and length of a string entry's bytes (valid until the arena grows). */
+function strPtr(e: usize): usize {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW) {
+    ensureValue(e);
+    return <usize>(<u32>load<u64>(e + W_VAL));
+  }
+  if (k == K_STR_ARENA) return arena + <usize>load<u64>(e + W_A);
+  return <usize>load<u64>(e + W_A);
+}
+
+function strLen(e: usize): u32 {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW) {
+    ensureValue(e);
+    return <u32>(load<u64>(e + W_VAL) >> 32);
+  }
+  return load<u32>(e + W_B);
+}
+
+function setArenaString(e: usize, off: usize, len: usize): void {
+  store<u32>(e + W_KIND, K_STR_ARENA);
+  store<u64>(e + W_A, <u64>off);
+  store<u32>(e + W_B, <u32>len);
+  changed = true;
+}
+
+/** Copies the value of `src` into `dst` (from_attribute). */
+function copyValue(dst: usize, src: usize): void {
+  let k = load<u32>(src + W_KIND);
+  if (k == K_RAW) {
+    let type = typeOf(src);
+    if (type == L.V_STRING) {
+      store<u32>(dst + W_KIND, K_STR_ABS);
+      store<u64>(dst + W_A, <u64>strPtr(src));
+      store<u32>(dst + W_B, strLen(src));
+    } else if (type == L.V_INT || type == L.V_DOUBLE || type == L.V_BOOL) {
+      store<u32>(dst + W_KIND, type == L.V_INT ? K_INT : type == L.V_DOUBLE ? K_DOUBLE : K_BOOL);
+      store<u64>(dst + W_A, scalarOf(src));
+    } else {
+      // Containers, bytes, empty: the AnyValue bytes are copied as they are.
+      let p = <usize>load<u64>(src + W_A);
+      let end = p + load<u32>(src + W_B);
+      let vs: usize = 0;
+      let vl: usize = 0;
+      while (p < end) {
+        let t = <u32>readVarintTrusted(p);
+        if (t == 0x12) {
+          vl = <usize>readVarintTrusted(next);
+          vs = next;
+          p = vs + vl;
+        } else p = skipTrusted(next, t & 7);
+      }
+      store<u32>(dst + W_KIND, K_RAW_VALUE);
+      store<u64>(dst + W_A, <u64>vs);
+      store<u32>(dst + W_B, <u32>vl);
+    }
+  } else {
+    store<u32>(dst + W_KIND, k);
+    store<u64>(dst + W_A, load<u64>(src + W_A));
+    store<u32>(dst + W_B, load<u32>(src + W_B));
+  }
+  changed = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding a working list
+
+function anyValueSize(e: usize): usize {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW_VALUE) return load<u32>(e + W_B);
+  let t = typeOf(e);
+  if (t == L.V_STRING) {
+    let n = <usize>strLen(e);
+    return 1 + varintSize(<u64>n) + n;
+  }
+  if (t == L.V_INT) return 1 + varintSize(scalarOf(e));
+  if (t == L.V_DOUBLE) return 9;
+  if (t == L.V_BOOL) return 2;
+  return 0;
+}
+
+function writeAnyValue(out: usize, e: usize): usize {
+  let k = load<u32>(e + W_KIND);
+  if (k == K_RAW_VALUE) {
+    let n = <usize>load<u32>(e + W_B);
+    memory.copy(out, <usize>load<u64>(e + W_A), n);
+    return out + n;
+  }
+  let t = typeOf(e);
+  if (t == L.V_STRING) {
+    let n = <usize>strLen(e);
+    let q = writeVarint(out, 0x0a);
+    q = writeVarint(q, <u64>n);
+    memory.copy(q, strPtr(e), n);
+    return q + n;
+  }
+  if (t == L.V_INT) return writeVarint(writeVarint(out, 0x18), scalarOf(e));
+  if (t == L.V_DOUBLE) {
+    store<u8>(out, 0x21);
+    store<u64>(out + 1, scalarOf(e));
+    return out + 9;
+  }
+  store<u8>(out, 0x10);
+  store<u8>(out + 1, scalarOf(e) != 0 ? 1 : 0);
+  return out + 2;
+}
+
+function kvContentSize(e: usize): usize {
+  if (load<u32>(e + W_KIND) == K_RAW) return load<u32>(e + W_B);
+  let kl = <usize>load<u32>(e + W_KEY_LEN);
+  let v = anyValueSize(e);
+  return 1 + varintSize(<u64>kl) + kl + 1 + varintSize(<u64>v) + v;
+}
+
+/** Size of the working list as fields tagged `tag`. */
+function listSize(tag: u32): usize {
+  let size: usize = 0;
+  for (let i: u32 = 0; i < workLen; i++) {
+    let e = entry(i);
+    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    let c = kvContentSize(e);
+    size += varintSize(<u64>tag) + varintSize(<u64>c) + c;
+  }
+  return size;
+}
+
+function writeList(out: usize, tag: u32): usize {
+  for (let i: u32 = 0; i < workLen; i++) {
+    let e = entry(i);
+    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    let c = kvContentSize(e);
+    out = writeVarint(out, <u64>tag);
+    out = writeVarint(out, <u64>c);
+    if (load<u32>(e + W_KIND) == K_RAW) {
+      memory.copy(out, <usize>load<u64>(e + W_A), c);
+      out += c;
+    } else {
+      let kl = <usize>load<u32>(e + W_KEY_LEN);
+      out = writeVarint(writeVarint(out, 0x0a), <u64>kl);
+      memory.copy(out, <usize>load<u32>(e + W_KEY), kl);
+      out += kl;
+      out = writeVarint(writeVarint(out, 0x12), <u64>anyValueSize(e));
+      out = writeAnyValue(out, e);
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes message content [cs, ce) into the arena with its attribute fields (`tag`) replaced by the
+ * working list, and fields in `subTag` occurrences replaced by nested content from `sub` (a table
+ * of (arena offset + 1, len) per occurrence, or 0). Returns the arena offset; length in lastLen.
+ */
+let lastLen: usize = 0;
+
+function rewrite(cs: usize, ce: usize, tag: u32, listChanged: bool, subTag1: u32, sub1: usize, subTag2: u32, sub2: usize): usize {
+  let listBytes = listChanged ? listSize(tag) : 0;
+  // Upper bound: the original content, the new list, and nested replacements.
+  let bound = (ce - cs) + listBytes;
+  let n1: u32 = 0;
+  let n2: u32 = 0;
+  let p = cs;
+  while (p < ce) {
+    let t = <u32>readVarintTrusted(p);
+    let after = skipTrusted(next, t & 7);
+    if (sub1 && t == subTag1) {
+      let off = load<u32>(sub1 + <usize>n1 * 8);
+      if (off) bound += 10 + load<u32>(sub1 + <usize>n1 * 8 + 4);
+      n1++;
+    } else if (sub2 && t == subTag2) {
+      let off = load<u32>(sub2 + <usize>n2 * 8);
+      if (off) bound += 10 + load<u32>(sub2 + <usize>n2 * 8 + 4);
+      n2++;
+    }
+    p = after;
+  }
+  if (!reserveArena(bound)) return 0;
+  let start = arenaLen;
+  let out = arena + arenaLen;
+  let listDone = !listChanged;
+  n1 = 0;
+  n2 = 0;
+  p = cs;
+  while (p < ce) {
+    let at = p;
+    let t = <u32>readVarintTrusted(p);
+    let after = skipTrusted(next, t & 7);
+    if (t == tag && listChanged) {
+      if (!listDone) out = writeList(out, tag);
+      listDone = true;
+    } else if (sub1 && t == subTag1 && load<u32>(sub1 + <usize>n1 * 8)) {
+      let off = <usize>load<u32>(sub1 + <usize>n1 * 8) - 1;
+      let len = <usize>load<u32>(sub1 + <usize>n1 * 8 + 4);
+      out = writeVarint(writeVarint(out, <u64>t), <u64>len);
+      memory.copy(out, arena + off, len);
+      out += len;
+      n1++;
+    } else if (sub2 && t == subTag2 && load<u32>(sub2 + <usize>n2 * 8)) {
+      let off = <usize>load<u32>(sub2 + <usize>n2 * 8) - 1;
+      let len = <usize>load<u32>(sub2 + <usize>n2 * 8 + 4);
+      out = writeVarint(writeVarint(out, <u64>t), <u64>len);
+      memory.copy(out, arena + off, len);
+      out += len;
+      n2++;
+    } else {
+      if (sub1 && t == subTag1) n1++;
+      if (sub2 && t == subTag2) n2++;
+      memory.copy(out, at, after - at);
+      out += after - at;
+    }
+    p = after;
+  }
+  if (!listDone) out = writeList(out, tag);
+  lastLen = (out - arena) - start;
+  arenaLen = out - arena;
+  return start;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The attributes processor
+
+function strEq(p: usize, n: u32, q: usize, m: u32): bool {
+  return n == m && bytesEqual(p, q, n);
+}
+
+function inStringList(list: usize, count: u32, p: usize, n: u32): bool {
+  for (let i: u32 = 0; i < count; i++) {
+    let e = list + <usize>i * A.SL_ROW;
+    if (strEq(<usize>load<u32>(e + A.SL_PTR), load<u32>(e + A.SL_LEN), p, n)) return true;
+  }
+  return false;
+}
+
+/** Like inStringList, but with regex programs under match_type regexp. */
+function inMatchList(list: usize, count: u32, p: usize, n: u32): bool {
+  for (let i: u32 = 0; i < count; i++) if (entryMatches(list + <usize>i * A.SL_ROW, p, n)) return true;
+  return false;
+}
+
+/** Whether an attribute row equals a test's typed value (pdata Value.Equal for scalars). */
+function rowMatches(row: usize, test: usize): bool {
+  if (!load<u32>(test + A.AT_HAS_VALUE)) return true;
+  let type = load<u32>(test + A.AT_TYPE);
+  if (load<u32>(row + L.A_TYPE) != type) return false;
+  let v = load<u64>(test + A.AT_VALUE);
+  if (type == L.V_STRING && regexpMatch) {
+    let rv = load<u64>(row + L.A_VALUE);
+    return regexRun(<usize>(<u32>v), IN + <usize>(<u32>rv), <usize>(rv >> 32)) == 1;
+  }
+  if (type == L.V_STRING) {
+    let rv = load<u64>(row + L.A_VALUE);
+    return strEq(IN + <usize>(<u32>rv), <u32>(rv >> 32), <usize>(<u32>v), <u32>(v >> 32));
+  }
+  if (type == L.V_DOUBLE) return load<f64>(row + L.A_VALUE) == reinterpret<f64>(v);
+  return load<u64>(row + L.A_VALUE) == v;
+}
+
+function attrTest(start: u32, count: u32, test: usize): bool {
+  let row = findAttr(HEADER, start, count, <usize>load<u32>(test + A.AT_KEY), load<u32>(test + A.AT_KEY_LEN), load<u32>(test + A.AT_KEY_HASH));
+  return row != 0 && rowMatches(row, test);
+}
+
+/** filterspan's strict MatchProperties: every given property holds; lists match any entry. */
+function matches(mp: usize, span: usize): bool {
+  let present = load<u32>(mp + A.MP_PRESENT);
+  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
+  let res = <usize>load<u32>(HEADER + L.B_RESOURCES) + <usize>load<u32>(span + L.SP_RESOURCE) * L.R_ROW;
+  let rStart = load<u32>(res + L.R_ATTR_START);
+  let rCount = load<u32>(res + L.R_ATTR_COUNT);
+  if (present & A.MPP_SERVICES) {
+    let key = memory.data<u8>([0x73, 0x65, 0x72, 0x76, 0x69, 0x63, 0x65, 0x2e, 0x6e, 0x61, 0x6d, 0x65]); // service.name
+    let row = findAttr(HEADER, rStart, rCount, key, 12, hash32(key, 12));
+    if (!row || load<u32>(row + L.A_TYPE) != L.V_STRING) return false;
+    let v = load<u64>(row + L.A_VALUE);
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_SERVICES), load<u32>(mp + A.MP_SERVICES_COUNT), IN + <usize>(<u32>v), <u32>(v >> 32))) return false;
+  }
+  if (present & A.MPP_NAMES) {
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_NAMES), load<u32>(mp + A.MP_NAMES_COUNT), IN + load<u32>(span + L.SP_NAME_OFF), load<u32>(span + L.SP_NAME_LEN))) return false;
+  }
+  if (present & A.MPP_KINDS) {
+    let kind = load<u32>(span + L.SP_KIND);
+    if (kind > 31 || !((load<u32>(mp + A.MP_KINDS) >> kind) & 1)) return false;
+  }
+  if (present & A.MPP_ATTRS) {
+    let tests = <usize>load<u32>(mp + A.MP_ATTRS);
+    let n = load<u32>(mp + A.MP_ATTRS_COUNT);
+    for (let i: u32 = 0; i < n; i++) {
+      if (!attrTest(load<u32>(span + L.SP_ATTR_START), load<u32>(span + L.SP_ATTR_COUNT), tests + <usize>i * A.AT_ROW)) return false;
+    }
+  }
+  if (present & A.MPP_RESOURCES) {
+    let tests = <usize>load<u32>(mp + A.MP_RESOURCES);
+    let n = load<u32>(mp + A.MP_RESOURCES_COUNT);
+    let any = false;
+    for (let i: u32 = 0; i < n && !any; i++) any = attrTest(rStart, rCount, tests + <usize>i * A.AT_ROW);
+    if (!any) return false;
+  }
+  if (present & A.MPP_LIBRARIES) {
+    let scope = <usize>load<u32>(HEADER + L.B_SCOPES) + <usize>load<u32>(span + L.SP_SCOPE) * L.S_ROW;
+    let libs = <usize>load<u32>(mp + A.MP_LIBRARIES);
+    let n = load<u32>(mp + A.MP_LIBRARIES_COUNT);
+    let any = false;
+    for (let i: u32 = 0; i < n && !any; i++) {
+      let lb = libs + <usize>i * A.LB_ROW;
+      // LB_NAME/LB_NAME_LEN and LB_VERSION/LB_VERSION_LEN are laid out like string list entries.
+      any = entryMatches(lb + A.LB_NAME, IN + load<u32>(scope + L.S_NAME_OFF), load<u32>(scope + L.S_NAME_LEN))
+        && (!load<u32>(lb + A.LB_HAS_VERSION) || entryMatches(lb + A.LB_VERSION, IN + load<u32>(scope + L.S_VERSION_OFF), load<u32>(scope + L.S_VERSION_LEN)));
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
+/** Sets an entry's value from an action's literal or source; false when the source is missing. */
+function assign(e: usize, ac: usize): bool {
+  let src = load<u32>(ac + A.AC_SOURCE);
+  if (src == A.SRC_NONE) return false;
+  if (src == A.SRC_ATTRIBUTE) {
+    let s = find(<usize>load<u32>(ac + A.AC_SRC_KEY), load<u32>(ac + A.AC_SRC_KEY_LEN));
+    if (s < 0) return false;
+    copyValue(e, entry(<u32>s));
+    return true;
+  }
+  let type = load<u32>(ac + A.AC_TYPE);
+  let v = load<u64>(ac + A.AC_VALUE);
+  if (type == L.V_STRING) {
+    store<u32>(e + W_KIND, K_STR_ABS);
+    store<u64>(e + W_A, <u64>(<u32>v));
+    store<u32>(e + W_B, <u32>(v >> 32));
+  } else {
+    store<u32>(e + W_KIND, type == L.V_INT ? K_INT : type == L.V_DOUBLE ? K_DOUBLE : K_BOOL);
+    store<u64>(e + W_A, v);
+  }
+  changed = true;
+  return true;
+}
+
+function hashEntry(e: usize): void {
+  let type = typeOf(e);
+  let buf = memory.data(8, 8);
+  let p: usize = 0;
+  let n: usize = 0;
+  if (type == L.V_STRING) {
+    p = strPtr(e);
+    n = strLen(e);
+  } else if (type == L.V_INT || type == L.V_DOUBLE) {
+    store<u64>(buf, scalarOf(e));
+    p = buf;
+    n = 8;
+  } else if (type == L.V_BOOL) {
+    store<u8>(buf, scalarOf(e) != 0 ? 1 : 0);
+    p = buf;
+    n = 1;
+  }
+  // Nothing to hash (an empty string, containers, bytes): the value becomes "".
+  if (n == 0) {
+    setArenaString(e, arenaLen, 0);
+    return;
+  }
+  if (!reserveArena(64)) return;
+  // The input may live in the arena (an earlier edit): hash before anything moves it.
+  sha256Hex(type == L.V_STRING ? strPtr(e) : p, n, arena + arenaLen);
+  setArenaString(e, arenaLen, 64);
+  arenaLen += 64;
+}
+
+function convertEntry(e: usize, target: u32): void {
+  let type = typeOf(e);
+  if (target == A.CONVERT_STRING) {
+    if (type == L.V_STRING) return;
+    if (!reserveArena(32)) return;
+    let out = arena + arenaLen;
+    let n: usize = 0;
+    if (type == L.V_INT) n = formatInt(out, <i64>scalarOf(e));
+    else if (type == L.V_DOUBLE) n = formatDouble(out, reinterpret<f64>(scalarOf(e)));
+    else if (type == L.V_BOOL) {
+      let t = scalarOf(e) != 0;
+      let s = t ? memory.data<u8>([0x74, 0x72, 0x75, 0x65]) : memory.data<u8>([0x66, 0x61, 0x6c, 0x73, 0x65]);
+      n = t ? 4 : 5;
+      memory.copy(out, s, n);
+    } else if (type == L.V_EMPTY) n = 0;
+    else return; // arrays, maps and bytes keep their value (see the facade's notes)
+    setArenaString(e, arenaLen, n);
+    arenaLen += n;
+  } else if (target == A.CONVERT_INT) {
+    if (type == L.V_DOUBLE) {
+      let d = reinterpret<f64>(scalarOf(e));
+      // Go's int64(float64) on amd64: out-of-range and NaN give the minimum int64.
+      let v: i64 = d != d || d >= 9223372036854775808.0 || d < -9223372036854775808.0 ? i64.MIN_VALUE : <i64>d;
+      setScalar(e, K_INT, <u64>v);
+    } else if (type == L.V_BOOL) setScalar(e, K_INT, scalarOf(e) != 0 ? 1 : 0);
+    else if (type == L.V_STRING) {
+      let ok = parseInt64(strPtr(e), strLen(e));
+      if (ok) setScalar(e, K_INT, <u64>parsedInt);
+    }
+  } else if (target == A.CONVERT_DOUBLE) {
+    if (type == L.V_INT) setScalar(e, K_DOUBLE, reinterpret<u64>(<f64>(<i64>scalarOf(e))));
+    else if (type == L.V_BOOL) setScalar(e, K_DOUBLE, reinterpret<u64>(scalarOf(e) != 0 ? 1.0 : 0.0));
+    else if (type == L.V_STRING) {
+      if (parseDouble(strPtr(e), strLen(e))) setScalar(e, K_DOUBLE, reinterpret<u64>(parsedDouble));
+    }
+  }
+}
+
+
+function setScalar(e: usize, kind: u32, v: u64): void {
+  store<u32>(e + W_KIND, kind);
+  store<u64>(e + W_A, v);
+  changed = true;
+}
+
+function runActions(plan: usize): void {
+  let actions = <usize>load<u32>(plan + A.EP_ACTIONS);
+  let n = load<u32>(plan + A.EP_ACTION_COUNT);
+  for (let i: u32 = 0; i < n && !oomFlag; i++) {
+    let ac = actions + <usize>i * A.AC_ROW;
+    let op = load<u32>(ac + A.AC_OP);
+    let key = <usize>load<u32>(ac + A.AC_KEY);
+    let kl = load<u32>(ac + A.AC_KEY_LEN);
+    let at = kl ? find(key, kl) : -1;
+    if (op == A.OP_INSERT || op == A.OP_UPSERT) {
+      if (at >= 0) {
+        if (op == A.OP_UPSERT) assign(entry(<u32>at), ac);
+        continue;
+      }
+      let e = pushEntry();
+      if (!e) return;
+      store<u32>(e + W_KEY, <u32>key);
+      store<u32>(e + W_KEY_LEN, kl);
+      store<u32>(e + W_KEY_HASH, load<u32>(ac + A.AC_KEY_HASH));
+      if (!assign(e, ac)) workLen--;
+    } else if (op == A.OP_DELETE || op == A.OP_HASH) {
+      // The key first, then every key the pattern matches at that point (which may include the
+      // key again: the collector hashes such a value twice).
+      if (at >= 0) applyKeyed(op, entry(<u32>at));
+      let bit = load<u32>(ac + A.AC_PATTERN_BIT);
+      if (bit != A.NO_PATTERN) {
+        let count = workLen;
+        for (let j: u32 = 0; j < count; j++) {
+          let e = entry(j);
+          if (load<u32>(e + W_KIND) != K_DELETED && ((keyBits(e) >> bit) & 1)) applyKeyed(op, e);
+        }
+      }
+    } else if (at < 0) {
+      continue;
+    } else if (op == A.OP_UPDATE) {
+      assign(entry(<u32>at), ac);
+    } else if (op == A.OP_CONVERT) {
+      convertEntry(entry(<u32>at), load<u32>(ac + A.AC_TYPE));
+    } else if (op == A.OP_EXTRACT) {
+      extractEntry(entry(<u32>at), ac);
+    }
+  }
+}
+
+/**
+ * extract: the facade matched each distinct value of the action's key once and wrote, per value,
+ * an extraction block (DV_NEW): at this action's slot, 1 if the pattern matched, then (ptr, len)
+ * of every named group. Each group is upserted as a string attribute, as FindStringSubmatch +
+ * PutStr do upstream.
+ */
+function extractEntry(e: usize, ac: usize): void {
+  if (!valueVerdicts || typeOf(e) != L.V_STRING) return;
+  let p = strPtr(e);
+  let len = strLen(e);
+  let i = ssFind(VALUES, p, len, hash32(p, len));
+  if (i < 0) return;
+  let block = <usize>load<u32>(<usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW + A.DV_NEW);
+  if (!block) return;
+  let slot = block + <usize>load<u32>(ac + A.AC_TYPE) * 4;
+  if (!load<u32>(slot)) return;
+  let names = <usize>load<u32>(ac + A.AC_SRC_KEY);
+  let n = load<u32>(ac + A.AC_SRC_KEY_LEN);
+  for (let g: u32 = 0; g < n; g++) {
+    let name = names + <usize>g * A.SL_ROW;
+    let np = <usize>load<u32>(name + A.SL_PTR);
+    let nl = load<u32>(name + A.SL_LEN);
+    let at = find(np, nl);
+    let target = at >= 0 ? entry(<u32>at) : pushEntry();
+    if (!target) return;
+    if (at < 0) {
+      store<u32>(target + W_KEY, <u32>np);
+      store<u32>(target + W_KEY_LEN, nl);
+    }
+    store<u32>(target + W_KIND, K_STR_ABS);
+    store<u64>(target + W_A, <u64>load<u32>(slot + 4 + <usize>g * 8));
+    store<u32>(target + W_B, load<u32>(slot + 8 + <usize>g * 8));
+    changed = true;
+  }
+}
+
+function applyKeyed(op: u32, e: usize): void {
+  if (op == A.OP_DELETE) {
+    store<u32>(e + W_KIND, K_DELETED);
+    changed = true;
+  } else hashEntry(e);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Distinct keys and their pattern verdicts (computed by the facade's regex engine, once per key)
+
+// A set of byte strings: rows in a list (row size per set) and an open-addressing index.
+const SS_LIST = 0;
+const SS_CAP = 4;
+const SS_COUNT = 8;
+const SS_TABLE = 12;
+const SS_MASK = 16;
+const SS_ROW = 20;
+const KEYS = memory.data(24, 8);
+const VALUES = memory.data(24, 8);
+let verdicts = false;
+let valueVerdicts = false;
+
+function ssInit(set: usize, rowSize: u32): void {
+  if (!load<u32>(set + SS_ROW)) store<u32>(set + SS_ROW, rowSize);
+  store<u32>(set + SS_COUNT, 0);
+  let table = <usize>load<u32>(set + SS_TABLE);
+  if (table) memory.fill(table, 0, <usize>(load<u32>(set + SS_MASK) + 1) * 4);
+}
+
+function ssFind(set: usize, p: usize, len: u32, h: u32): i32 {
+  let table = <usize>load<u32>(set + SS_TABLE);
+  if (!table) return -1;
+  let list = <usize>load<u32>(set + SS_LIST);
+  let mask = load<u32>(set + SS_MASK);
+  let row = <usize>load<u32>(set + SS_ROW);
+  let i = h & mask;
+  while (true) {
+    let e = load<u32>(table + <usize>i * 4);
+    if (!e) return -1;
+    let r = list + <usize>(e - 1) * row;
+    // Rows start with (ptr, len, hash) in both sets.
+    if (load<u32>(r + 8) == h && load<u32>(r + 4) == len && bytesEqual(<usize>load<u32>(r), p, len)) return <i32>(e - 1);
+    i = (i + 1) & mask;
+  }
+  return -1;
+}
+
+function ssAdd(set: usize, p: usize, len: u32): bool {
+  let h = hash32(p, len);
+  if (ssFind(set, p, len, h) >= 0) return true;
+  let count = load<u32>(set + SS_COUNT);
+  let cap = load<u32>(set + SS_CAP);
+  let row = <usize>load<u32>(set + SS_ROW);
+  if (count >= cap) {
+    // Grow list and index together (the index stays at most half full).
+    let newCap = max<u32>(cap * 2, 64);
+    let list = realloc(<usize>load<u32>(set + SS_LIST), <usize>newCap * row);
+    if (!list) return false;
+    store<u32>(set + SS_LIST, <u32>list);
+    let table = allocZeroed(<usize>newCap * 2 * 4);
+    if (!table) return false;
+    free(<usize>load<u32>(set + SS_TABLE));
+    store<u32>(set + SS_TABLE, <u32>table);
+    store<u32>(set + SS_MASK, newCap * 2 - 1);
+    store<u32>(set + SS_CAP, newCap);
+    let mask = newCap * 2 - 1;
+    for (let k: u32 = 0; k < count; k++) {
+      let j = load<u32>(list + <usize>k * row + 8) & mask;
+      while (load<u32>(table + <usize>j * 4)) j = (j + 1) & mask;
+      store<u32>(table + <usize>j * 4, k + 1);
+    }
+  }
+  let list = <usize>load<u32>(set + SS_LIST);
+  let table = <usize>load<u32>(set + SS_TABLE);
+  let mask = load<u32>(set + SS_MASK);
+  let r = list + <usize>count * row;
+  memory.fill(r, 0, row);
+  store<u32>(r, <u32>p);
+  store<u32>(r + 4, len);
+  store<u32>(r + 8, h);
+  let j = h & mask;
+  while (load<u32>(table + <usize>j * 4)) j = (j + 1) & mask;
+  store<u32>(table + <usize>j * 4, count + 1);
+  store<u32>(set + SS_COUNT, count + 1);
+  return true;
+}
+
+/** Verdict bits of an entry's key (0 when no verdicts were computed for this call). */
+function keyBits(e: usize): u32 {
+  if (!verdicts) return 0;
+  let key = <usize>load<u32>(e + W_KEY);
+  let len = load<u32>(e + W_KEY_LEN);
+  let i = ssFind(KEYS, key, len, hash32(key, len));
+  return i < 0 ? 0 : load<u32>(<usize>load<u32>(KEYS + SS_LIST) + <usize>i * A.DK_ROW + A.DK_BITS);
+}
+
+/** The facade's replacement text for a string entry (masked blocked values), if any: sets e. */
+function maskedValue(e: usize): bool {
+  if (!valueVerdicts || typeOf(e) != L.V_STRING) return false;
+  let p = strPtr(e);
+  let len = strLen(e);
+  let i = ssFind(VALUES, p, len, hash32(p, len));
+  if (i < 0) return false;
+  let r = <usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW;
+  let np = load<u32>(r + A.DV_NEW);
+  if (!np) return false;
+  store<u32>(e + W_KIND, K_STR_ABS);
+  store<u64>(e + W_A, <u64>np);
+  store<u32>(e + W_B, load<u32>(r + A.DV_NEW_LEN));
+  changed = true;
+  return true;
+}
+
+/** Adds the keys and/or string values of the first `count` KeyValue fields tagged `tag` in [cs, ce). */
+function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
+  let n: u32 = 0;
+  let p = cs;
+  while (p < ce && n < count) {
+    let t = <u32>readVarintTrusted(p);
+    if (t != tag) {
+      p = skipTrusted(next, t & 7);
+      continue;
+    }
+    let len = <usize>readVarintTrusted(next);
+    let vs = next;
+    p = vs + len;
+    n++;
+    let e = scratchEntry;
+    parseKeyValue(e, vs, p);
+    if (collectWhat & A.COLLECT_KEYS && !ssAdd(KEYS, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN))) return false;
+    if (collectWhat & A.COLLECT_VALUES) ensureValue(e);
+    if (collectWhat & A.COLLECT_VALUES && load<u32>(e + W_VTYPE) == L.V_STRING
+      && (!valueKeysCount || inStringList(valueKeys, valueKeysCount, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN)))) {
+      let v = load<u64>(e + W_VAL);
+      if (!ssAdd(VALUES, <usize>(<u32>v), <u32>(v >> 32))) return false;
+    }
+  }
+  return true;
+}
+
+const scratchEntry = memory.data(<i32>W_SIZE, 8);
+let collectWhat: u32 = 0;
+let valueKeys: usize = 0;
+let valueKeysCount: u32 = 0;
+
+/**
+ * Collects the distinct attribute keys of the maps `plan` targets (with the same keep mask and
+ * replacements editAttributes will get). Returns how many, or 0xFFFFFFFF when out of memory; the
+ * list is at editKeyList(). The facade fills DK_BITS, then calls editAttributes, which uses them.
+ */
+export function editCollectStrings(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, what: u32): u32 {
+  clearError();
+  collectWhat = what;
+  valueKeys = <usize>load<u32>(plan + A.EP_VALUE_KEYS);
+  valueKeysCount = load<u32>(plan + A.EP_VALUE_KEYS_COUNT);
+  ssInit(KEYS, A.DK_ROW);
+  ssInit(VALUES, A.DV_ROW);
+  let input = <usize>load<u32>(header + L.B_INPUT);
+  let targets = load<u32>(plan + A.EP_TARGETS);
+  let ok = true;
+  if (targets & A.TARGET_RESOURCE) {
+    let rows = <usize>load<u32>(header + L.B_RESOURCES);
+    let n = load<u32>(header + L.B_RESOURCE_COUNT);
+    for (let r: u32 = 0; ok && r < n; r++) {
+      let row = rows + <usize>r * L.R_ROW;
+      let over = resIn ? <usize>load<u32>(resIn + <usize>r * 8) : 0;
+      if (over) ok = collectKeys(over, over + load<u32>(resIn + <usize>r * 8 + 4), 0x0a, 0xffffffff);
+      else if (load<u32>(row + L.R_FLAGS) & L.HAS_MESSAGE) ok = collectKeys(messageContent(input + load<u32>(row + L.R_MSG_START)), input + load<u32>(row + L.R_MSG_END), 0x0a, load<u32>(row + L.R_ATTR_COUNT));
+    }
+  }
+  if (targets & A.TARGET_SCOPE) {
+    let rows = <usize>load<u32>(header + L.B_SCOPES);
+    let n = load<u32>(header + L.B_SCOPE_COUNT);
+    for (let s: u32 = 0; ok && s < n; s++) {
+      let row = rows + <usize>s * L.S_ROW;
+      let over = scopeIn ? <usize>load<u32>(scopeIn + <usize>s * 8) : 0;
+      if (over) ok = collectKeys(over, over + load<u32>(scopeIn + <usize>s * 8 + 4), 0x1a, 0xffffffff);
+      else if (load<u32>(row + L.S_FLAGS) & L.HAS_MESSAGE) ok = collectKeys(messageContent(input + load<u32>(row + L.S_MSG_START)), input + load<u32>(row + L.S_MSG_END), 0x1a, load<u32>(row + L.S_ATTR_COUNT));
+    }
+  }
+  let spans = <usize>load<u32>(header + L.B_SPANS);
+  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
+  for (let i: u32 = 0; ok && i < nSpans; i++) {
+    if (keep && !load<u8>(keep + i)) continue;
+    let sp = spans + <usize>i * L.SP_ROW;
+    let over = spanIn ? <usize>load<u32>(spanIn + <usize>i * 8) : 0;
+    let cs = over ? over : input + load<u32>(sp + L.SP_CONTENT_START);
+    let ce = over ? over + <usize>load<u32>(spanIn + <usize>i * 8 + 4) : input + load<u32>(sp + L.SP_CONTENT_END);
+    if (targets & A.TARGET_SPAN) ok = collectKeys(cs, ce, 0x4a, over ? 0xffffffff : load<u32>(sp + L.SP_ATTR_COUNT));
+    if (!(targets & (A.TARGET_EVENT | A.TARGET_LINK))) continue;
+    // Events and links: walk the span's own bytes (their attributes sit inside).
+    let p = cs;
+    while (ok && p < ce) {
+      let t = <u32>readVarintTrusted(p);
+      if ((t == 0x5a && (targets & A.TARGET_EVENT)) || (t == 0x6a && (targets & A.TARGET_LINK))) {
+        let len = <usize>readVarintTrusted(next);
+        let vs = next;
+        ok = collectKeys(vs, vs + len, t == 0x5a ? 0x1a : 0x22, 0xffffffff);
+        p = vs + len;
+      } else p = skipTrusted(next, t & 7);
+    }
+  }
+  if (!ok) {
+    failPlain(E.ERR_OUT_OF_MEMORY, <u64>load<u32>(KEYS + SS_CAP) * 2 * A.DK_ROW);
+    return 0xffffffff;
+  }
+  verdicts = (what & A.COLLECT_KEYS) != 0;
+  valueVerdicts = (what & A.COLLECT_VALUES) != 0;
+  return 0;
+}
+
+/** The distinct keys (DK_* rows) and their count, after editCollectStrings. */
+export function editKeyList(): usize {
+  return <usize>load<u32>(KEYS + SS_LIST);
+}
+
+export function editKeyCount(): u32 {
+  return load<u32>(KEYS + SS_COUNT);
+}
+
+/** The distinct string values (DV_* rows) and their count, after editCollectStrings. */
+export function editValueList(): usize {
+  return <usize>load<u32>(VALUES + SS_LIST);
+}
+
+export function editValueCount(): u32 {
+  return load<u32>(VALUES + SS_COUNT);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The redaction processor (allow-list, ignored keys, summary attributes)
+
+let redacted: u32 = 0;
+let maskedN: u32 = 0;
+let allowedN: u32 = 0;
+let ignoredN: u32 = 0;
+// Keys per category for the debug summary: (ptr, len) pairs.
+let keyList: usize = 0;
+let keyListCap: u32 = 0;
+
+// Summary attribute keys, UTF-8 in static memory.
+const SK_MASKED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x6d, 0x61, 0x73, 0x6b, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.masked.keys
+const SK_MASKED_KEYS_LEN: i32 = 21;
+const SK_MASKED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x6d, 0x61, 0x73, 0x6b, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.masked.count
+const SK_MASKED_COUNT_LEN: i32 = 22;
+const MASK = memory.data<u8>([0x2a, 0x2a, 0x2a, 0x2a]); // ****
+const SK_REDACTED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.redacted.keys
+const SK_REDACTED_KEYS_LEN: i32 = 23;
+const SK_REDACTED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.redacted.count
+const SK_REDACTED_COUNT_LEN: i32 = 24;
+const SK_ALLOWED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x61, 0x6c, 0x6c, 0x6f, 0x77, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.allowed.keys
+const SK_ALLOWED_KEYS_LEN: i32 = 22;
+const SK_ALLOWED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x61, 0x6c, 0x6c, 0x6f, 0x77, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.allowed.count
+const SK_ALLOWED_COUNT_LEN: i32 = 23;
+const SK_IGNORED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x69, 0x67, 0x6e, 0x6f, 0x72, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.ignored.count
+const SK_IGNORED_COUNT_LEN: i32 = 23;
+
+function redactList(plan: usize): void {
+  let flags = load<u32>(plan + A.EP_FLAGS);
+  let allowAll = (flags & A.EF_ALLOW_ALL_KEYS) != 0;
+  let allowed = <usize>load<u32>(plan + A.EP_ALLOWED);
+  let allowedCount = load<u32>(plan + A.EP_ALLOWED_COUNT);
+  let ignored = <usize>load<u32>(plan + A.EP_IGNORED);
+  let ignoredCount = load<u32>(plan + A.EP_IGNORED_COUNT);
+  let summary = load<u32>(plan + A.EP_SUMMARY);
+  let ignoredPatterns = load<u32>(plan + A.EP_IGNORED_PATTERNS);
+  let blockedPatterns = load<u32>(plan + A.EP_BLOCKED_KEY_PATTERNS);
+  let nMask: u32 = 0;
+  let nRed: u32 = 0;
+  let nAll: u32 = 0;
+  let nIgn: u32 = 0;
+  let origLen = workLen;
+  if (keyListCap < origLen * 3) {
+    let p = realloc(keyList, <usize>origLen * 3 * 8 + 8);
+    if (!p) {
+      oomFlag = true;
+      return;
+    }
+    keyList = p;
+    keyListCap = origLen * 3;
+  }
+  // Redacted keys fill keyList from the front, allowed keys from origLen on, masked from 2 × origLen.
+  for (let i: u32 = 0; i < origLen; i++) {
+    let e = entry(i);
+    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    let key = <usize>load<u32>(e + W_KEY);
+    let kl = load<u32>(e + W_KEY_LEN);
+    let bits = ignoredPatterns | blockedPatterns ? keyBits(e) : 0;
+    if (inStringList(ignored, ignoredCount, key, kl) || (bits & ignoredPatterns)) {
+      nIgn++;
+      continue;
+    }
+    if (!allowAll && !inStringList(allowed, allowedCount, key, kl)) {
+      store<u32>(keyList + <usize>nRed * 8, <u32>key);
+      store<u32>(keyList + <usize>nRed * 8 + 4, kl);
+      nRed++;
+      store<u32>(e + W_KIND, K_DELETED);
+      changed = true;
+      continue;
+    }
+    if (bits & blockedPatterns) {
+      // A blocked key pattern masks the whole value (the collector's ".*" replacement): "****",
+      // or the hex hash_function digest of the value's text (non-strings read as "").
+      let fn = load<u32>(plan + A.EP_HASH_FN);
+      if (fn) maskWithDigest(e, fn, <usize>load<u32>(plan + A.EP_HMAC_KEY), <usize>load<u32>(plan + A.EP_HMAC_KEY_LEN));
+      else {
+        store<u32>(e + W_KIND, K_STR_ABS);
+        store<u64>(e + W_A, <u64>MASK);
+        store<u32>(e + W_B, 4);
+      }
+      changed = true;
+      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8, <u32>key);
+      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8 + 4, kl);
+      nMask++;
+      continue;
+    }
+    if (maskedValue(e)) {
+      // Blocked text inside the value was masked (allowed_values exempted it otherwise); the key
+      // counts as masked and, as upstream does, as allowed too.
+      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8, <u32>key);
+      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8 + 4, kl);
+      nMask++;
+    }
+    store<u32>(keyList + <usize>(origLen + nAll) * 8, <u32>key);
+    store<u32>(keyList + <usize>(origLen + nAll) * 8 + 4, kl);
+    nAll++;
+  }
+  redacted += nRed;
+  allowedN += nAll;
+  ignoredN += nIgn;
+  maskedN += nMask;
+  if (summary == 0) return;
+  if (nRed) summarise(keyList, nRed, SK_REDACTED_KEYS, SK_REDACTED_KEYS_LEN, SK_REDACTED_COUNT, SK_REDACTED_COUNT_LEN, summary);
+  if (nMask) summarise(keyList + <usize>origLen * 2 * 8, nMask, SK_MASKED_KEYS, SK_MASKED_KEYS_LEN, SK_MASKED_COUNT, SK_MASKED_COUNT_LEN, summary);
+  if (nAll) summarise(keyList + <usize>origLen * 8, nAll, SK_ALLOWED_KEYS, SK_ALLOWED_KEYS_LEN, SK_ALLOWED_COUNT, SK_ALLOWED_COUNT_LEN, summary);
+  if (nIgn) summarise(0, nIgn, 0, 0, SK_IGNORED_COUNT, SK_IGNORED_COUNT_LEN, summary);
+}
+
+function maskWithDigest(e: usize, fn: u32, key: usize, keyLen: usize): void {
+  if (!reserveArena(128)) return;
+  let isString = typeOf(e) == L.V_STRING;
+  let raw = memory.data(64, 8);
+  let n = digest(fn, isString ? strPtr(e) : raw, isString ? strLen(e) : 0, key, keyLen, raw);
+  let out = arena + arenaLen;
+  for (let i: usize = 0; i < n; i++) {
+    let b = <u32>load<u8>(raw + i);
+    store<u8>(out + i * 2, <u8>(b >> 4 < 10 ? 0x30 + (b >> 4) : 0x57 + (b >> 4)));
+    store<u8>(out + i * 2 + 1, <u8>((b & 15) < 10 ? 0x30 + (b & 15) : 0x57 + (b & 15)));
+  }
+  setArenaString(e, arenaLen, n * 2);
+  arenaLen += n * 2;
+}
+
+function keyLess(a: usize, b: usize): bool {
+  let pa = <usize>load<u32>(a);
+  let la = <usize>load<u32>(a + 4);
+  let pb = <usize>load<u32>(b);
+  let lb = <usize>load<u32>(b + 4);
+  let c = memory.compare(pa, pb, min(la, lb));
+  return c < 0 || (c == 0 && la < lb);
+}
+
+/** Adds (or merges into) the summary attributes for one category, as the collector does. */
+function summarise(keys: usize, n: u32, keysAttr: usize, keysAttrLen: i32, countAttr: usize, countAttrLen: i32, summary: u32): void {
+  if (summary == 2 && keysAttr) {
+    // Existing comma-separated keys are merged in, then everything is sorted and joined.
+    let at = find(keysAttr, <u32>keysAttrLen);
+    let total: usize = 0;
+    for (let i: u32 = 0; i < n; i++) total += <usize>load<u32>(keys + <usize>i * 8 + 4) + 1;
+    let existingLen: usize = at >= 0 && typeOf(entry(<u32>at)) == L.V_STRING ? <usize>strLen(entry(<u32>at)) : 0;
+    let parts = allocZeroed((<usize>n + existingLen + 1) * 8);
+    // Reserve first: an existing value may live in the arena, whose address may change here.
+    if (!parts || !reserveArena(total + existingLen + 1)) {
+      free(parts);
+      oomFlag = true;
+      return;
+    }
+    let existing: usize = existingLen ? strPtr(entry(<u32>at)) : 0;
+    let m: u32 = 0;
+    for (let i: u32 = 0; i < n; i++) {
+      store<u64>(parts + <usize>m * 8, load<u64>(keys + <usize>i * 8));
+      m++;
+    }
+    if (existingLen) {
+      let s = existing;
+      let end = existing + existingLen;
+      while (s <= end) {
+        let c = s;
+        while (c < end && load<u8>(c) != 0x2c) c++;
+        store<u32>(parts + <usize>m * 8, <u32>s);
+        store<u32>(parts + <usize>m * 8 + 4, <u32>(c - s));
+        m++;
+        s = c + 1;
+      }
+    }
+    for (let i: u32 = 1; i < m; i++) {
+      let j = i;
+      while (j > 0 && keyLess(parts + <usize>j * 8, parts + <usize>(j - 1) * 8)) {
+        let t = load<u64>(parts + <usize>j * 8);
+        store<u64>(parts + <usize>j * 8, load<u64>(parts + <usize>(j - 1) * 8));
+        store<u64>(parts + <usize>(j - 1) * 8, t);
+        j--;
+      }
+    }
+    let start = arenaLen;
+    let out = arena + arenaLen;
+    for (let i: u32 = 0; i < m; i++) {
+      if (i) store<u8>(out++, 0x2c);
+      let len = <usize>load<u32>(parts + <usize>i * 8 + 4);
+      memory.copy(out, <usize>load<u32>(parts + <usize>i * 8), len);
+      out += len;
+    }
+    free(parts);
+    arenaLen = out - arena;
+    putArenaString(keysAttr, keysAttrLen, start, arenaLen - start);
+  }
+  let cat = find(countAttr, <u32>countAttrLen);
+  let count = <i64>n;
+  if (cat >= 0 && typeOf(entry(<u32>cat)) == L.V_INT) count += <i64>scalarOf(entry(<u32>cat));
+  let e = cat >= 0 ? entry(<u32>cat) : newEntry(countAttr, countAttrLen);
+  if (e) setScalar(e, K_INT, <u64>count);
+}
+
+/** A new entry for a summary key (keys are static data, so the pointer stays valid). */
+function newEntry(key: usize, kl: i32): usize {
+  let e = pushEntry();
+  if (!e) return 0;
+  store<u32>(e + W_KEY, <u32>key);
+  store<u32>(e + W_KEY_LEN, <u32>kl);
+  store<u32>(e + W_KEY_HASH, hash32(key, <usize>kl));
+  return e;
+}
+
+function putArenaString(key: usize, kl: i32, off: usize, len: usize): void {
+  let at = find(key, <u32>kl);
+  let e = at >= 0 ? entry(<u32>at) : newEntry(key, kl);
+  if (e) setArenaString(e, off, len);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The batch walk
+
+/** Runs the plan on the current working list. */
+function applyPlan(plan: usize): void {
+  if (load<u32>(plan + A.EP_KIND) == A.EDIT_ATTRIBUTES) runActions(plan);
+  else redactList(plan);
+}
+
+/**
+ * Edits one batch (indexed, no truncated spans; attribute table built when the plan has
+ * include/exclude) with `plan`. `keep` is a keep mask (one byte per span) from an earlier stage
+ * that will go to the same splice, or 0: dropped spans are not edited. `spanIn` / `resIn` /
+ * `scopeIn` are earlier stages' replacement tables (or 0): replaced messages are edited from their
+ * replacement content, and passed on when this plan leaves them alone. `eligible` (or 0) marks the
+ * spans an include/exclude evaluated outside the core selects. Fills editResult() with
+ * replacement tables for the splice encoder; free them with editFreeResult(), or take them over.
+ */
+export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, eligible: usize): u32 {
+  clearError();
+  memory.fill(RESULT, 0, A.ER_SIZE);
+  HEADER = header;
+  IN = <usize>load<u32>(header + L.B_INPUT);
+  oomFlag = false;
+  arena = 0;
+  arenaCap = 0;
+  arenaLen = 0;
+  redacted = allowedN = ignoredN = maskedN = 0;
+  // A first guess at the content size saves the early doublings (each one copies the arena).
+  reserveArena(<usize>load<u32>(header + L.B_INPUT_LEN) / 4);
+  oomFlag = false;
+  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
+  let nRes = load<u32>(header + L.B_RESOURCE_COUNT);
+  let nScopes = load<u32>(header + L.B_SCOPE_COUNT);
+  let targets = load<u32>(plan + A.EP_TARGETS);
+  let spanRepl = allocZeroed(<usize>max<u32>(nSpans, 1) * 8);
+  let resRepl = allocZeroed(<usize>max<u32>(nRes, 1) * 8);
+  let scopeRepl = allocZeroed(<usize>max<u32>(nScopes, 1) * 8);
+  let maxChildren: u32 = 0;
+  let spans = <usize>load<u32>(header + L.B_SPANS);
+  for (let i: u32 = 0; i < nSpans; i++) {
+    let s = spans + <usize>i * L.SP_ROW;
+    maxChildren = max<u32>(maxChildren, max<u32>(load<u32>(s + L.SP_EVENT_COUNT), load<u32>(s + L.SP_LINK_COUNT)));
+  }
+  let evTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  let lkTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  ranges = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  if (!spanRepl || !resRepl || !scopeRepl || !evTab || !lkTab || !ranges) {
+    free(spanRepl); free(resRepl); free(scopeRepl); free(evTab); free(lkTab); free(ranges);
+    failPlain(E.ERR_OUT_OF_MEMORY, <u64>nSpans * 8);
+    return E.ERR_OUT_OF_MEMORY;
+  }
+  let spansEdited: u32 = 0;
+  let resEdited: u32 = 0;
+  let scopesEdited: u32 = 0;
+  let include = <usize>load<u32>(plan + A.EP_INCLUDE);
+  let exclude = <usize>load<u32>(plan + A.EP_EXCLUDE);
+  let keyed = load<u32>(plan + A.EP_KIND) == A.EDIT_ATTRIBUTES && allActionsKeyed(plan);
+
+  if (targets & A.TARGET_RESOURCE) {
+    let rows = <usize>load<u32>(header + L.B_RESOURCES);
+    for (let r: u32 = 0; r < nRes && !oomFlag; r++) {
+      let row = rows + <usize>r * L.R_ROW;
+      let over = resIn ? <usize>load<u32>(resIn + <usize>r * 8) : 0;
+      if (!over && !(load<u32>(row + L.R_FLAGS) & L.HAS_MESSAGE)) continue;
+      let cs = over ? over : messageContent(IN + load<u32>(row + L.R_MSG_START));
+      let ce = over ? over + <usize>load<u32>(resIn + <usize>r * 8 + 4) : IN + load<u32>(row + L.R_MSG_END);
+      if (!loadList(cs, ce, 0x0a, over ? 0xffffffff : load<u32>(row + L.R_ATTR_COUNT))) break;
+      applyPlan(plan);
+      if (!changed || oomFlag) continue;
+      let off = rewrite(cs, ce, 0x0a, true, 0, 0, 0, 0);
+      if (oomFlag) break;
+      store<u32>(resRepl + <usize>r * 8, <u32>off + 1);
+      store<u32>(resRepl + <usize>r * 8 + 4, <u32>lastLen);
+      resEdited++;
+    }
+  }
+  if (targets & A.TARGET_SCOPE) {
+    let rows = <usize>load<u32>(header + L.B_SCOPES);
+    for (let s: u32 = 0; s < nScopes && !oomFlag; s++) {
+      let row = rows + <usize>s * L.S_ROW;
+      let over = scopeIn ? <usize>load<u32>(scopeIn + <usize>s * 8) : 0;
+      if (!over && !(load<u32>(row + L.S_FLAGS) & L.HAS_MESSAGE)) continue;
+      let cs = over ? over : messageContent(IN + load<u32>(row + L.S_MSG_START));
+      let ce = over ? over + <usize>load<u32>(scopeIn + <usize>s * 8 + 4) : IN + load<u32>(row + L.S_MSG_END);
+      if (!loadList(cs, ce, 0x1a, over ? 0xffffffff : load<u32>(row + L.S_ATTR_COUNT))) break;
+      applyPlan(plan);
+      if (!changed || oomFlag) continue;
+      let off = rewrite(cs, ce, 0x1a, true, 0, 0, 0, 0);
+      if (oomFlag) break;
+      store<u32>(scopeRepl + <usize>s * 8, <u32>off + 1);
+      store<u32>(scopeRepl + <usize>s * 8 + 4, <u32>lastLen);
+      scopesEdited++;
+    }
+  }
+  let events = <usize>load<u32>(header + L.B_EVENTS);
+  let links = <usize>load<u32>(header + L.B_LINKS);
+  for (let i: u32 = 0; i < nSpans && !oomFlag; i++) {
+    let s = spans + <usize>i * L.SP_ROW;
+    if (keep && !load<u8>(keep + i)) continue;
+    // `eligible`: include/exclude the facade evaluated (regexp match_type), one byte per span.
+    if (eligible && !load<u8>(eligible + i)) continue;
+    if (include && !matches(include, s)) continue;
+    if (exclude && matches(exclude, s)) continue;
+    let anyChild = false;
+    let ne = load<u32>(s + L.SP_EVENT_COUNT);
+    let nl = load<u32>(s + L.SP_LINK_COUNT);
+    let over = spanIn ? <usize>load<u32>(spanIn + <usize>i * 8) : 0;
+    let cs = over ? over : IN + load<u32>(s + L.SP_CONTENT_START);
+    let ce = over ? over + <usize>load<u32>(spanIn + <usize>i * 8 + 4) : IN + load<u32>(s + L.SP_CONTENT_END);
+    if (targets & A.TARGET_EVENT) {
+      let e0 = load<u32>(s + L.SP_EVENT_START);
+      if (over) childRanges(cs, ce, 0x5a, ne);
+      for (let k: u32 = 0; k < ne; k++) {
+        store<u64>(evTab + <usize>k * 8, 0);
+        let ecs: usize;
+        let ece: usize;
+        if (over) {
+          ecs = <usize>load<u32>(ranges + <usize>k * 8);
+          ece = ecs + <usize>load<u32>(ranges + <usize>k * 8 + 4);
+        } else {
+          let er = events + <usize>(e0 + k) * L.E_ROW;
+          ecs = IN + load<u32>(er + L.E_CONTENT_START);
+          ece = IN + load<u32>(er + L.E_CONTENT_END);
+        }
+        if (!loadList(ecs, ece, 0x1a, 0xffffffff)) break;
+        applyPlan(plan);
+        if (!changed || oomFlag) continue;
+        let off = rewrite(ecs, ece, 0x1a, true, 0, 0, 0, 0);
+        store<u32>(evTab + <usize>k * 8, <u32>off + 1);
+        store<u32>(evTab + <usize>k * 8 + 4, <u32>lastLen);
+        anyChild = true;
+      }
+    }
+    if (targets & A.TARGET_LINK) {
+      let l0 = load<u32>(s + L.SP_LINK_START);
+      if (over) childRanges(cs, ce, 0x6a, nl);
+      for (let k: u32 = 0; k < nl; k++) {
+        store<u64>(lkTab + <usize>k * 8, 0);
+        let lcs: usize;
+        let lce: usize;
+        if (over) {
+          lcs = <usize>load<u32>(ranges + <usize>k * 8);
+          lce = lcs + <usize>load<u32>(ranges + <usize>k * 8 + 4);
+        } else {
+          let lr = links + <usize>(l0 + k) * L.L_ROW;
+          lcs = IN + load<u32>(lr + L.L_CONTENT_START);
+          lce = IN + load<u32>(lr + L.L_CONTENT_END);
+        }
+        if (!loadList(lcs, lce, 0x22, 0xffffffff)) break;
+        applyPlan(plan);
+        if (!changed || oomFlag) continue;
+        let off = rewrite(lcs, lce, 0x22, true, 0, 0, 0, 0);
+        store<u32>(lkTab + <usize>k * 8, <u32>off + 1);
+        store<u32>(lkTab + <usize>k * 8 + 4, <u32>lastLen);
+        anyChild = true;
+      }
+    }
+    let spanChanged = false;
+    // Plans whose actions all need an existing key skip spans holding none of them.
+    let attrCount = over ? 0xffffffff : load<u32>(s + L.SP_ATTR_COUNT);
+    if (keyed && !anyChild && !spanHasActionKey(plan, cs, ce, attrCount)) continue;
+    if (targets & A.TARGET_SPAN) {
+      if (!loadList(cs, ce, 0x4a, attrCount)) break;
+      applyPlan(plan);
+      spanChanged = changed;
+    }
+    if (oomFlag || (!spanChanged && !anyChild)) continue;
+    let off = rewrite(cs, ce, 0x4a, spanChanged, 0x5a, (targets & A.TARGET_EVENT) && ne ? evTab : 0, 0x6a, (targets & A.TARGET_LINK) && nl ? lkTab : 0);
+    if (oomFlag) break;
+    store<u32>(spanRepl + <usize>i * 8, <u32>off + 1);
+    store<u32>(spanRepl + <usize>i * 8 + 4, <u32>lastLen);
+    spansEdited++;
+  }
+  free(evTab);
+  free(lkTab);
+  free(ranges);
+  ranges = 0;
+  if (oomFlag) {
+    free(spanRepl); free(resRepl); free(scopeRepl); free(arena);
+    arena = 0;
+    failPlain(E.ERR_OUT_OF_MEMORY, <u64>arenaCap * 2);
+    verdicts = false;
+    valueVerdicts = false;
+    return E.ERR_OUT_OF_MEMORY;
+  }
+  // Offsets (+1) become pointers now that the arena stops moving; earlier stages' replacements
+  // this plan left alone are passed on.
+  fixup(spanRepl, nSpans, spanIn, keep);
+  fixup(resRepl, nRes, resIn, 0);
+  fixup(scopeRepl, nScopes, scopeIn, 0);
+  let spanOut = spansEdited || spanIn;
+  let resOut = resEdited || resIn;
+  let scopeOut = scopesEdited || scopeIn;
+  store<u32>(RESULT + A.ER_SPAN_REPL, spanOut ? <u32>spanRepl : 0);
+  store<u32>(RESULT + A.ER_RESOURCE_REPL, resOut ? <u32>resRepl : 0);
+  store<u32>(RESULT + A.ER_SCOPE_REPL, scopeOut ? <u32>scopeRepl : 0);
+  if (!spanOut) free(spanRepl);
+  if (!resOut) free(resRepl);
+  if (!scopeOut) free(scopeRepl);
+  store<u32>(RESULT + A.ER_CONTENT, <u32>arena);
+  store<u32>(RESULT + A.ER_SPANS_EDITED, spansEdited);
+  store<u32>(RESULT + A.ER_RESOURCES_EDITED, resEdited);
+  store<u32>(RESULT + A.ER_SCOPES_EDITED, scopesEdited);
+  store<u32>(RESULT + A.ER_REDACTED, redacted);
+  store<u32>(RESULT + A.ER_IGNORED, ignoredN);
+  store<u32>(RESULT + A.ER_ALLOWED, allowedN);
+  store<u32>(RESULT + A.ER_MASKED, maskedN);
+  verdicts = false;
+  valueVerdicts = false;
+  arena = 0;
+  return 0;
+}
+
+/**
+ * The index records where the Resource / InstrumentationScope *field* starts (its tag), although
+ * the layout comment calls it the content start: step over the tag and length prefix.
+ */
+function messageContent(fieldStart: usize): usize {
+  readVarintTrusted(fieldStart);
+  readVarintTrusted(next);
+  return next;
+}
+
+/** Whether every action acts only on a key that already exists (no insert or upsert). */
+function allActionsKeyed(plan: usize): bool {
+  let actions = <usize>load<u32>(plan + A.EP_ACTIONS);
+  let n = load<u32>(plan + A.EP_ACTION_COUNT);
+  for (let i: u32 = 0; i < n; i++) {
+    let op = load<u32>(actions + <usize>i * A.AC_ROW + A.AC_OP);
+    if (op == A.OP_INSERT || op == A.OP_UPSERT) return false;
+    if (load<u32>(actions + <usize>i * A.AC_ROW + A.AC_PATTERN_BIT) != A.NO_PATTERN) return false;
+  }
+  return true;
+}
+
+/** Whether one of the plan's action keys is among the span's attributes (keys compared only). */
+function spanHasActionKey(plan: usize, cs: usize, ce: usize, count: u32): bool {
+  let actions = <usize>load<u32>(plan + A.EP_ACTIONS);
+  let na = load<u32>(plan + A.EP_ACTION_COUNT);
+  let n: u32 = 0;
+  let p = cs;
+  while (p < ce && n < count) {
+    let t = <u32>readVarintTrusted(p);
+    if (t != 0x4a) {
+      p = skipTrusted(next, t & 7);
+      continue;
+    }
+    let len = <usize>readVarintTrusted(next);
+    let vs = next;
+    p = vs + len;
+    n++;
+    // The key field normally leads the KeyValue; anything else takes the full path.
+    if (load<u8>(vs) != 0x0a) return true;
+    let kl = <u32>readVarintTrusted(vs + 1);
+    let kp = next;
+    for (let i: u32 = 0; i < na; i++) {
+      let ac = actions + <usize>i * A.AC_ROW;
+      if (load<u32>(ac + A.AC_KEY_LEN) == kl && bytesEqual(<usize>load<u32>(ac + A.AC_KEY), kp, kl)) return true;
+    }
+  }
+  return false;
+}
+
+function fixup(tab: usize, n: u32, incoming: usize, keep: usize): void {
+  for (let i: u32 = 0; i < n; i++) {
+    let e = tab + <usize>i * 8;
+    let off = load<u32>(e);
+    if (off) store<u32>(e, <u32>(arena + <usize>off - 1));
+    else if (incoming && (!keep || load<u8>(keep + i))) store<u64>(e, load<u64>(incoming + <usize>i * 8));
+  }
+}
+
+let ranges: usize = 0;
+
+/** (ptr, len) of the first `max` fields tagged `tag` in [cs, ce), into `ranges`. */
+function childRanges(cs: usize, ce: usize, tag: u32, max: u32): void {
+  let n: u32 = 0;
+  let p = cs;
+  while (p < ce && n < max) {
+    let t = <u32>readVarintTrusted(p);
+    if (t == tag) {
+      let len = <usize>readVarintTrusted(next);
+      store<u32>(ranges + <usize>n * 8, <u32>next);
+      store<u32>(ranges + <usize>n * 8 + 4, <u32>len);
+      n++;
+      p = next + len;
+    } else p = skipTrusted(next, t & 7);
+  }
+}
+
+export function editFreeResult(): void {
+  free(<usize>load<u32>(RESULT + A.ER_SPAN_REPL));
+  free(<usize>load<u32>(RESULT + A.ER_RESOURCE_REPL));
+  free(<usize>load<u32>(RESULT + A.ER_SCOPE_REPL));
+  free(<usize>load<u32>(RESULT + A.ER_CONTENT));
+  memory.fill(RESULT, 0, A.ER_SIZE);
+}

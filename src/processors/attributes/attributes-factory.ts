@@ -1,0 +1,10 @@
+import type { ProcessorFactory } from '../../pipeline/component-registry.js';
+import { readAttributesConfig } from './attributes-config.js';
+import type { AttributesConfig } from './attributes-config.js';
+import { AttributesProcessor } from './attributes-processor.js';
+
+export const attributesProcessorFactory: ProcessorFactory<AttributesConfig> = {
+  type: 'attributes',
+  readConfig: readAttributesConfig,
+  create: (config, context) => new AttributesProcessor(config, context),
+};

@@ -1,0 +1,10 @@
+import type { ProcessorFactory } from '../../pipeline/component-registry.js';
+import { readMemoryLimiterConfig } from './memory-limiter-config.js';
+import type { MemoryLimiterConfig } from './memory-limiter-config.js';
+import { MemoryLimiterProcessor } from './memory-limiter-processor.js';
+
+export const memoryLimiterProcessorFactory: ProcessorFactory<MemoryLimiterConfig> = {
+  type: 'memory_limiter',
+  readConfig: readMemoryLimiterConfig,
+  create: (config, context) => new MemoryLimiterProcessor(config, context),
+};

@@ -1,0 +1,51 @@
+// Writes a redaction config as the core's edit plan: resource, scope, span, event and link
+// attribute maps, allow-list, ignored keys and the summary level.
+import * as A from '../../../assembly/abi/attr-edit-layout.js';
+import type { Core } from '../../core/core.js';
+import { CoreBlockWriter } from '../attr-edit/core-block-writer.js';
+import type { RedactionConfig } from './redaction-config.js';
+
+const SUMMARY: Readonly<Record<string, number>> = { silent: 0, info: 1, debug: 2 };
+const HASH: Readonly<Record<string, number>> = { md5: A.HF_MD5, sha1: A.HF_SHA1, sha3: A.HF_SHA3, 'hmac-sha256': A.HF_HMAC_SHA256, 'hmac-sha512': A.HF_HMAC_SHA512 };
+
+export function writeRedactionPlan(core: Core, config: RedactionConfig): { block: number; plan: number } {
+  const list = (w: CoreBlockWriter, items: readonly string[]): number => {
+    const at = w.reserve(items.length * A.SL_ROW);
+    items.forEach((s, i) => {
+      const [p, n] = w.string(s);
+      w.u32(at + i * A.SL_ROW + A.SL_PTR, p);
+      w.u32(at + i * A.SL_ROW + A.SL_LEN, n);
+      w.u32(at + i * A.SL_ROW + A.SL_HASH, w.hash(p, n));
+    });
+    return at;
+  };
+  const { block, root } = CoreBlockWriter.build(core, (w) => {
+    const plan = w.reserve(A.EP_SIZE);
+    w.u32(plan + A.EP_KIND, A.EDIT_REDACTION);
+    w.u32(plan + A.EP_TARGETS, A.TARGET_RESOURCE | A.TARGET_SCOPE | A.TARGET_SPAN | A.TARGET_EVENT | A.TARGET_LINK);
+    w.u32(plan + A.EP_ALLOWED, list(w, config.allowedKeys));
+    w.u32(plan + A.EP_ALLOWED_COUNT, config.allowedKeys.length);
+    w.u32(plan + A.EP_IGNORED, list(w, config.ignoredKeys));
+    w.u32(plan + A.EP_IGNORED_COUNT, config.ignoredKeys.length);
+    w.u32(plan + A.EP_SUMMARY, SUMMARY[config.summary]!);
+    w.u32(plan + A.EP_FLAGS, config.allowAllKeys ? A.EF_ALLOW_ALL_KEYS : 0);
+    if (config.hashFunction) {
+      w.u32(plan + A.EP_HASH_FN, HASH[config.hashFunction]!);
+      const [kp, kn] = w.string(config.hmacKey);
+      w.u32(plan + A.EP_HMAC_KEY, kp);
+      w.u32(plan + A.EP_HMAC_KEY_LEN, kn);
+    }
+    // Verdict bits: ignored patterns first, then blocked key patterns (see redactionPatterns).
+    const ni = config.ignoredKeyPatterns.length;
+    const nb = config.blockedKeyPatterns.length;
+    w.u32(plan + A.EP_IGNORED_PATTERNS, ni ? (2 ** ni - 1) >>> 0 : 0);
+    w.u32(plan + A.EP_BLOCKED_KEY_PATTERNS, nb ? ((2 ** nb - 1) * 2 ** ni) >>> 0 : 0);
+    return plan;
+  });
+  return { block, plan: root };
+}
+
+/** The key patterns in verdict-bit order. */
+export function redactionPatterns(config: RedactionConfig) {
+  return [...config.ignoredKeyPatterns, ...config.blockedKeyPatterns];
+}
