@@ -48,3 +48,7 @@ export { metricsIndex, metricsFree } from './otlp/metrics-index';
 export { metricsIndexAttributes } from './otlp/metrics-attrs';
 export { metricsIndexValues } from './otlp/metrics-values';
 export { metricsSplice } from './otlp/metrics-splice';
+// Pipeline programs (issue 8): a compiled traces pipeline run in the core, the same code the
+// bindings (component, collector plug-ins) run.
+export { pipelineLoad, pipelineRun, pipelineOutput, pipelineFree } from './pipeline/runner';
+export { pipelineError } from './pipeline/run-error';

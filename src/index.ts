@@ -126,3 +126,11 @@ export type {
   OtlpJsonHistogramDataPoint, OtlpJsonExponentialHistogramDataPoint, OtlpJsonSummaryDataPoint, OtlpJsonBuckets,
   OtlpJsonExemplar,
 } from './otlp/metric-json.js';
+// Pipeline programs (issue 8): a collector config compiled once, run by the core — here, in the
+// WebAssembly Component and in the collector plug-ins (bindings/).
+export { compilePipelineProgram } from './program/compile-program.js';
+export type { CompileProgramOptions } from './program/compile-program.js';
+export { PipelineProgramRunner } from './program/program-runner.js';
+export type { ProgramOutput } from './program/program-runner.js';
+export { PipelineProgramError } from './program/program-error.js';
+export type { PipelineProgramFailure } from './program/program-error.js';

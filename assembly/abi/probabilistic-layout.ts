@@ -16,7 +16,7 @@ export const PMODE_EQUALIZING = 2;
 export const PMODE_NEVER = 3;
 
 // Result block (psResult()): keep mask pointer, span replacement table pointer (or 0), kept count,
-// and counters.
+// counters, and the content block the replacements live in.
 export const PR_KEEP = 0;
 export const PR_REPL = 4;
 export const PR_KEPT = 8;
@@ -24,4 +24,5 @@ export const PR_PRIORITY_DROPPED = 12;
 export const PR_PRIORITY_KEPT = 16;
 export const PR_ERRORS = 20; // spans with a sampling error (missing randomness, bad tracestate, inconsistent th)
 export const PR_REWRITTEN = 24;
+export const PR_CONTENT = 28; // the block the replacement table points into (rewritten spans)
 export const PR_SIZE = 32;

@@ -271,7 +271,7 @@ export function psSample(header: usize, opts: usize, keepIn: usize, replIn: usiz
   store<u32>(RESULT + P.PR_KEEP, <u32>keep);
   store<u32>(RESULT + P.PR_KEPT, kept);
   store<u32>(RESULT + P.PR_REWRITTEN, rewritten);
-  store<u32>(RESULT + 28, <u32>out);
+  store<u32>(RESULT + P.PR_CONTENT, <u32>out);
   return 0;
 }
 
@@ -358,6 +358,6 @@ function traceStateIn(cs: usize, ce: usize): void {
 export function psFreeResult(): void {
   free(<usize>load<u32>(RESULT + P.PR_KEEP));
   free(<usize>load<u32>(RESULT + P.PR_REPL));
-  free(<usize>load<u32>(RESULT + 28));
+  free(<usize>load<u32>(RESULT + P.PR_CONTENT));
   memory.fill(RESULT, 0, P.PR_SIZE);
 }

@@ -2,7 +2,7 @@
 // (structs, key lists, strings, bounds), built here with offsets and relocated to absolute pointers
 // when copied into core memory. The core state owns the block and frees it with the state.
 import * as M from '../../assembly/abi/derived-metrics-layout.js';
-import type { Core } from '../core/core.js';
+import type { CoreMemory } from '../core/core-memory.js';
 import { CoreMemoryError } from './core-memory-error.js';
 
 const encoder = new TextEncoder();
@@ -90,7 +90,7 @@ export class ConfigBlock {
   }
 
   /** Copies the block into core memory (relocated); the caller hands the pointer to the core. */
-  commit(core: Core, what: string): number {
+  commit(core: CoreMemory, what: string): number {
     const base = core.call('alloc', (ex) => ex.alloc(this.size) >>> 0);
     if (!base) throw new CoreMemoryError(what, this.size);
     const out = this.buf.slice(0, this.size);

@@ -54,6 +54,12 @@ export interface CoreExports {
   metricsIndexAttributes(header: number): number;
   metricsIndexValues(header: number): number;
   metricsSplice(header: number, metricKeep: number, pointKeep: number, metricRepl: number, pointRepl: number, resourceRepl: number, scopeRepl: number): number;
+  // Pipeline programs (issue 8): a compiled traces pipeline run in the core.
+  pipelineLoad(program: number, len: number): number;
+  pipelineRun(runner: number, input: number, len: number, nowMs: number): number;
+  pipelineOutput(runner: number): number;
+  pipelineError(): number;
+  pipelineFree(runner: number): void;
 }
 
 const ABI_VERSION = 1;

@@ -16,6 +16,20 @@ import type { DecodeOptions } from './decode-options.js';
 export { DEFAULT_DECODE_OPTIONS } from './decode-options.js';
 export type { DecodeOptions } from './decode-options.js';
 
+/** The traceIndex options block (O_* of trace-layout) for these limits, as u32 values in order. */
+export function traceIndexLimits(o: DecodeOptions): number[] {
+  return [
+    depthLimit(o),
+    limitValue('maxAttributesPerSpan', o.maxAttributesPerSpan),
+    limitValue('maxEventsPerSpan', o.maxEventsPerSpan),
+    limitValue('maxLinksPerSpan', o.maxLinksPerSpan),
+    limitValue('maxAttributesPerEvent', o.maxAttributesPerEvent),
+    limitValue('maxAttributesPerLink', o.maxAttributesPerLink),
+    limitValue('maxSpans', o.maxSpans),
+    0xffffffff,
+  ];
+}
+
 const TRACES: SignalSpec = {
   name: 'TraceBatch',
   requestMessage: ERR.MSG_TRACE_REQUEST,
@@ -25,16 +39,7 @@ const TRACES: SignalSpec = {
   indexAttributes: (ex, header) => ex.traceIndexAttributes(header),
   free: (ex, header) => ex.traceFree(header),
   // The options block the core reads (O_* in trace-layout).
-  limits: (o) => [
-    depthLimit(o),
-    limitValue('maxAttributesPerSpan', o.maxAttributesPerSpan),
-    limitValue('maxEventsPerSpan', o.maxEventsPerSpan),
-    limitValue('maxLinksPerSpan', o.maxLinksPerSpan),
-    limitValue('maxAttributesPerEvent', o.maxAttributesPerEvent),
-    limitValue('maxAttributesPerLink', o.maxAttributesPerLink),
-    limitValue('maxSpans', o.maxSpans),
-    0xffffffff,
-  ],
+  limits: traceIndexLimits,
   tables: [L.B_RESOURCES, L.B_SCOPES, L.B_SPANS, L.B_ATTRS, L.B_NESTED, L.B_EVENTS, L.B_LINKS, L.B_EXTRA],
 };
 

@@ -17,6 +17,11 @@ export interface CompiledRegex {
   namedGroups?(input: string): Readonly<Record<string, string>> | undefined;
   /** The leftmost non-overlapping matches as [start, end) string indices (ReplaceAllStringFunc). */
   matchRanges?(input: string): readonly (readonly [number, number])[];
+  /**
+   * The pattern compiled for the core's regex engine (otel-sieve's own engine sets it): what a
+   * pipeline program carries so the core matches without calling back into JavaScript.
+   */
+  readonly coreProgram?: Uint8Array;
 }
 
 export interface RegexEngine {
@@ -28,7 +33,7 @@ export interface RegexEngine {
 export const coreRegexEngine: RegexEngine = {
   compile(pattern: string): CompiledRegex {
     const re = Regex.compile(pattern, { anchored: false });
-    return { test: (input: string) => re.test(input) };
+    return { test: (input: string) => re.test(input), coreProgram: re.compiled.program };
   },
 };
 

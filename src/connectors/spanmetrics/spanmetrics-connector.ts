@@ -3,6 +3,7 @@
 import * as M from '../../../assembly/abi/derived-metrics-layout.js';
 import * as ERR from '../../../assembly/abi/errors.js';
 import type { Core } from '../../core/core.js';
+import type { CoreMemory } from '../../core/core-memory.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 import type { TracesToMetricsConnector, ComponentContext, Millis } from '../../pipeline/types.js';
 import type { KeyValue } from '../../otlp/trace-views.js';
@@ -39,7 +40,8 @@ export interface SpanMetricsStats {
   readonly resets: number;
 }
 
-function writeConfig(core: Core, cfg: SpanMetricsConfig, plan: SpanMetricsPlan, path: string): number {
+/** The connector's configuration block (SMC_*), written into core memory; returns its address. */
+export function writeSpanMetricsConfig(core: CoreMemory, cfg: SpanMetricsConfig, plan: SpanMetricsPlan, path: string): number {
   const b = new ConfigBlock();
   const head = b.reserve(M.SMC_SIZE);
   b.u32(head + M.SMC_FLAGS, (plan.resourceFirst ? M.SMF_RESOURCE_FIRST : 0) | (cfg.aggregationTemporality === 'delta' ? M.SMF_DELTA : 0));
@@ -96,7 +98,7 @@ export class SpanMetricsConnector implements TracesToMetricsConnector {
     this.state = new CoreState(
       `the ${ctx.id} connector`,
       (core) => {
-        const block = writeConfig(core, config, this.plan, ctx.path);
+        const block = writeSpanMetricsConfig(core, config, this.plan, ctx.path);
         const ptr = core.call('smCreate', (ex) => ex.smCreate(block) >>> 0);
         if (!ptr) {
           const err = core.readError();

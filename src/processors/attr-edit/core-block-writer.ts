@@ -1,18 +1,18 @@
 // Writes a plan (records and the strings they point at) into one core allocation. The same
 // function runs twice: once measuring, once writing at the real address, so the block is sized
 // exactly and pointers can be stored as they are produced.
-import type { Core } from '../../core/core.js';
+import type { CoreMemory } from '../../core/core-memory.js';
 
 const utf8 = new TextEncoder();
 
 export class CoreBlockWriter {
   private at = 0;
-  private constructor(private readonly core: Core | undefined, private readonly base: number) {
+  private constructor(private readonly core: CoreMemory | undefined, private readonly base: number) {
     this.at = base;
   }
 
   /** Runs `write` to size the block, allocates it, runs `write` again for real; returns the pointer. */
-  static build(core: Core, write: (w: CoreBlockWriter) => number): { block: number; root: number } {
+  static build(core: CoreMemory, write: (w: CoreBlockWriter) => number): { block: number; root: number } {
     const sizing = new CoreBlockWriter(undefined, 8);
     write(sizing);
     const size = sizing.at;

@@ -1,7 +1,7 @@
 // Writes an attributes processor config as the core's edit plan (abi/attr-edit-layout.ts).
 import * as A from '../../../assembly/abi/attr-edit-layout.js';
 import * as L from '../../../assembly/abi/trace-layout.js';
-import type { Core } from '../../core/core.js';
+import type { CoreMemory } from '../../core/core-memory.js';
 import { CoreBlockWriter } from '../attr-edit/core-block-writer.js';
 import type { AttributesConfig } from './attributes-config.js';
 import type { CompiledRegex } from '../regex-matcher.js';
@@ -127,7 +127,7 @@ export function actionPatterns(config: AttributesConfig): CompiledRegex[] {
 }
 
 /** Returns the plan pointer and the block to free. */
-export function writeAttributesPlan(core: Core, config: AttributesConfig): { block: number; plan: number } {
+export function writeAttributesPlan(core: CoreMemory, config: AttributesConfig): { block: number; plan: number } {
   const patterns = actionPatterns(config);
   const { block, root } = CoreBlockWriter.build(core, (w) => {
     const plan = w.reserve(A.EP_SIZE);

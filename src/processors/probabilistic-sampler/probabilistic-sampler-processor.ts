@@ -19,6 +19,25 @@ interface CoreSampler {
 
 const PRIORITY_KEY = new TextEncoder().encode('sampling.priority');
 
+/**
+ * The options block (PO_*) followed by the sampling.priority key; the key's pointer and hash are
+ * filled in where the block is placed (PO_PRIORITY_KEY = block + PO_SIZE).
+ */
+export function samplerOptions(config: ProbabilisticSamplerConfig): Uint8Array {
+  const plan = planSampler(config);
+  const options = new Uint8Array(P.PO_SIZE + PRIORITY_KEY.length);
+  const dv = new DataView(options.buffer);
+  dv.setUint32(P.PO_MODE, plan.mode, true);
+  dv.setUint32(P.PO_SEED, config.hashSeed, true);
+  dv.setUint32(P.PO_FAIL_CLOSED, config.failClosed ? 1 : 0, true);
+  dv.setUint32(P.PO_PRECISION, config.samplingPrecision, true);
+  dv.setBigUint64(P.PO_THRESHOLD, plan.threshold, true);
+  dv.setFloat64(P.PO_RATIO, plan.ratio, true);
+  dv.setUint32(P.PO_PRIORITY_KEY_LEN, PRIORITY_KEY.length, true);
+  options.set(PRIORITY_KEY, P.PO_SIZE);
+  return options;
+}
+
 export class ProbabilisticSamplerProcessor implements TracesProcessor {
   readonly id: string;
   private readonly core: Core;
@@ -28,18 +47,8 @@ export class ProbabilisticSamplerProcessor implements TracesProcessor {
   constructor(config: ProbabilisticSamplerConfig, context: ComponentContext) {
     this.id = context.id;
     this.core = getCore();
-    const plan = planSampler(config);
     // The options block is rebuilt in core scratch memory on each call (the key pointer with it).
-    this.options = new Uint8Array(P.PO_SIZE + PRIORITY_KEY.length);
-    const dv = new DataView(this.options.buffer);
-    dv.setUint32(P.PO_MODE, plan.mode, true);
-    dv.setUint32(P.PO_SEED, config.hashSeed, true);
-    dv.setUint32(P.PO_FAIL_CLOSED, config.failClosed ? 1 : 0, true);
-    dv.setUint32(P.PO_PRECISION, config.samplingPrecision, true);
-    dv.setBigUint64(P.PO_THRESHOLD, plan.threshold, true);
-    dv.setFloat64(P.PO_RATIO, plan.ratio, true);
-    dv.setUint32(P.PO_PRIORITY_KEY_LEN, PRIORITY_KEY.length, true);
-    this.options.set(PRIORITY_KEY, P.PO_SIZE);
+    this.options = samplerOptions(config);
   }
 
   process(batch: TraceBatch, now: Millis): TraceBatch[] {
@@ -84,7 +93,7 @@ export class ProbabilisticSamplerProcessor implements TracesProcessor {
     const repl = r.getUint32(res + P.PR_REPL, true);
     pending.setKeep(r.getUint32(res + P.PR_KEEP, true), kept);
     pending.setTables(repl || pending.spanRepl, pending.resourceRepl, pending.scopeRepl);
-    pending.hold(r.getUint32(res + 28, true));
+    pending.hold(r.getUint32(res + P.PR_CONTENT, true));
     new Uint8Array(core.exports.memory.buffer, res, P.PR_SIZE).fill(0);
   }
 

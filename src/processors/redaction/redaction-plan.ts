@@ -1,14 +1,14 @@
 // Writes a redaction config as the core's edit plan: resource, scope, span, event and link
 // attribute maps, allow-list, ignored keys and the summary level.
 import * as A from '../../../assembly/abi/attr-edit-layout.js';
-import type { Core } from '../../core/core.js';
+import type { CoreMemory } from '../../core/core-memory.js';
 import { CoreBlockWriter } from '../attr-edit/core-block-writer.js';
 import type { RedactionConfig } from './redaction-config.js';
 
 const SUMMARY: Readonly<Record<string, number>> = { silent: 0, info: 1, debug: 2 };
 const HASH: Readonly<Record<string, number>> = { md5: A.HF_MD5, sha1: A.HF_SHA1, sha3: A.HF_SHA3, 'hmac-sha256': A.HF_HMAC_SHA256, 'hmac-sha512': A.HF_HMAC_SHA512 };
 
-export function writeRedactionPlan(core: Core, config: RedactionConfig): { block: number; plan: number } {
+export function writeRedactionPlan(core: CoreMemory, config: RedactionConfig): { block: number; plan: number } {
   const list = (w: CoreBlockWriter, items: readonly string[]): number => {
     const at = w.reserve(items.length * A.SL_ROW);
     items.forEach((s, i) => {

@@ -11,7 +11,7 @@ import type { TraceBatch } from '../../otlp/trace-batch.js';
 import { DataRefusedError } from '../../pipeline/data-refused-error.js';
 import type { ComponentContext, Millis, TracesProcessor } from '../../pipeline/types.js';
 import type { TailSamplingConfig } from './tail-sampling-config.js';
-import { compilePolicies, writeProgram } from './tail-sampling-program.js';
+import { compilePolicies, writeProgram, writeSamplerOptions } from './tail-sampling-program.js';
 import type { CompiledProgram } from './tail-sampling-program.js';
 
 /** Per-span bits for `external` leaves (regex, OTTL): given the batch, returns one u64 per span. */
@@ -60,26 +60,7 @@ export class TailSamplingProcessor implements TracesProcessor {
     const [leaves, nodes] = writeProgram(this.core, this.program);
     this.nodes = nodes;
     const opts = this.core.scratch(T.TO_SIZE);
-    const dv = this.core.dv;
-    new Uint8Array(this.core.exports.memory.buffer, opts, T.TO_SIZE).fill(0);
-    dv.setUint32(opts + T.TO_CAPACITY, config.numTraces, true);
-    // The collector's id batcher holds max(1, whole seconds of decision_wait) one-second batches.
-    dv.setUint32(opts + T.TO_WAIT_TICKS, Math.max(1, Math.floor(config.decisionWaitMs / 1000)), true);
-    dv.setUint32(opts + T.TO_ROOT_WAIT_TICKS, config.rootWaitMs > 0 ? Math.max(1, Math.floor(config.rootWaitMs / 1000)) : 0, true);
-    dv.setUint32(
-      opts + T.TO_FLAGS,
-      (config.sampleOnFirstMatch ? T.TSF_SAMPLE_ON_FIRST_MATCH : 0) | (config.blockOnOverflow ? T.TSF_BLOCK_ON_OVERFLOW : 0)
-        | (config.dropPendingTracesOnShutdown ? T.TSF_DROP_PENDING_ON_SHUTDOWN : 0),
-      true,
-    );
-    dv.setUint32(opts + T.TO_SAMPLED_CACHE, config.sampledCacheSize, true);
-    dv.setUint32(opts + T.TO_NOT_SAMPLED_CACHE, config.nonSampledCacheSize, true);
-    dv.setUint32(opts + T.TO_LEAVES, leaves, true);
-    dv.setUint32(opts + T.TO_LEAF_COUNT, this.program.leaves.length, true);
-    dv.setUint32(opts + T.TO_NODES, nodes, true);
-    dv.setUint32(opts + T.TO_NODE_COUNT, this.program.nodes.length, true);
-    dv.setUint32(opts + T.TO_TOP_COUNT, this.program.topCount, true);
-    dv.setBigUint64(opts + T.TO_MAX_BYTES, config.maximumTraceSizeBytes, true);
+    writeSamplerOptions(this.core.dv, opts, config, this.program, leaves, nodes);
     this.state = this.core.call('tsCreate', (ex) => this.ex(ex).tsCreate(opts) >>> 0);
     if (!this.state) {
       this.core.free(leaves);

@@ -2,8 +2,9 @@
 // OR in one u64) and a flat array of policy nodes, top-level policies first, children after.
 // Strings the records point at are written into the same core allocation as the leaves.
 import * as T from '../../../assembly/abi/tail-sampling-layout.js';
-import type { Core } from '../../core/core.js';
+import type { CoreMemory } from '../../core/core-memory.js';
 import type { LeafSpec, NamedPolicy, PolicySpec } from './policy-spec.js';
+import type { TailSamplingConfig } from './tail-sampling-config.js';
 
 const LEAF_TYPES: Readonly<Record<LeafSpec['type'], number>> = {
   status: T.LEAF_STATUS,
@@ -115,7 +116,7 @@ export function compilePolicies(policies: readonly NamedPolicy[]): CompiledProgr
 const utf8 = new TextEncoder();
 
 /** Writes the program into core memory: returns [leaves pointer, nodes pointer] (owned by the sampler). */
-export function writeProgram(core: Core, program: CompiledProgram): [number, number] {
+export function writeProgram(core: CoreMemory, program: CompiledProgram): [number, number] {
   // Strings (keys, values, salts) go after the leaf records in the same allocation.
   const strings: Uint8Array[] = [];
   let stringBytes = 0;
@@ -207,4 +208,27 @@ export function writeProgram(core: Core, program: CompiledProgram): [number, num
     dv.setBigInt64(row + T.PN_ALLOC, n.alloc, true);
   });
   return [leavesPtr, nodesPtr];
+}
+
+/** Writes the sampler options block (TO_*, zeroed first) at `at`: the config and where the program lives. */
+export function writeSamplerOptions(dv: DataView, at: number, config: TailSamplingConfig, program: CompiledProgram, leaves: number, nodes: number): void {
+  for (let i = 0; i < T.TO_SIZE; i += 4) dv.setUint32(at + i, 0, true);
+  dv.setUint32(at + T.TO_CAPACITY, config.numTraces, true);
+  // The collector's id batcher holds max(1, whole seconds of decision_wait) one-second batches.
+  dv.setUint32(at + T.TO_WAIT_TICKS, Math.max(1, Math.floor(config.decisionWaitMs / 1000)), true);
+  dv.setUint32(at + T.TO_ROOT_WAIT_TICKS, config.rootWaitMs > 0 ? Math.max(1, Math.floor(config.rootWaitMs / 1000)) : 0, true);
+  dv.setUint32(
+    at + T.TO_FLAGS,
+    (config.sampleOnFirstMatch ? T.TSF_SAMPLE_ON_FIRST_MATCH : 0) | (config.blockOnOverflow ? T.TSF_BLOCK_ON_OVERFLOW : 0)
+      | (config.dropPendingTracesOnShutdown ? T.TSF_DROP_PENDING_ON_SHUTDOWN : 0),
+    true,
+  );
+  dv.setUint32(at + T.TO_SAMPLED_CACHE, config.sampledCacheSize, true);
+  dv.setUint32(at + T.TO_NOT_SAMPLED_CACHE, config.nonSampledCacheSize, true);
+  dv.setUint32(at + T.TO_LEAVES, leaves, true);
+  dv.setUint32(at + T.TO_LEAF_COUNT, program.leaves.length, true);
+  dv.setUint32(at + T.TO_NODES, nodes, true);
+  dv.setUint32(at + T.TO_NODE_COUNT, program.nodes.length, true);
+  dv.setUint32(at + T.TO_TOP_COUNT, program.topCount, true);
+  dv.setBigUint64(at + T.TO_MAX_BYTES, config.maximumTraceSizeBytes, true);
 }

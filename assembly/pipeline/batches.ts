@@ -1,0 +1,52 @@
+// Batches as the runner holds them: an indexed ExportTraceServiceRequest is its batch header
+// (trace-layout B_*), which owns the input bytes and every table. Splices produce new requests that
+// are indexed with the program's limits, like the facade's TraceBatch.splice().
+import * as L from '../abi/trace-layout';
+import { traceIndex, traceFree } from '../otlp/trace-index';
+import { traceSplice, spliceResult } from '../otlp/trace-splice';
+import { free } from '../mem/alloc';
+
+/** The index options block of the running program (O_* of trace-layout). */
+let options: usize = 0;
+
+export function setIndexOptions(opts: usize): void {
+  options = opts;
+}
+
+/** Indexes input bytes the caller allocated with slack; 0 on error (then the input is freed). */
+export function batchIndex(input: usize, len: usize): usize {
+  let header = traceIndex(input, len, options);
+  if (!header) free(input);
+  return header;
+}
+
+export function batchFree(header: usize): void {
+  traceFree(header);
+}
+
+export function batchSpans(header: usize): u32 {
+  return load<u32>(header + L.B_SPAN_COUNT);
+}
+
+export function batchInput(header: usize): usize {
+  return <usize>load<u32>(header + L.B_INPUT);
+}
+
+export function batchLength(header: usize): usize {
+  return <usize>load<u32>(header + L.B_INPUT_LEN);
+}
+
+/** Whether the decode limits truncated something (the output must be re-written without it). */
+export function batchNeedsRewrite(header: usize): bool {
+  return (load<u32>(header + L.B_FLAGS) & L.BATCH_NEEDS_REWRITE) != 0;
+}
+
+/**
+ * A new batch from a splice of `header` (keep mask and replacement tables as traceSplice takes
+ * them); 0 on error (recorded). The old batch is left to the caller.
+ */
+export function batchSplice(header: usize, keep: usize, spanRepl: usize, resourceRepl: usize, scopeRepl: usize): usize {
+  if (traceSplice(header, keep, spanRepl, resourceRepl, scopeRepl) != 0) return 0;
+  let res = spliceResult();
+  return batchIndex(<usize>load<u32>(res), <usize>load<u32>(res + 4));
+}
