@@ -139,7 +139,11 @@ export const RO_TRACES = 0; // ExportTraceServiceRequest bytes (every output bat
 export const RO_TRACES_LEN = 4;
 export const RO_METRICS = 8; // ExportMetricsServiceRequest bytes (empty without connectors)
 export const RO_METRICS_LEN = 12;
-export const RO_SIZE = 16;
+export const RO_FLAGS = 16; // ROF_*
+export const RO_SIZE = 20;
+
+// RO_FLAGS bits.
+export const ROF_UNCHANGED = 1; // the traces output is the input request exactly as it came (a host may pass its own copy on)
 
 // pipelineError(): the message and status of the last failure.
 export const PE_TEXT = 0;

@@ -20,7 +20,18 @@ export function batchIndex(input: usize, len: usize): usize {
   return header;
 }
 
+/**
+ * The request a run started with, while it is alive (freeing it clears this): a batch equal to it
+ * is the input exactly as it came, which a host may pass on without taking the runner's copy.
+ */
+export let originalBatch: usize = 0;
+
+export function setOriginalBatch(header: usize): void {
+  originalBatch = header;
+}
+
 export function batchFree(header: usize): void {
+  if (header == originalBatch) originalBatch = 0;
   traceFree(header);
 }
 

@@ -36,6 +36,14 @@ export function programError(reason: string): u32 {
   return status;
 }
 
+/** A message of its own (no prefix) with the status it stands for. */
+export function statusError(code: u32, text: string): u32 {
+  errorReset();
+  textAppend(TEXT, text);
+  status = code;
+  return status;
+}
+
 /** Same, with a number after the reason. */
 export function programErrorN(reason: string, n: u64, tail: string = ''): u32 {
   programError(reason);

@@ -20,7 +20,7 @@ import { listPush, listCount, listGet, listSet } from './u32-list';
 import * as K from './stage-record';
 import { programCheck } from './program-check';
 import { programError, programErrorN, coreError, memoryError, tooLargeError, errorReset, errorStatus } from './run-error';
-import { setIndexOptions, batchIndex, batchFree, batchSpans, batchLength, batchInput, batchNeedsRewrite, batchSplice } from './batches';
+import { setIndexOptions, setOriginalBatch, originalBatch, batchIndex, batchFree, batchSpans, batchLength, batchInput, batchNeedsRewrite, batchSplice } from './batches';
 import { pendingBegin, pendingMaterialize, pendingAbandon, pendingHasReplacements, pendingKeep, pendingKept, MATERIALIZE_FAILED } from './pending-edits';
 import { editStage } from './stage-edit';
 import { probabilisticStage } from './stage-probabilistic';
@@ -392,9 +392,15 @@ function runFrom(runner: usize, pl: usize, from: u32, list: usize, now: f64): us
   return current;
 }
 
+/** Batches a run wrote to the output, and whether one of them was the request as it came in. */
+let emitted: u32 = 0;
+let emittedOriginal = false;
+
 /** Appends a batch's request bytes to the output (re-written first if the decode limits cut it). */
 function emit(runner: usize, header: usize): u32 {
   let out = runner + RN_TRACES;
+  emitted++;
+  if (header == originalBatch && !batchNeedsRewrite(header)) emittedOriginal = true;
   if (!batchNeedsRewrite(header)) {
     if (!bufAppend(out, batchInput(header), batchLength(header))) return memoryError(0, 0, 'output', <u64>batchLength(header));
     return PG.PIPE_OK;
@@ -472,6 +478,9 @@ export function pipelineRun(runner: usize, input: usize, len: usize, now: f64): 
   }
   let header = batchIndex(input, len);
   if (!header) return coreError(0, 0, len);
+  setOriginalBatch(header);
+  emitted = 0;
+  emittedOriginal = false;
   let np = load<u32>(runner + RN_PIPELINE_COUNT);
   let pipes = <usize>load<u32>(runner + RN_PIPELINES);
   for (let i: u32 = 0; i < np; i++) {
@@ -524,11 +533,13 @@ export function pipelineRun(runner: usize, input: usize, len: usize, now: f64): 
     let status = smAfterCollect(state, now, load<f64>(plan + PG.SO_EXPIRATION_MS), load<u32>(plan + PG.SO_RESOURCE_CACHE_SIZE), load<u32>(plan + PG.SO_TIMESTAMP_CACHE_SIZE), load<f64>(plan + PG.SO_SERIES_EXPIRATION_MS));
     if (status != 0) return coreError(<usize>load<u32>(connector + K.K_NAME), <usize>load<u32>(connector + K.K_NAME_LEN), 0);
   }
+  setOriginalBatch(0);
   let o = runner + RN_OUTPUT;
   store<u32>(o + PG.RO_TRACES, <u32>bufPtr(runner + RN_TRACES));
   store<u32>(o + PG.RO_TRACES_LEN, <u32>bufLen(runner + RN_TRACES));
   store<u32>(o + PG.RO_METRICS, <u32>bufPtr(runner + RN_METRICS));
   store<u32>(o + PG.RO_METRICS_LEN, <u32>bufLen(runner + RN_METRICS));
+  store<u32>(o + PG.RO_FLAGS, emitted == 1 && emittedOriginal ? PG.ROF_UNCHANGED : 0);
   return PG.PIPE_OK;
 }
 
