@@ -37,7 +37,7 @@ export { BloomFilter, DEFAULT_BLOOM_OPTIONS, bloomBlocksFor } from './bloom/bloo
 export type { BloomFilterOptions } from './bloom/bloom-filter.js';
 export { registerYaml } from './config/yaml-module.js';
 export type { YamlModule } from './config/yaml-module.js';
-export { registerRegexEngine } from './processors/regex-matcher.js';
+export { registerRegexEngine, coreRegexEngine } from './processors/regex-matcher.js';
 export type { RegexEngine, CompiledRegex } from './processors/regex-matcher.js';
 export { Regex } from './regex/regex.js';
 export { RegexSyntaxError } from './regex/syntax.js';

@@ -1,0 +1,164 @@
+// Pipeline programs in the facade: a config compiled to a program and run by the core's runner
+// gives, request after request, the bytes the TypeScript Pipeline gives (traces and derived
+// metrics); malformed requests and programs are refused with the errors the bindings report.
+import { describe, expect, it } from 'vitest';
+import { init, compilePipelineProgram, PipelineProgramRunner, PipelineProgramError, TraceBatch, registerRegexEngine, coreRegexEngine, memoryStats, ConfigError } from 'otel-sieve';
+import * as PG from '../../assembly/abi/pipeline-program-layout.js';
+import { CASES, bindingInputs, malformedInputs } from './cases.js';
+import { digests, referenceDecodeError, referenceRun } from './helpers.js';
+import type { RunOutput } from './helpers.js';
+import type { BindingInput } from './cases.js';
+
+await init();
+const inputs = bindingInputs();
+
+function runProgram(program: Uint8Array, list: readonly BindingInput[]): RunOutput[] {
+  const runner = PipelineProgramRunner.load(program);
+  try {
+    return list.map(({ bytes, now }) => runner.process(bytes, now));
+  } finally {
+    runner.dispose();
+  }
+}
+
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+describe('a compiled program gives the Pipeline\'s bytes', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const expected = referenceRun(c.config, inputs);
+      // The config must do something to the traffic, or the comparison proves little.
+      expect(expected.some((o, i) => o.metrics.length > 0 || !same(o.traces, inputs[i]!.bytes))).toBe(true);
+      const got = runProgram(compilePipelineProgram(c.config), inputs);
+      expect(digests(inputs, got)).toEqual(digests(inputs, expected));
+    });
+  }
+
+  it('carries the decode limits it was compiled with', () => {
+    const decode = { maxAttributesPerSpan: 3, maxEventsPerSpan: 1, maxLinksPerSpan: 0 };
+    const c = CASES.find((x) => x.name === 'redaction')!;
+    const expected = referenceRun(c.config, inputs, decode);
+    expect(digests(inputs, runProgram(compilePipelineProgram(c.config, { decode }), inputs))).toEqual(digests(inputs, expected));
+    expect(digests(inputs, expected)).not.toEqual(digests(inputs, referenceRun(c.config, inputs)));
+  });
+
+  it('passes an untouched request on as it came (ROF_UNCHANGED lets a host skip the copy)', () => {
+    const c = CASES.find((x) => x.name === 'spanmetrics')!;
+    const out = runProgram(compilePipelineProgram(c.config), inputs.slice(0, 2));
+    out.forEach((o, i) => expect(same(o.traces, inputs[i]!.bytes)).toBe(true));
+  });
+
+  it('gives its memory back: many runs, then dispose', () => {
+    const c = CASES.find((x) => x.name.startsWith('everything'))!;
+    const before = memoryStats().used;
+    const runner = PipelineProgramRunner.load(compilePipelineProgram(c.config));
+    for (const { bytes, now } of inputs) runner.process(bytes, now);
+    const afterOne = memoryStats().used;
+    for (const { bytes, now } of inputs) runner.process(bytes, now + 60_000);
+    // Span-metrics series and decision caches are state; a second pass over the same traffic adds little.
+    expect(memoryStats().used - afterOne).toBeLessThan(256 * 1024);
+    runner.dispose();
+    expect(memoryStats().used).toBeLessThanOrEqual(before + 64 * 1024);
+  });
+});
+
+describe('errors', () => {
+  const c = CASES.find((x) => x.name.startsWith('tail sampling'))!;
+  const program = compilePipelineProgram(c.config);
+
+  it('a malformed request: the facade\'s decode error, and the runner goes on as before', () => {
+    const runner = PipelineProgramRunner.load(program);
+    const expected = referenceRun(c.config, inputs.slice(0, 3));
+    const got: RunOutput[] = [runner.process(inputs[0]!.bytes, inputs[0]!.now)];
+    for (const bad of malformedInputs()) {
+      let err: unknown;
+      try {
+        runner.process(bad.bytes, inputs[1]!.now);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, bad.name).toBeInstanceOf(PipelineProgramError);
+      expect((err as PipelineProgramError).reason).toBe('input');
+      expect((err as Error).message).toBe(referenceDecodeError(bad.bytes));
+    }
+    got.push(runner.process(inputs[1]!.bytes, inputs[1]!.now), runner.process(inputs[2]!.bytes, inputs[2]!.now));
+    runner.dispose();
+    expect(digests(inputs, got)).toEqual(digests(inputs, expected));
+  });
+
+  it('a request over maxBytes: the facade\'s InputTooLargeError text', () => {
+    const runner = PipelineProgramRunner.load(compilePipelineProgram(c.config, { decode: { maxBytes: 100 } }));
+    let facade = '';
+    try {
+      TraceBatch.fromProtobuf(inputs[0]!.bytes, { maxBytes: 100 });
+    } catch (e) {
+      facade = (e as Error).message;
+    }
+    expect(facade).toContain('over the limit of 100 bytes');
+    expect(() => runner.process(inputs[0]!.bytes, 0)).toThrow(facade);
+    runner.dispose();
+  });
+
+  const patched = (edit: (dv: DataView, bytes: Uint8Array) => void) => {
+    // Versions are checked before the checksum, so a patched header is reported as what it is.
+    const bytes = program.slice();
+    edit(new DataView(bytes.buffer), bytes);
+    return bytes;
+  };
+
+  const loadError = (bytes: Uint8Array): PipelineProgramError => {
+    try {
+      PipelineProgramRunner.load(bytes).dispose();
+    } catch (e) {
+      return e as PipelineProgramError;
+    }
+    throw new Error('the program loaded');
+  };
+
+  it.each([
+    ['empty', new Uint8Array(0), 'too short: 0 bytes'],
+    ['truncated', program.subarray(0, program.length - 1), 'the header says'],
+    ['not a program', new TextEncoder().encode('receivers: {}\n'.repeat(10)), 'not an otel-sieve pipeline program'],
+    ['corrupted body', patched((_, b) => (b[b.length - 3]! ^= 0x40)), 'checksum mismatch'],
+    ['another format version', patched((dv) => dv.setUint32(PG.PG_FORMAT, 9, true)), 'format version 9'],
+    ['another core ABI', patched((dv) => dv.setUint32(PG.PG_CORE_ABI, 7, true)), 'core ABI 7'],
+  ])('a bad program (%s) is refused with a reason', (_name, bytes, reason) => {
+    const err = loadError(bytes);
+    expect(err).toBeInstanceOf(PipelineProgramError);
+    expect(err.reason).toBe('program');
+    expect(err.message).toContain('pipeline program: ');
+    expect(err.message).toContain(reason);
+  });
+});
+
+describe('what a program cannot carry is refused at compile time', () => {
+  const base = (processors: Record<string, unknown>, connectors: Record<string, unknown> = {}) => ({
+    receivers: { otlp: { protocols: { http: {} } } },
+    processors,
+    connectors,
+    exporters: { debug: {} },
+    service: { pipelines: { traces: { receivers: ['otlp'], processors: Object.keys(processors), exporters: ['debug', ...Object.keys(connectors)] }, ...(Object.keys(connectors).length ? { metrics: { receivers: Object.keys(connectors), exporters: ['debug'] } } : {}) } },
+  });
+  it.each([
+    ['batch', base({ batch: {} }), 'processors.batch: batch is not part of a pipeline program'],
+    ['memory_limiter', base({ memory_limiter: { limit_mib: 100, check_interval: '1s' } }), 'processors.memory_limiter: memory_limiter is not part of a pipeline program'],
+    ['servicegraph', base({}, { servicegraph: {} }), 'connectors.servicegraph: servicegraph is not supported in a pipeline program yet'],
+    ['block_on_overflow', base({ tail_sampling: { block_on_overflow: true, policies: [{ name: 'a', type: 'always_sample' }] } }), 'block_on_overflow cannot refuse a batch'],
+  ])('%s', (_name, config, message) => {
+    expect(() => compilePipelineProgram(config)).toThrow(ConfigError);
+    expect(() => compilePipelineProgram(config)).toThrow(message);
+  });
+
+  it('config errors are the Pipeline\'s own (position and path)', () => {
+    expect(() => compilePipelineProgram('processors:\n  attributes:\n    actionz: []\n', { source: 'c.yaml' })).toThrow(/^c\.yaml: line 3, column 5: processors\.attributes/);
+  });
+
+  it('regexes must be compiled for the core engine', () => {
+    registerRegexEngine({ compile: () => ({ test: () => true }) });
+    try {
+      expect(() => compilePipelineProgram(CASES[0]!.config)).toThrow('another engine is registered');
+    } finally {
+      registerRegexEngine(coreRegexEngine);
+    }
+  });
+});
