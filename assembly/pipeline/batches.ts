@@ -47,6 +47,14 @@ export function batchLength(header: usize): usize {
   return <usize>load<u32>(header + L.B_INPUT_LEN);
 }
 
+/** Frees a batch's tables but keeps its request bytes, which the caller now owns. */
+export function batchDetachInput(header: usize): usize {
+  let input = batchInput(header);
+  store<u32>(header + L.B_INPUT, 0);
+  batchFree(header);
+  return input;
+}
+
 /** Whether the decode limits truncated something (the output must be re-written without it). */
 export function batchNeedsRewrite(header: usize): bool {
   return (load<u32>(header + L.B_FLAGS) & L.BATCH_NEEDS_REWRITE) != 0;

@@ -20,7 +20,7 @@ import { listPush, listCount, listGet, listSet } from './u32-list';
 import * as K from './stage-record';
 import { programCheck } from './program-check';
 import { programError, programErrorN, coreError, memoryError, tooLargeError, errorReset, errorStatus } from './run-error';
-import { setIndexOptions, setOriginalBatch, originalBatch, batchIndex, batchFree, batchSpans, batchLength, batchInput, batchNeedsRewrite, batchSplice } from './batches';
+import { setIndexOptions, setOriginalBatch, originalBatch, batchIndex, batchFree, batchSpans, batchLength, batchInput, batchNeedsRewrite, batchSplice, batchDetachInput } from './batches';
 import { pendingBegin, pendingMaterialize, pendingAbandon, pendingHasReplacements, pendingKeep, pendingKept, MATERIALIZE_FAILED } from './pending-edits';
 import { editStage } from './stage-edit';
 import { probabilisticStage } from './stage-probabilistic';
@@ -40,7 +40,8 @@ const RN_TRACES = 60; // byte buffer: output traces
 const RN_METRICS = RN_TRACES + BB_SIZE; // byte buffer: output metrics
 const RN_STACK = RN_METRICS + BB_SIZE; // byte buffer: the metrics writer's open fields
 const RN_OUTPUT = RN_STACK + BB_SIZE; // RO_* record
-const RN_SIZE = RN_OUTPUT + PG.RO_SIZE;
+const RN_HELD = RN_OUTPUT + PG.RO_SIZE; // byte buffer: (pointer, length) of each output request's bytes
+const RN_SIZE = RN_HELD + BB_SIZE;
 
 const MAX_SEGMENTS_PER_STAGE = 3;
 /** Addresses of the segments being materialised for one stage. */
@@ -202,6 +203,8 @@ export function pipelineFree(runner: usize): void {
   free(stages);
   free(connectors);
   free(<usize>load<u32>(runner + RN_PIPELINES));
+  releaseHeld(runner);
+  bufRelease(runner + RN_HELD);
   bufRelease(runner + RN_TRACES);
   bufRelease(runner + RN_METRICS);
   bufRelease(runner + RN_STACK);
@@ -396,22 +399,64 @@ function runFrom(runner: usize, pl: usize, from: u32, list: usize, now: f64): us
 let emitted: u32 = 0;
 let emittedOriginal = false;
 
-/** Appends a batch's request bytes to the output (re-written first if the decode limits cut it). */
+/** Frees the request bytes the last output was made of. */
+function releaseHeld(runner: usize): void {
+  let held = runner + RN_HELD;
+  for (let i: u32 = 0; i < listCount(held); i += 2) free(<usize>listGet(held, i));
+  bufSetLen(held, 0);
+}
+
+/**
+ * Takes a batch (consumed) into the output: its request bytes are kept as they are — re-written
+ * first if the decode limits cut it — and its tables freed. One output request is handed out
+ * where it lies; several are concatenated at the end of the run.
+ */
 function emit(runner: usize, header: usize): u32 {
-  let out = runner + RN_TRACES;
   emitted++;
-  if (header == originalBatch && !batchNeedsRewrite(header)) emittedOriginal = true;
-  if (!batchNeedsRewrite(header)) {
-    if (!bufAppend(out, batchInput(header), batchLength(header))) return memoryError(0, 0, 'output', <u64>batchLength(header));
+  let bytes: usize;
+  let len: usize;
+  if (batchNeedsRewrite(header)) {
+    let status = traceSplice(header, 0, 0, 0, 0);
+    let inputLength = batchLength(header);
+    batchFree(header);
+    if (status != 0) return coreError(0, 0, inputLength);
+    let res = spliceResult();
+    bytes = <usize>load<u32>(res);
+    len = <usize>load<u32>(res + 4);
+  } else {
+    if (header == originalBatch) emittedOriginal = true;
+    len = batchLength(header);
+    bytes = batchDetachInput(header);
+  }
+  let held = runner + RN_HELD;
+  if (!listPush(held, <u32>bytes) || !listPush(held, <u32>len)) {
+    free(bytes);
+    bufSetLen(held, (bufLen(held) >> 3) << 3);
+    return memoryError(0, 0, 'output', 8);
+  }
+  return PG.PIPE_OK;
+}
+
+/** Points the run's traces output at the held request bytes (concatenated when there are several). */
+function assembleTraces(runner: usize): u32 {
+  let held = runner + RN_HELD;
+  let n = listCount(held) >> 1;
+  let o = runner + RN_OUTPUT;
+  if (n == 1) {
+    store<u32>(o + PG.RO_TRACES, listGet(held, 0));
+    store<u32>(o + PG.RO_TRACES_LEN, listGet(held, 1));
     return PG.PIPE_OK;
   }
-  if (traceSplice(header, 0, 0, 0, 0) != 0) return coreError(0, 0, batchLength(header));
-  let res = spliceResult();
-  let p = <usize>load<u32>(res);
-  let n = <usize>load<u32>(res + 4);
-  let ok = bufAppend(out, p, n);
-  free(p);
-  return ok ? PG.PIPE_OK : memoryError(0, 0, 'output', <u64>n);
+  let out = runner + RN_TRACES;
+  bufSetLen(out, 0);
+  for (let i: u32 = 0; i < n; i++) {
+    let len = <usize>listGet(held, i * 2 + 1);
+    if (!bufAppend(out, <usize>listGet(held, i * 2), len)) return memoryError(0, 0, 'output', <u64>len);
+  }
+  releaseHeld(runner);
+  store<u32>(o + PG.RO_TRACES, <u32>bufPtr(out));
+  store<u32>(o + PG.RO_TRACES_LEN, <u32>bufLen(out));
+  return PG.PIPE_OK;
 }
 
 /** Hands a pipeline's output batches (consumed) to its connectors and to the output. */
@@ -430,15 +475,16 @@ function finish(runner: usize, pl: usize, list: usize, now: f64): u32 {
         return status;
       }
     }
+    listSet(list, k, 0);
     if (exports && batchSpans(b) > 0) {
       let status = emit(runner, b);
       if (status != PG.PIPE_OK) {
         dropList(list);
         return status;
       }
+    } else {
+      batchFree(b);
     }
-    batchFree(b);
-    listSet(list, k, 0);
   }
   bufFree(list);
   return PG.PIPE_OK;
@@ -468,6 +514,7 @@ function runPipeline(runner: usize, pl: usize, from: u32, list: usize, now: f64)
  */
 export function pipelineRun(runner: usize, input: usize, len: usize, now: f64): u32 {
   errorReset();
+  releaseHeld(runner);
   bufSetLen(runner + RN_TRACES, 0);
   bufSetLen(runner + RN_METRICS, 0);
   setIndexOptions(runner + RN_OPTIONS);
@@ -534,9 +581,9 @@ export function pipelineRun(runner: usize, input: usize, len: usize, now: f64): 
     if (status != 0) return coreError(<usize>load<u32>(connector + K.K_NAME), <usize>load<u32>(connector + K.K_NAME_LEN), 0);
   }
   setOriginalBatch(0);
+  let status = assembleTraces(runner);
+  if (status != PG.PIPE_OK) return status;
   let o = runner + RN_OUTPUT;
-  store<u32>(o + PG.RO_TRACES, <u32>bufPtr(runner + RN_TRACES));
-  store<u32>(o + PG.RO_TRACES_LEN, <u32>bufLen(runner + RN_TRACES));
   store<u32>(o + PG.RO_METRICS, <u32>bufPtr(runner + RN_METRICS));
   store<u32>(o + PG.RO_METRICS_LEN, <u32>bufLen(runner + RN_METRICS));
   store<u32>(o + PG.RO_FLAGS, emitted == 1 && emittedOriginal ? PG.ROF_UNCHANGED : 0);
