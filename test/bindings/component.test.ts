@@ -28,6 +28,7 @@ interface ComponentError {
 }
 
 const COMPONENT_JS = join(BINDINGS, 'component-js');
+await init();
 const inputs = bindingInputs();
 const OOM_REQUEST_BYTES = 1 << 20;
 
@@ -51,7 +52,6 @@ function concatRequests(size: number): Uint8Array {
 let instantiate: (getCoreModule: (path: string) => WebAssembly.Module, imports: object) => ComponentApi;
 
 beforeAll(async () => {
-  await init();
   await ensureBindings();
   ({ instantiate } = (await import(pathToFileURL(join(COMPONENT_JS, 'otel-sieve-processor.js')).href)) as { instantiate: typeof instantiate });
 }, 180_000);
