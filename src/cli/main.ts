@@ -15,6 +15,7 @@ Commands:
   bench [--json]                       benchmarks with baselines, ratios included
   query '<traceql>' --input <file>…    TraceQL search or metrics query (Tempo's JSON responses)
   process --config C --input F… --output O   run a collector config's traces pipeline
+  compile-config --config C --output P  compile it into a pipeline program (for the bindings)
   help [command]                       help for a command
 
 Inputs are OTLP files: .pb (protobuf Export*ServiceRequest), .json (OTLP/JSON), .jsonl (one request
@@ -44,6 +45,10 @@ const COMMANDS: Record<string, Command> = {
   process: {
     run: async (argv) => (await import('./commands/process.js')).processCommand(argv),
     help: async () => (await import('./commands/process.js')).processHelp,
+  },
+  'compile-config': {
+    run: async (argv) => (await import('./commands/compile-config.js')).compileConfig(argv),
+    help: async () => (await import('./commands/compile-config.js')).compileConfigHelp,
   },
 };
 
