@@ -2,30 +2,20 @@
 // transpiled by jco, called from Node and from workerd: for every case and request, the bytes the
 // facade's Pipeline gives; malformed requests and programs come back as the WIT error variant with
 // the facade's message, and the instance keeps working.
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, compilePipelineProgram } from 'otel-sieve';
 import { CASES, bindingInputs, malformedInputs } from './cases.js';
 import { BINDINGS, REPO, digests, ensureBindings, referenceDecodeError, referenceRun } from './helpers.js';
-import type { RunOutput } from './helpers.js';
+import { loadComponent } from '../../bench/bindings/component-loader.js';
+import type { ComponentApi, ComponentErrorPayload } from '../../bench/bindings/component-loader.js';
 import { startComponentWorkerd } from './harness/component-workerd.js';
 import type { ComponentWorkerd } from './harness/component-workerd.js';
 import { decodeResults, encodeEnvelope } from './harness/component-envelope.js';
 import type { EnvelopeResult } from './harness/component-envelope.js';
 import { killAll } from '../runtimes/processes.js';
 
-/** The part of the transpiled component's API the tests use. */
-interface Processor {
-  process(traces: Uint8Array, nowUnixMs: bigint): RunOutput;
-}
-interface ComponentApi {
-  pipeline: { Processor: { create(program: Uint8Array): Processor } };
-}
-interface ComponentError {
-  payload: { tag: string; val: string };
-}
 
 const COMPONENT_JS = join(BINDINGS, 'component-js');
 await init();
@@ -49,23 +39,18 @@ function concatRequests(size: number): Uint8Array {
   }
   return out;
 }
-let instantiate: (getCoreModule: (path: string) => WebAssembly.Module, imports: object) => ComponentApi;
+let component: () => ComponentApi;
 
 beforeAll(async () => {
   await ensureBindings();
-  ({ instantiate } = (await import(pathToFileURL(join(COMPONENT_JS, 'otel-sieve-processor.js')).href)) as { instantiate: typeof instantiate });
+  component = await loadComponent(COMPONENT_JS);
 }, 180_000);
 
-function component(): ComponentApi {
-  const cache = new Map<string, WebAssembly.Module>();
-  return instantiate((name) => cache.get(name) ?? cache.set(name, new WebAssembly.Module(readFileSync(join(COMPONENT_JS, name)))).get(name)!, {});
-}
-
-function componentError(fn: () => unknown): ComponentError['payload'] {
+function componentError(fn: () => unknown): ComponentErrorPayload {
   try {
     fn();
   } catch (err) {
-    const payload = (err as ComponentError).payload;
+    const payload = (err as { payload?: ComponentErrorPayload }).payload;
     if (!payload) throw err;
     return payload;
   }

@@ -9,8 +9,12 @@ import { init, compilePipelineProgram } from 'otel-sieve';
 import { CASES, bindingInputs, malformedInputs } from './cases.js';
 import { BINDINGS, digests, ensureBindings, referenceDecodeError, referenceRun } from './helpers.js';
 import type { RunOutput } from './helpers.js';
-import { PullHost, V1Host } from './harness/otelwasm-host.js';
-import type { BufferConvention, HostResult, V1ImportModule } from './harness/otelwasm-host.js';
+import { PullHost, V1Host } from '../../bench/bindings/otelwasm-hosts.js';
+import type { BufferConvention, HostResult, V1ImportModule } from '../../bench/bindings/otelwasm-hosts.js';
+import { TraceRequest } from '../helpers/oracle.js';
+
+/** What the Go host does with a result: unmarshal it (here with upstream's generated decoder). */
+const decode = (bytes: Uint8Array) => TraceRequest.decode(bytes);
 
 await init();
 const inputs = bindingInputs();
@@ -41,13 +45,13 @@ function referenceTraces(config: object): RunOutput[] {
 }
 
 function v1Host(config: unknown, module: V1ImportModule = 'otelwasm'): V1Host {
-  return new V1Host(v1Modules.get(module)!, config, module);
+  return new V1Host(v1Modules.get(module)!, config, module, decode);
 }
 
 describe.each<BufferConvention>(['zero-if-too-small', 'needed-size'])('pull ABI (main branch), host convention %s', (convention) => {
   for (const c of CASES) {
     it(c.name, () => {
-      const host = new PullHost(pullModule, pluginConfig(compilePipelineProgram(c.config)), convention);
+      const host = new PullHost(pullModule, pluginConfig(compilePipelineProgram(c.config)), convention, decode);
       const got = forwarded(inputs.map(({ bytes, now }) => host.processTraces(bytes, now)));
       expect(digests(inputs, got)).toEqual(digests(inputs, referenceTraces(c.config)));
     });
@@ -72,7 +76,7 @@ describe('buffer conventions and result handover', () => {
   const large = inputs.find((i) => i.bytes.length > 64 * 1024)!;
 
   it('pull, zero-if-too-small: a batch over the first buffer is read after growing it', () => {
-    const host = new PullHost(pullModule, pluginConfig(program), 'zero-if-too-small');
+    const host = new PullHost(pullModule, pluginConfig(program), 'zero-if-too-small', decode);
     const r = host.processTraces(large.bytes, large.now);
     expect(r.status).toBe(0);
     expect(host.log.readCalls.length).toBeGreaterThan(1);
@@ -86,7 +90,7 @@ describe('buffer conventions and result handover', () => {
   });
 
   it('pull, zero-if-too-small: an empty batch is asked for up to the input limit, then read as empty', () => {
-    const host = new PullHost(pullModule, pluginConfig(compilePipelineProgram(c.config, { decode: { maxBytes: 1 << 20 } })), 'zero-if-too-small');
+    const host = new PullHost(pullModule, pluginConfig(compilePipelineProgram(c.config, { decode: { maxBytes: 1 << 20 } })), 'zero-if-too-small', decode);
     const r = host.processTraces(new Uint8Array(0), 0);
     expect(r).toMatchObject({ status: 0, resultSet: true });
     expect(r.traces).toHaveLength(0);
@@ -94,14 +98,14 @@ describe('buffer conventions and result handover', () => {
   });
 
   it('pull, needed-size: the guest takes the size the host asks for', () => {
-    const host = new PullHost(pullModule, pluginConfig(program), 'needed-size');
+    const host = new PullHost(pullModule, pluginConfig(program), 'needed-size', decode);
     const r = host.processTraces(large.bytes, large.now);
     expect(r.status).toBe(0);
     expect(host.log.readCalls).toEqual([64 * 1024, large.bytes.length]);
   });
 
   it('pull: plugin_config is pulled once, grown like a batch', () => {
-    const host = new PullHost(pullModule, pluginConfig(program), 'zero-if-too-small');
+    const host = new PullHost(pullModule, pluginConfig(program), 'zero-if-too-small', decode);
     host.processTraces(inputs[0]!.bytes, 0);
     host.processTraces(inputs[1]!.bytes, 0);
     const config = JSON.stringify(pluginConfig(program)).length;
@@ -110,7 +114,7 @@ describe('buffer conventions and result handover', () => {
   });
 
   it('pull: metrics and logs go on unchanged (a result is always set: not setting one would empty them)', () => {
-    const host = new PullHost(pullModule, pluginConfig(program));
+    const host = new PullHost(pullModule, pluginConfig(program), 'zero-if-too-small', decode);
     const data = new Uint8Array([0x0a, 0x03, 0x0a, 0x01, 0x00]);
     for (const signal of ['metrics', 'logs'] as const) {
       const r = host.processOther(signal, data, 0);
@@ -168,7 +172,7 @@ describe('errors are statuses with reasons', () => {
   ];
 
   it.each(badConfigs)('pull: %s → INVALID_ARGUMENT', (_name, config, reason) => {
-    const host = new PullHost(pullModule, config);
+    const host = new PullHost(pullModule, config, 'zero-if-too-small', decode);
     const r = host.processTraces(inputs[0]!.bytes, 0);
     expect(r.status).toBe(2);
     expect(r.reason).toContain(reason);
@@ -185,7 +189,7 @@ describe('errors are statuses with reasons', () => {
   });
 
   it('malformed requests: the facade\'s decode error as the reason; the plug-in goes on', () => {
-    const pull = new PullHost(pullModule, pluginConfig(program));
+    const pull = new PullHost(pullModule, pluginConfig(program), 'zero-if-too-small', decode);
     const v1 = v1Host(pluginConfig(program));
     v1.startComponent(0);
     for (const bad of malformedInputs()) {
@@ -202,7 +206,7 @@ describe('errors are statuses with reasons', () => {
     const big = inputs.filter((i) => i.name.startsWith('corpus')).map((i) => i.bytes);
     const request = Buffer.concat([...big, ...big, ...big]);
     const tight = pluginConfig(compilePipelineProgram(c.config, { memoryLimit: Math.round(request.length * 1.3) }));
-    const pull = new PullHost(pullModule, tight);
+    const pull = new PullHost(pullModule, tight, 'zero-if-too-small', decode);
     const v1 = v1Host(tight);
     expect(v1.startComponent(0).status).toBe(0);
     const p = pull.processTraces(request, 0);
