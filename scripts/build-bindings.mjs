@@ -22,10 +22,16 @@ const WIT = readFileSync(join(root, 'bindings', 'wit', 'processor.wit'), 'utf8')
 const WORLD = 'pipeline-processor';
 const IFACE = 'otel-sieve:processor/pipeline@0.1.0';
 
-/** Compiles an AssemblyScript entry of bindings/ with the core's options (bindings/asconfig.json). */
-function compile(entry) {
+/**
+ * Compiles an AssemblyScript entry of bindings/ with the core's options (bindings/asconfig.json).
+ * `reactor`: export the start function as `_initialize` (WASI's reactor convention, which the
+ * otelwasm host calls after instantiation) instead of a start section.
+ */
+function compile(entry, reactor = false) {
   const file = join(out, 'work', `${entry.replace(/\//g, '-')}.core.wasm`);
-  execFileSync(process.execPath, [asc, `bindings/${entry}.ts`, '--config', 'bindings/asconfig.json', '--use', `abort=bindings/${entry}/onAbort`, '-o', file], {
+  const args = [asc, `bindings/${entry}.ts`, '--config', 'bindings/asconfig.json', '--use', `abort=bindings/${entry}/onAbort`, '-o', file];
+  if (reactor) args.push('--exportStart', '_initialize');
+  execFileSync(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -80,7 +86,8 @@ const write = (name, bytes, what) => {
 // ---------------------------------------------------------------------------------------------
 // otelwasm plug-ins.
 const WASI_CLOCK = 'wasi_snapshot_preview1.clock_time_get';
-const pull = finish(compile('otelwasm/pull'), {
+const pull = finish(compile('otelwasm/pull', true), {
+  _initialize: '_initialize',
   getSupportedTelemetry: 'getSupportedTelemetry',
   processTraces: 'processTraces',
   processMetrics: 'processMetrics',
@@ -92,11 +99,14 @@ checkImports('otelwasm pull', pull, [
 ]);
 write('otel-sieve-otelwasm.wasm', pull, 'otelwasm processor, main-branch (experimental, pull) ABI');
 
-const V1_EXPORTS = Object.fromEntries(
-  ['abi_version_0_1_0', 'memory_allocate', 'get_supported_telemetry', 'start', 'shutdown', 'consume_traces', 'consume_metrics', 'consume_logs'].map((n) => [`otelwasm_${n}`, `otelwasm_${n}`]),
-);
+const V1_EXPORTS = {
+  _initialize: '_initialize',
+  ...Object.fromEntries(
+    ['abi_version_0_1_0', 'memory_allocate', 'get_supported_telemetry', 'start', 'shutdown', 'consume_traces', 'consume_metrics', 'consume_logs'].map((n) => [`otelwasm_${n}`, `otelwasm_${n}`]),
+  ),
+};
 const V1_IMPORTS = ['otelwasm_set_result_traces', 'otelwasm_get_plugin_config', 'otelwasm_set_status_reason'];
-const v1Core = compile('otelwasm/v1');
+const v1Core = compile('otelwasm/v1', true);
 const v1 = finish(v1Core, V1_EXPORTS);
 checkImports('otelwasm v1', v1, [WASI_CLOCK, ...V1_IMPORTS.map((n) => `otelwasm.${n}`)]);
 write('otel-sieve-otelwasm-v1.wasm', v1, 'otelwasm processor, ABI v1 (push), host module "otelwasm" (docs/abi/v1.md)');

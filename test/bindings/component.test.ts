@@ -11,7 +11,7 @@ import { BINDINGS, REPO, digests, ensureBindings, referenceDecodeError, referenc
 import { loadComponent } from '../../bench/bindings/component-loader.js';
 import type { ComponentApi, ComponentErrorPayload } from '../../bench/bindings/component-loader.js';
 import { startComponentWorkerd } from './harness/component-workerd.js';
-import type { ComponentWorkerd } from './harness/component-workerd.js';
+import type { ServedWorkerd } from '../runtimes/workerd-serve.js';
 import { decodeResults, encodeEnvelope } from './harness/component-envelope.js';
 import type { EnvelopeResult } from './harness/component-envelope.js';
 import { killAll } from '../runtimes/processes.js';
@@ -103,7 +103,7 @@ describe('component in Node', () => {
 });
 
 describe('component in workerd', () => {
-  let server: ComponentWorkerd;
+  let server: ServedWorkerd;
   const runDir = join(REPO, 'test', '.tmp', `bindings-workerd-${process.pid}`);
 
   beforeAll(async () => {

@@ -70,6 +70,27 @@ describe.each<V1ImportModule>(['otelwasm', 'opentelemetry.io/wasm'])('ABI v1, ho
   }
 });
 
+describe('modules', () => {
+  it('are reactors importing only their host\'s functions and WASI\'s clock', () => {
+    const imports = (m: WebAssembly.Module) => WebAssembly.Module.imports(m).map((i) => `${i.module}.${i.name}`).sort();
+    for (const m of [pullModule, ...v1Modules.values()]) {
+      const names = WebAssembly.Module.exports(m).map((e) => e.name);
+      expect(names).toContain('_initialize');
+      expect(names).toContain('memory');
+    }
+    expect(imports(pullModule)).toEqual([
+      'opentelemetry.io/wasm.currentLogs', 'opentelemetry.io/wasm.currentMetrics', 'opentelemetry.io/wasm.currentTraces', 'opentelemetry.io/wasm.getPluginConfig',
+      'opentelemetry.io/wasm.setResultLogs', 'opentelemetry.io/wasm.setResultMetrics', 'opentelemetry.io/wasm.setResultStatusReason', 'opentelemetry.io/wasm.setResultTraces',
+      'wasi_snapshot_preview1.clock_time_get',
+    ]);
+    for (const [module, m] of v1Modules) {
+      expect(imports(m)).toEqual([
+        `${module}.otelwasm_get_plugin_config`, `${module}.otelwasm_set_result_traces`, `${module}.otelwasm_set_status_reason`, 'wasi_snapshot_preview1.clock_time_get',
+      ]);
+    }
+  });
+});
+
 describe('buffer conventions and result handover', () => {
   const c = CASES.find((x) => x.name === 'spanmetrics')!;
   const program = compilePipelineProgram(c.config);

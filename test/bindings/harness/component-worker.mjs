@@ -37,7 +37,7 @@ export default {
       parts.push(new Uint8Array([1]));
       put(utf8.encode(err.payload?.tag ?? 'trap'));
       put(utf8.encode(err.payload?.val ?? String(err)));
-      return new Response(concat(parts));
+      return new Response(new Blob(parts));
     }
     for (let i = 0; i < count; i++) {
       const now = dv.getFloat64(at, true);
@@ -55,16 +55,7 @@ export default {
         put(utf8.encode(err.payload?.val ?? String(err)));
       }
     }
-    return new Response(concat(parts));
+    return new Response(new Blob(parts));
   },
 };
 
-function concat(parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
