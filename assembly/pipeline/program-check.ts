@@ -49,6 +49,19 @@ function segmentMinimum(kind: u32, i: u32): i64 {
   }
 }
 
+/**
+ * Which segment a relocation in segment `from` may point into: its own, except the sampler's
+ * options (to the leaves and nodes) and the policy nodes (probabilistic salts live with the
+ * leaves). A pointer into another segment would make a block read another block as itself.
+ */
+function targetAllowed(kind: u32, from: u32, target: u32): bool {
+  if (kind == PG.STAGE_TAIL_SAMPLING) {
+    if (from == 0) return target == 1 || target == 2;
+    if (from == 2) return target == 1;
+  }
+  return target == from;
+}
+
 function segmentCountOf(kind: u32): u32 {
   let n: u32 = 0;
   while (segmentMinimum(kind, n) >= 0) n++;
@@ -93,6 +106,10 @@ function checkStage(p: usize, len: usize, row: usize, connector: bool): bool {
       let target = u32At(rl, PG.RL_TARGET);
       if (<u64>at + 4 > <u64>size || target >= count) {
         programError('a relocation points outside its segment');
+        return false;
+      }
+      if (!targetAllowed(kind, i, target)) {
+        programError('a relocation points into a block of another kind');
         return false;
       }
       let tsize = u32At(segs + <usize>(first + target) * PG.SG_ROW, PG.SG_SIZE);

@@ -69,9 +69,10 @@ abstract class Host {
   readonly log: HostLog = { readCalls: [], configCalls: [], allocations: 0 };
   protected readonly config: Uint8Array;
 
+  /** `pluginConfig` is marshalled to JSON, as the collector does; bytes are handed over as they are. */
   constructor(pluginConfig: unknown) {
     // The collector marshals plugin_config (a YAML map, or nothing) with encoding/json.
-    this.config = encoder.encode(JSON.stringify(pluginConfig ?? null));
+    this.config = pluginConfig instanceof Uint8Array ? pluginConfig : encoder.encode(JSON.stringify(pluginConfig ?? null));
   }
 
   protected get memory(): WebAssembly.Memory {

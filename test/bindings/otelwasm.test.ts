@@ -209,6 +209,26 @@ describe('errors are statuses with reasons', () => {
     expect(r.reason).toContain('before a successful otelwasm_start');
   });
 
+  it('arbitrary plugin_config text never traps: a status and a reason, or a loaded program', () => {
+    // Fragments of JSON, base64 and broken programs, glued at random (seeded).
+    let seed = 0x5eed;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const valid = Buffer.from(program).toString('base64');
+    const fragments = ['{', '}', '"program"', ':', '"', ',', ' ', 'null', '"x"', '[1]', '\\', '\\u0041', 'é', '\u0000', valid, valid.slice(0, rand(valid.length)), 'AAAA', '====', '"AAAA"', `"${valid}"`];
+    for (let i = 0; i < 300; i++) {
+      const text = Array.from({ length: 1 + rand(8) }, () => fragments[rand(fragments.length)]).join('');
+      const raw = new TextEncoder().encode(text);
+      const v1 = v1Host(raw);
+      const started = v1.startComponent(0);
+      expect([0, 1], text).toContain(started.status);
+      if (started.status) expect(started.reason.length, text).toBeGreaterThan(0);
+      const pull = new PullHost(pullModule, raw, 'needed-size', decode);
+      const r = pull.processTraces(inputs[0]!.bytes, 0);
+      expect([0, 2], text).toContain(r.status);
+      expect(r.status === 0, text).toBe(started.status === 0);
+    }
+  });
+
   it('malformed requests: the facade\'s decode error as the reason; the plug-in goes on', () => {
     const pull = new PullHost(pullModule, pluginConfig(program), 'zero-if-too-small', decode);
     const v1 = v1Host(pluginConfig(program));

@@ -6,6 +6,7 @@ import { init, compilePipelineProgram, PipelineProgramRunner, PipelineProgramErr
 import * as PG from '../../assembly/abi/pipeline-program-layout.js';
 import { CASES, bindingInputs, malformedInputs } from './cases.js';
 import { digests, referenceDecodeError, referenceRun } from './helpers.js';
+import { hash32, reseal } from './program-checksum.js';
 import type { RunOutput } from './helpers.js';
 import type { BindingInput } from './cases.js';
 
@@ -128,6 +129,56 @@ describe('errors', () => {
     expect(err.reason).toBe('program');
     expect(err.message).toContain('pipeline program: ');
     expect(err.message).toContain(reason);
+  });
+});
+
+describe('structure is checked, not only the checksum', () => {
+  const tail = compilePipelineProgram(CASES.find((x) => x.name.startsWith('tail sampling'))!.config);
+  const keys = compilePipelineProgram(CASES.find((x) => x.name.startsWith('key patterns'))!.config);
+  const u32 = (p: Uint8Array, at: number) => new DataView(p.buffer, p.byteOffset).getUint32(at, true);
+  const set = (p: Uint8Array, at: number, v: number) => new DataView(p.buffer, p.byteOffset).setUint32(at, v, true);
+  /** Row `i` of segment table / first stage of a program. */
+  const segment = (p: Uint8Array, i: number) => u32(p, PG.PG_SEGMENTS) + i * PG.SG_ROW;
+  const stage = (p: Uint8Array, i: number) => u32(p, PG.PG_STAGES) + i * PG.ST_ROW;
+  /** The first relocation of segment `i` whose target is `target`. */
+  const reloc = (p: Uint8Array, i: number, target: number) => {
+    const sg = segment(p, i);
+    for (let r = 0; r < u32(p, sg + PG.SG_RELOC_COUNT); r++) {
+      const at = u32(p, sg + PG.SG_RELOCS) + r * PG.RL_ROW;
+      if (u32(p, at + PG.RL_TARGET) === target) return at;
+    }
+    throw new Error(`segment ${i} has no relocation to ${target}`);
+  };
+  const edited = (p: Uint8Array, edit: (q: Uint8Array) => void) => {
+    const q = p.slice();
+    edit(q);
+    return reseal(q);
+  };
+  const refused = (p: Uint8Array): string => {
+    try {
+      PipelineProgramRunner.load(p).dispose();
+    } catch (e) {
+      expect(e).toBeInstanceOf(PipelineProgramError);
+      return (e as Error).message;
+    }
+    throw new Error('the program loaded');
+  };
+
+  it('the checksum is the core\'s hash32 (the re-sealing below is sound)', () => {
+    expect(hash32(tail.subarray(PG.PG_HEADER_SIZE))).toBe(u32(tail, PG.PG_CHECKSUM));
+    expect(Buffer.from(reseal(tail.slice())).equals(Buffer.from(tail))).toBe(true);
+  });
+
+  it.each<[string, () => Uint8Array, string]>([
+    ['a processor kind nobody knows', () => edited(tail, (q) => set(q, stage(q, 0) + PG.ST_KIND, 99)), 'unknown processor kind 99'],
+    ['a segment past the end', () => edited(tail, (q) => set(q, segment(q, 1) + PG.SG_OFFSET, q.length - 4)), 'lies outside the program'],
+    ['a relocation past its segment', () => edited(tail, (q) => set(q, reloc(q, 0, 1) + PG.RL_AT, u32(q, segment(q, 0) + PG.SG_SIZE))), 'a relocation points outside its segment'],
+    ['a relocation into a block of another kind', () => edited(tail, (q) => set(q, reloc(q, 2, 1) + PG.RL_TARGET, 0)), 'a relocation points into a block of another kind'],
+    ['the sampler options pointing at the wrong block', () => edited(tail, (q) => { const leaves = reloc(q, 0, 1); const nodes = reloc(q, 0, 2); set(q, leaves + PG.RL_TARGET, 2); set(q, nodes + PG.RL_TARGET, 1); }), 'the tail sampling policies do not fit their blocks'],
+    ['a connector the program does not have', () => edited(tail, (q) => set(q, u32(q, PG.PG_PIPELINES) + PG.PL_CONNECTORS, 4)), 'names connectors the program does not have'],
+    ['a broken key-pattern regex', () => edited(keys, (q) => { const sg = segment(q, 1); const prog = u32(q, sg + PG.SG_OFFSET) + u32(q, u32(q, sg + PG.SG_OFFSET) + PG.KP_FIRST + PG.KP_PTR); set(q, prog, 0); }), 'a key pattern failed the regex program checks'],
+  ])('%s', (_name, make, message) => {
+    expect(refused(make())).toContain(message);
   });
 });
 
