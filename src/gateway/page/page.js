@@ -22,7 +22,10 @@ function el(tag, attrs = {}, text) {
 function ms(seconds) {
   if (seconds === undefined || Number.isNaN(seconds)) return '–';
   const v = seconds * 1000;
-  return v >= 1000 ? `${fmt1.format(v / 1000)} s` : v >= 10 ? `${fmt.format(v)} ms` : `${fmt1.format(v)} ms`;
+  if (v >= 1000) return `${fmt1.format(v / 1000)} s`;
+  if (v >= 10) return `${fmt.format(v)} ms`;
+  if (v >= 1) return `${fmt1.format(v)} ms`;
+  return v > 0 ? `${v.toFixed(2)} ms` : '0 ms';
 }
 
 /** A quantile from explicit-bucket counts, interpolated linearly inside the bucket. */
@@ -166,7 +169,8 @@ function drawRed(r) {
     const tr = el('tr', { class: errShare > 0 ? 'err' : '' });
     const cells = [
       [o.service], [o.name], [o.kind],
-      [o.rate === undefined ? fmt.format(o.calls) : fmt1.format(o.rate), 'num'],
+      // Before a second collection there is no rate yet: the count so far, marked as such.
+      [o.rate === undefined ? `${fmt.format(o.calls)} total` : fmt1.format(o.rate), 'num'],
       [`${(errShare * 100).toFixed(1)} %`, 'num errors'],
       [ms(quantile(o.bounds, o.window, 0.5)), 'num'],
       [ms(quantile(o.bounds, o.window, 0.95)), 'num'],
@@ -266,7 +270,7 @@ async function search(q) {
   for (const t of data.traces) {
     const tr = el('tr', { 'data-trace-id': t.traceID });
     const matched = (t.spanSets ?? []).reduce((n, s) => n + s.matched, 0);
-    for (const [text, cls] of [[t.traceID.slice(0, 16)], [t.rootServiceName], [t.rootTraceName], [nanosToDate(t.startTimeUnixNano).toLocaleTimeString()], [ms(t.durationMs / 1000), 'num'], [String(matched), 'num']]) {
+    for (const [text, cls] of [[t.traceID.slice(0, 16)], [t.rootServiceName], [t.rootTraceName], [nanosToDate(t.startTimeUnixNano).toLocaleTimeString()], [t.durationMs ? ms(t.durationMs / 1000) : '< 1 ms', 'num'], [String(matched), 'num']]) {
       tr.append(el('td', cls ? { class: cls } : {}, text));
     }
     tr.addEventListener('click', () => {
