@@ -111,21 +111,25 @@ function drawGraph(ov, r) {
   for (const n of services.keys()) visit(n);
   const layers = [];
   for (const [n, d] of depth) (layers[d] ??= []).push(n);
-  const W = 900;
-  const H = 420;
+  // Room for the widest layer: about 80 px per node, so circles and labels do not overlap.
+  const W = 1100;
+  const H = Math.max(360, 80 * Math.max(...layers.map((l) => l?.length ?? 0)) + 40);
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  svg.style.height = `${Math.min(H, 900)}px`;
   const pos = new Map();
   layers.forEach((names, d) => {
     names.sort();
-    names.forEach((n, i) => pos.set(n, { x: 70 + (d * (W - 140)) / Math.max(1, layers.length - 1), y: ((i + 1) * H) / (names.length + 1) }));
+    names.forEach((n, i) => pos.set(n, { x: 80 + (d * (W - 160)) / Math.max(1, layers.length - 1), y: ((i + 1) * H) / (names.length + 1) }));
   });
   const size = (s) => s.rate || s.calls || s.any || 0;
   const max = Math.max(1e-9, ...[...services.values()].map(size));
+  const spacing = Math.min(...layers.map((l) => H / ((l?.length ?? 0) + 1)));
   const defs = el('svg:defs');
   const marker = el('svg:marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' });
   marker.append(el('svg:path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#8593a3' }));
   defs.append(marker);
   svg.append(defs);
-  const radius = (n) => 12 + 22 * Math.sqrt(size(services.get(n)) / max);
+  const radius = (n) => Math.min(spacing / 2 - 8, 10 + 24 * Math.sqrt(size(services.get(n)) / max));
   for (const e of r.edges) {
     const a = pos.get(e.client);
     const b = pos.get(e.server);
@@ -168,7 +172,7 @@ function drawRed(r) {
     const errShare = o.rate ? (o.errRate ?? 0) / o.rate : o.calls ? o.errors / o.calls : 0;
     const tr = el('tr', { class: errShare > 0 ? 'err' : '' });
     const cells = [
-      [o.service], [o.name], [o.kind],
+      [o.service], [o.name, 'clip'], [o.kind],
       // Before a second collection there is no rate yet: the count so far, marked as such.
       [o.rate === undefined ? `${fmt.format(o.calls)} total` : fmt1.format(o.rate), 'num'],
       [`${(errShare * 100).toFixed(1)} %`, 'num errors'],
@@ -176,7 +180,7 @@ function drawRed(r) {
       [ms(quantile(o.bounds, o.window, 0.95)), 'num'],
       [ms(quantile(o.bounds, o.window, 0.99)), 'num'],
     ];
-    for (const [t, cls] of cells) tr.append(el('td', cls ? { class: cls } : {}, t));
+    for (const [t, cls] of cells) tr.append(el('td', cls ? { class: cls, title: t } : { title: t }, t));
     body.append(tr);
   }
 }
