@@ -19,7 +19,7 @@ processors:
   # Keeps every trace with an error, every trace slower than 100 ms, and 5 % of the rest.
   tail_sampling:
     decision_wait: 5s
-    num_traces: 20000
+    num_traces: 50000
     policies:
       - name: errors
         type: status_code

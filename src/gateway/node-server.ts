@@ -73,9 +73,13 @@ export async function startNodeServer(listen: ListenAddress, handler: FetchHandl
   // Clients that send garbage or hang up mid-request are not the server's problem to log loudly.
   server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'the address is in use (another gateway or collector?)' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      // The address comes from --listen or the config: a usage problem (exit 2), not a crash.
+      reject(Object.assign(new Error(`cannot listen on ${listen.host}:${listen.port}: ${why}`, { cause: err }), { exitCode: 2 }));
+    });
     server.listen(listen.port, listen.host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

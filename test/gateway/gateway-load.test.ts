@@ -12,7 +12,7 @@ import autocannon from 'autocannon';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killAll } from '../runtimes/processes.js';
 import { eventually, gatewayDir, startGateway } from './helpers/gateway-process.js';
-import { LoadBodies, spanKeys } from './helpers/load-bodies.js';
+import { LoadBodies, spanKeys } from '../../bench/otlp-load-bodies.js';
 
 afterAll(() => killAll());
 

@@ -1,9 +1,10 @@
-// Request bodies for load tests: realistic requests from the bench corpus generator, made unique per
-// send by XOR-ing a counter into every trace and span id (the same transform everywhere keeps
-// parent links intact), so that "every acknowledged span arrives exactly once" can be checked by
-// id at many thousand spans per second without generating each request from scratch. A minimal
-// protobuf walker written here (not otel-sieve's decoder) finds the ids, in templates and at the sink.
-import { TraceCorpusGenerator } from '../../../bench/corpus.js';
+// Request bodies for load tests and the gateway benchmark: realistic requests from the corpus
+// generator, made unique per send by XOR-ing a counter into every trace and span id (the same
+// transform everywhere keeps parent links intact), so that "every acknowledged span arrives exactly
+// once" can be checked by id at many thousand spans per second without generating each request
+// from scratch. A minimal protobuf walker written here (not otel-sieve's decoder, which is what is
+// under test) finds the ids, in templates and at a counting sink.
+import { TraceCorpusGenerator } from './corpus.js';
 
 interface Ids {
   /** Offsets of 16-byte trace ids (spans and links). */
