@@ -32,6 +32,27 @@ function owners(batch: TraceBatch): OwnerTable[] {
   ];
 }
 
+/**
+ * Calls `visit(scope, attrRow)` for every attribute row of the owners in `scopes` (all when
+ * omitted); stops when it returns false. Builds the attribute table first. Returns false if stopped.
+ */
+function forEachAttribute(batch: TraceBatch, scopes: readonly TagScope[] | undefined, visit: (scope: TagScope, attrRow: number) => boolean): boolean {
+  const core = batch.core;
+  batch.ensureAttributes();
+  for (const o of owners(batch)) {
+    if (!o.count || (scopes && !scopes.includes(o.scope))) continue;
+    for (let i = 0; i < o.count; i++) {
+      // Views are re-read per row: nothing here allocates, but attrRow() is allowed to.
+      const dv = core.dv;
+      const row = o.row(i);
+      const start = dv.getUint32(row + o.attrStart, true);
+      const n = dv.getUint32(row + o.attrCount, true);
+      for (let a = 0; a < n; a++) if (!visit(o.scope, batch.attrRow(start + a))) return false;
+    }
+  }
+  return true;
+}
+
 /** Distinct keys per scope, deduplicated by the core's key hash and then by bytes. */
 export class TagKeySet {
   private readonly byScope = new Map<TagScope, Map<number, { key: string; bytes: Uint8Array }[]>>();
@@ -40,31 +61,21 @@ export class TagKeySet {
   /** Adds every attribute key of `batch`, scope by scope (builds its attribute table if needed). */
   addBatch(batch: TraceBatch): void {
     const core = batch.core;
-    batch.ensureAttributes();
-    for (const o of owners(batch)) {
-      if (!o.count) continue;
-      let seen = this.byScope.get(o.scope);
-      if (!seen) this.byScope.set(o.scope, (seen = new Map()));
-      for (let i = 0; i < o.count; i++) {
-        const dv = core.dv;
-        const row = o.row(i);
-        const start = dv.getUint32(row + o.attrStart, true);
-        const n = dv.getUint32(row + o.attrCount, true);
-        for (let a = 0; a < n; a++) {
-          const ar = batch.attrRow(start + a);
-          const d = core.dv;
-          const hash = d.getUint32(ar + B.A_KEY_HASH, true);
-          const off = d.getUint32(ar + B.A_KEY_OFF, true);
-          const len = d.getUint32(ar + B.A_KEY_LEN, true);
-          const list = seen.get(hash);
-          if (list && list.some((k) => sameBytes(core.u8, batch.inputPtr + off, len, k.bytes))) continue;
-          const key = readString(batch, off, len);
-          const entry = { key, bytes: this.encoder.encode(key) };
-          if (list) list.push(entry);
-          else seen.set(hash, [entry]);
-        }
-      }
-    }
+    forEachAttribute(batch, undefined, (scope, ar) => {
+      let seen = this.byScope.get(scope);
+      if (!seen) this.byScope.set(scope, (seen = new Map()));
+      const d = core.dv;
+      const hash = d.getUint32(ar + B.A_KEY_HASH, true);
+      const off = d.getUint32(ar + B.A_KEY_OFF, true);
+      const len = d.getUint32(ar + B.A_KEY_LEN, true);
+      const list = seen.get(hash);
+      if (list && list.some((k) => sameBytes(core.u8, batch.inputPtr + off, len, k.bytes))) return true;
+      const key = readString(batch, off, len);
+      const entry = { key, bytes: this.encoder.encode(key) };
+      if (list) list.push(entry);
+      else seen.set(hash, [entry]);
+      return true;
+    });
   }
 
   /** Sorted keys of one scope. */
@@ -188,36 +199,21 @@ export function addTagValues(batch: TraceBatch, target: TagTarget, out: TagValue
     return true;
   }
   const keyBytes = new TextEncoder().encode(target.key);
-  batch.ensureAttributes();
-  for (const o of owners(batch)) {
-    if (!target.scopes.includes(o.scope) || !o.count) continue;
-    for (let i = 0; i < o.count; i++) {
-      const dv = core.dv;
-      const row = o.row(i);
-      const start = dv.getUint32(row + o.attrStart, true);
-      const n = dv.getUint32(row + o.attrCount, true);
-      for (let a = 0; a < n; a++) {
-        const ar = batch.attrRow(start + a);
-        const d = core.dv;
-        if (!sameBytes(core.u8, batch.inputPtr + d.getUint32(ar + B.A_KEY_OFF, true), d.getUint32(ar + B.A_KEY_LEN, true), keyBytes)) continue;
-        let ok = true;
-        switch (d.getUint32(ar + B.A_TYPE, true)) {
-          case B.V_STRING:
-            ok = out.add('string', readString(batch, d.getUint32(ar + B.A_VALUE, true), d.getUint32(ar + B.A_VALUE + 4, true)));
-            break;
-          case B.V_INT:
-            ok = out.add('int', d.getBigInt64(ar + B.A_VALUE, true).toString());
-            break;
-          case B.V_DOUBLE:
-            ok = out.add('float', String(d.getFloat64(ar + B.A_VALUE, true)));
-            break;
-          case B.V_BOOL:
-            ok = out.add('bool', d.getUint32(ar + B.A_VALUE, true) !== 0 ? 'true' : 'false');
-            break;
-        }
-        if (!ok) return false;
-      }
+  return forEachAttribute(batch, target.scopes, (_scope, ar) => {
+    const d = core.dv;
+    if (!sameBytes(core.u8, batch.inputPtr + d.getUint32(ar + B.A_KEY_OFF, true), d.getUint32(ar + B.A_KEY_LEN, true), keyBytes)) return true;
+    switch (d.getUint32(ar + B.A_TYPE, true)) {
+      case B.V_STRING:
+        return out.add('string', readString(batch, d.getUint32(ar + B.A_VALUE, true), d.getUint32(ar + B.A_VALUE + 4, true)));
+      case B.V_INT:
+        return out.add('int', d.getBigInt64(ar + B.A_VALUE, true).toString());
+      case B.V_DOUBLE:
+        return out.add('float', String(d.getFloat64(ar + B.A_VALUE, true)));
+      case B.V_BOOL:
+        return out.add('bool', d.getUint32(ar + B.A_VALUE, true) !== 0 ? 'true' : 'false');
+      default:
+        // Arrays, maps and bytes have no TraceQL literal to offer as a value.
+        return true;
     }
-  }
-  return true;
+  });
 }
