@@ -45,6 +45,7 @@ const url = await new Promise((resolveUrl, reject) => {
 const bodies = new LoadBodies(200, spansPerRequest);
 let acked = 0;
 const statuses = {};
+let firstRefusal;
 const result = await new Promise((done, fail) => {
   autocannon({
     url,
@@ -60,8 +61,10 @@ const result = await new Promise((done, fail) => {
         context.body = body;
         return { ...req, body };
       },
-      onResponse: (status, _b, context) => {
+      onResponse: (status, body, context) => {
         statuses[status] = (statuses[status] ?? 0) + 1;
+        // The google.rpc.Status message says why (protobuf; its text is readable enough here).
+        if (status !== 200 && firstRefusal === undefined) firstRefusal = Buffer.from(body ?? '').toString('latin1').replace(/[^\x20-\x7e]/g, '');
         if (status === 200) acked += spanKeys(context.body).length;
       },
     }],
@@ -88,6 +91,7 @@ console.log(JSON.stringify({
   requestsPerSecond: result.requests.average,
   latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
   statuses,
+  firstRefusal,
   errors: result.errors,
   tracesDroppedBeforeDecision: value('otelcol_processor_tail_sampling_sampling_trace_dropped_too_early_total'),
   refusedSpans: value('otelcol_receiver_refused_spans_total'),
