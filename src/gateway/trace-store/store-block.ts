@@ -54,14 +54,21 @@ export class StoreBlock {
     this.updatedAt = now;
   }
 
-  /** Joins the batches into one and freezes the block. */
+  /** Freezes the block and joins its batches into one (when core memory allows: else they stay apart). */
   seal(): void {
     if (this.sealed) return;
     this.sealed = true;
     if (this.parts.length > 1) {
-      const joined = concatTraceBatches(this.parts);
-      for (const p of this.parts) p.dispose();
-      this.parts = [joined];
+      let joined: TraceBatch | undefined;
+      try {
+        joined = concatTraceBatches(this.parts);
+      } catch {
+        // Out of core memory: the parts answer queries just as well, only slower.
+      }
+      if (joined) {
+        for (const p of this.parts) p.dispose();
+        this.parts = [joined];
+      }
     }
     this.remeasure();
   }

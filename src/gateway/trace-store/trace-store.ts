@@ -81,16 +81,20 @@ export class TraceStore implements TracesExporter {
     this.counters.received += spans;
     if (this.closed || spans === 0) return Promise.resolve({ delivered: 0, lost: 0 });
     const now = this.now();
-    let copy: TraceBatch;
+    let copy: TraceBatch | undefined;
+    let head: StoreBlock;
     try {
       copy = concatTraceBatches([batch]);
+      head = this.headBlock(now);
+      head.add(copy, now);
+      copy = undefined; // the block owns it
     } catch (err) {
-      // Core memory is exhausted: the spans were exported elsewhere; only this copy is lost.
+      // Core memory is exhausted (the copy, a bloom filter): the spans went to the other
+      // exporters; only the store's copy is lost, and counted.
+      copy?.dispose();
       this.counters.dropped += spans;
       return Promise.resolve({ delivered: 0, lost: spans, error: err instanceof Error ? err : new Error(String(err)) });
     }
-    const head = this.headBlock(now);
-    head.add(copy, now);
     this.counters.delivered += spans;
     if (head.bytes >= this.config.blockBytes) this.sealHead();
     this.enforceSize();
