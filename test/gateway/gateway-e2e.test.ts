@@ -10,11 +10,14 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAll } from '../runtimes/processes.js';
 import { decodeTraces, toHex } from '../helpers/oracle.js';
+import { decodeMetrics } from '../helpers/oracle-signals.js';
+import { startSink } from '../integrations/helpers/otlp-sink.js';
+import type { Sink } from '../integrations/helpers/otlp-sink.js';
 import { eventually, gatewayDir, startGateway } from './helpers/gateway-process.js';
 import type { RunningGateway } from './helpers/gateway-process.js';
 import { SERVICES, sendShopTraffic, traceIds } from './helpers/sdk-traffic.js';
 
-const CONFIG = (dir: string) => `
+const CONFIG = (dir: string, metricsSink: string) => `
 receivers:
   otlp:
     protocols:
@@ -36,6 +39,9 @@ exporters:
   file:
     path: ${join(dir, 'out', 'traces.jsonl')}
   prometheus: {}
+  otlphttp/metrics:
+    endpoint: ${metricsSink}
+    compression: none
 extensions:
   trace_store:
     max_size_mib: 16
@@ -51,20 +57,23 @@ service:
       exporters: [file, spanmetrics, servicegraph]
     metrics:
       receivers: [spanmetrics, servicegraph]
-      exporters: [prometheus]
+      exporters: [prometheus, otlphttp/metrics]
 `;
 
 let gw: RunningGateway;
+let sink: Sink;
 const sent: ReadableSpan[] = [];
 
 beforeAll(async () => {
   const dir = gatewayDir('e2e');
-  gw = await startGateway({ config: CONFIG(dir), dir });
+  sink = await startSink();
+  gw = await startGateway({ config: CONFIG(dir, sink.url), dir });
   sent.push(...(await sendShopTraffic(`${gw.url}/v1/traces`)));
 }, 120_000);
 
 afterAll(async () => {
   await gw?.stop('SIGKILL');
+  await sink?.close();
   killAll();
 });
 
@@ -156,6 +165,23 @@ describe('otel-sieve serve end to end', () => {
     const health = await get('/health');
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('pushes the derived metrics over OTLP/HTTP on the connectors\' flush interval', async () => {
+    type Point = { attributes: { key: string; value: { stringValue?: string } }[]; asInt?: string | number };
+    const calls = await eventually(async () => {
+      for (const r of [...sink.requests].reverse()) {
+        if (r.path !== '/v1/metrics') continue;
+        const doc = decodeMetrics(r.body) as { resourceMetrics: { scopeMetrics: { metrics: { name: string; sum?: { dataPoints: Point[] } }[] }[] }[] };
+        const points = doc.resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.filter((m) => m.name === 'traces.span.metrics.calls').flatMap((m) => m.sum!.dataPoints)));
+        const total = points.reduce((n, p) => n + Number(p.asInt), 0);
+        if (total === sent.length) return points;
+      }
+      return undefined;
+    }, () => `no /v1/metrics push counting all ${sent.length} spans (${sink.requests.length} requests)`);
+    const services = new Set(calls.map((p) => p.attributes.find((a) => a.key === 'service.name')!.value.stringValue));
+    expect(services).toEqual(new Set(SERVICES));
+    expect(sink.requests.every((r) => r.path === '/v1/metrics' && r.headers['content-type'] === 'application/x-protobuf')).toBe(true);
   });
 
   it('SIGTERM: exits 0 after writing every span to the file exporter', async () => {
