@@ -21,6 +21,12 @@ export interface ListenAddress {
 export interface GatewayLimits {
   /** OTLP requests handled at once; more are answered 503 with Retry-After before their body is read. */
   maxConcurrentRequests: number;
+  /**
+   * Request bytes (by Content-Length; max_request_body_size when a request does not say) being
+   * read at once; a request that would go over is answered 503 before its body is read. Bodies are
+   * read into JavaScript memory, outside the core's budget, so this is what bounds them.
+   */
+  maxBytesInFlight: number;
   /** How long shutdown may take to drain everything before giving up (exit 1). */
   shutdownTimeoutMs: number;
   /** The WebAssembly core's memory budget (init's memoryLimit); memory_limiter percentages are shares of it. */
@@ -44,6 +50,7 @@ export const DEFAULT_LISTEN: ListenAddress = Object.freeze({ host: '127.0.0.1', 
 
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = Object.freeze({
   maxConcurrentRequests: 64,
+  maxBytesInFlight: 256 * 1024 * 1024,
   shutdownTimeoutMs: 30_000,
   coreMemoryLimitBytes: 1024 * 1024 * 1024,
 });
@@ -129,6 +136,7 @@ function readLimits(config: CollectorConfig, source: string | undefined): Gatewa
   const d = DEFAULT_GATEWAY_LIMITS;
   const limits = {
     maxConcurrentRequests: r.int('max_concurrent_requests', d.maxConcurrentRequests, { min: 1, max: 100_000 }),
+    maxBytesInFlight: r.int('max_bytes_in_flight_mib', d.maxBytesInFlight / MIB, { min: 1, max: 65_536 }) * MIB,
     shutdownTimeoutMs: Number(r.duration('shutdown_timeout', BigInt(d.shutdownTimeoutMs) * 1_000_000n) / 1_000_000n),
     coreMemoryLimitBytes: r.int('core_memory_limit_mib', d.coreMemoryLimitBytes / MIB, { min: 16, max: 4095 }) * MIB,
   };

@@ -77,6 +77,7 @@ export class Gateway {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly responses: Record<number, number> = {};
   private inFlight = 0;
+  private bytesInFlight = 0;
   private closing = false;
   private server!: NodeServer;
   private metricsServers: NodeServer[] = [];
@@ -167,15 +168,22 @@ export class Gateway {
     const otlp = async (request: Request): Promise<Response> => {
       const encoding = encodingOf(request.headers.get('content-type')) ?? 'protobuf';
       const refuse = (why: string) => new Response(encodeRpcStatus(GRPC_UNAVAILABLE, why, encoding) as BodyInit, { status: 503, headers: { 'content-type': contentTypeOf(encoding), 'retry-after': '1' } });
+      // What the body may take in memory while it is read: its declared length, else the cap.
+      const length = request.headers.get('content-length');
+      const declared = length === null || !/^\d+$/.test(length.trim()) ? undefined : Number(length);
+      const reserve = declared === undefined ? s.maxRequestBodySize : Math.min(declared, s.maxRequestBodySize);
       let response: Response;
       if (this.closing) response = refuse('the gateway is shutting down');
       else if (this.inFlight >= s.limits.maxConcurrentRequests) response = refuse(`too many requests in flight (max_concurrent_requests ${s.limits.maxConcurrentRequests})`);
+      else if (this.bytesInFlight > 0 && this.bytesInFlight + reserve > s.limits.maxBytesInFlight) response = refuse(`too many request bytes in flight (max_bytes_in_flight_mib ${s.limits.maxBytesInFlight / 2 ** 20})`);
       else {
         this.inFlight++;
+        this.bytesInFlight += reserve;
         try {
           response = await this.handler(request, context);
         } finally {
           this.inFlight--;
+          this.bytesInFlight -= reserve;
         }
       }
       this.responses[response.status] = (this.responses[response.status] ?? 0) + 1;

@@ -61,9 +61,9 @@ describe('gateway settings', () => {
 
   it('reads the trace_store and gateway extensions strictly, and the log level', () => {
     const ext = (block: string) => base('', `extensions:\n${block}`, '\n  extensions: [trace_store, gateway]\n  telemetry:\n    logs:\n      level: DEBUG');
-    const s = settings(ext('  trace_store:\n    max_size_mib: 64\n    max_age: 10m\n    block_size_mib: 2\n    block_duration: 5s\n  gateway:\n    max_concurrent_requests: 16\n    shutdown_timeout: 5s\n    core_memory_limit_mib: 512'));
+    const s = settings(ext('  trace_store:\n    max_size_mib: 64\n    max_age: 10m\n    block_size_mib: 2\n    block_duration: 5s\n  gateway:\n    max_concurrent_requests: 16\n    max_bytes_in_flight_mib: 32\n    shutdown_timeout: 5s\n    core_memory_limit_mib: 512'));
     expect(s.store).toEqual({ enabled: true, maxBytes: 64 * 2 ** 20, maxAgeMs: 600_000, blockBytes: 2 * 2 ** 20, blockDurationMs: 5000, bloomFalsePositiveRate: 0.01 });
-    expect(s.limits).toEqual({ maxConcurrentRequests: 16, shutdownTimeoutMs: 5000, coreMemoryLimitBytes: 512 * 2 ** 20 });
+    expect(s.limits).toEqual({ maxConcurrentRequests: 16, maxBytesInFlight: 32 * 2 ** 20, shutdownTimeoutMs: 5000, coreMemoryLimitBytes: 512 * 2 ** 20 });
     expect(s.logLevel).toBe('debug');
     expect(() => settings(ext('  trace_store:\n    max_sise_mib: 64\n  gateway:'))).toThrow(/extensions\.trace_store\.max_sise_mib: unknown key "max_sise_mib" \(known keys: enabled, max_size_mib/);
     expect(() => settings(ext('  trace_store:\n    max_size_mib: 4\n    block_size_mib: 8\n  gateway:'))).toThrow(/extensions\.trace_store\.block_size_mib: must not exceed max_size_mib \(4\)/);
