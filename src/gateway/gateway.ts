@@ -165,7 +165,10 @@ export class Gateway {
     const here = pulls.filter((p) => samePort(p.exporter.endpoint));
     const context = { waitUntil: (p: Promise<unknown>) => this.background(p) };
 
-    const otlp = async (request: Request): Promise<Response> => {
+    // One admission in front of every OTLP signal's handler. Only traces are served by this build;
+    // the logs and metrics handlers join this map (at paths.logs / paths.metrics) when they exist.
+    const signals = new Map<string, OtlpHandler>([[s.paths.traces, this.handler]]);
+    const otlp = async (request: Request, handler: OtlpHandler): Promise<Response> => {
       const encoding = encodingOf(request.headers.get('content-type')) ?? 'protobuf';
       const refuse = (why: string) => new Response(encodeRpcStatus(GRPC_UNAVAILABLE, why, encoding) as BodyInit, { status: 503, headers: { 'content-type': contentTypeOf(encoding), 'retry-after': '1' } });
       // What the body may take in memory while it is read: its declared length, else the cap.
@@ -180,7 +183,7 @@ export class Gateway {
         this.inFlight++;
         this.bytesInFlight += reserve;
         try {
-          response = await this.handler(request, context);
+          response = await handler(request, context);
         } finally {
           this.inFlight--;
           this.bytesInFlight -= reserve;
@@ -208,7 +211,8 @@ export class Gateway {
     const route = async (request: Request): Promise<Response> => {
       const url = new URL(request.url);
       const path = url.pathname;
-      if (path === s.paths.traces) return otlp(request);
+      const signal = signals.get(path);
+      if (signal) return otlp(request, signal);
       if (path === '/metrics') return metricsHandler(request);
       if (path === '/health' || path === '/healthz') {
         return new Response(JSON.stringify({ status: this.closing ? 'shutting down' : 'ok', uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) }), {
