@@ -43,6 +43,8 @@ async function countingSink(delayMs: number) {
 
 interface Load {
   acked: Map<string, number>;
+  /** Spans of requests sent but never answered (in flight when the load stopped): may or may not be exported. */
+  unanswered: Set<string>;
   statuses: Record<number, number>;
   retryAfter: Set<string>;
   result: autocannon.Result;
@@ -53,6 +55,7 @@ function load(url: string, bodies: LoadBodies, seconds: number, connections: num
   const acked = new Map<string, number>();
   const statuses: Record<number, number> = {};
   const retryAfter = new Set<string>();
+  const outstanding = new Set<Buffer>();
   return new Promise((resolve, reject) => {
     const instance = autocannon({
       url,
@@ -66,16 +69,22 @@ function load(url: string, bodies: LoadBodies, seconds: number, connections: num
         setupRequest: (req, context: Record<string, unknown>) => {
           const body = bodies.next();
           context.body = body;
+          outstanding.add(body);
           return { ...req, body };
         },
         onResponse: (status, _body, context: Record<string, unknown>, headers) => {
+          outstanding.delete(context.body as Buffer);
           statuses[status] = (statuses[status] ?? 0) + 1;
           if (status === 429 || status === 503) retryAfter.add(String(headers?.['retry-after']));
           if (status !== 200) return;
           for (const k of spanKeys(context.body as Buffer)) acked.set(k, (acked.get(k) ?? 0) + 1);
         },
       }],
-    }, (err, result) => (err ? reject(err) : resolve({ acked, statuses, retryAfter, result })));
+    }, (err, result) => {
+      if (err) return reject(err);
+      const unanswered = new Set([...outstanding].flatMap((b) => spanKeys(b)));
+      resolve({ acked, unanswered, statuses, retryAfter, result });
+    });
     during?.(instance);
   });
 }
@@ -122,11 +131,12 @@ service:
       // The destination takes ~80 requests/s; more arrive: refusals, each with Retry-After.
       expect(l.statuses[503]).toBeGreaterThan(0);
       expect([...l.retryAfter]).toEqual(['1']);
-      // Every acknowledged span reaches the sink once, and nothing refused does.
-      await eventually(async () => (sink.counts.size >= l.acked.size ? true : undefined), () => `the sink has ${sink.counts.size} of ${l.acked.size} spans`, 30_000);
+      // Every acknowledged span reaches the sink once; nothing refused does (a request still in
+      // flight when the load stopped was never answered, so it may or may not have been taken).
+      await eventually(async () => ([...l.acked.keys()].every((k) => sink.counts.has(k)) ? true : undefined), () => `the sink has ${sink.counts.size} of ${l.acked.size} spans`, 30_000);
       expect([...sink.counts.values()].every((n) => n === 1)).toBe(true);
       expect([...l.acked.values()].every((n) => n === 1)).toBe(true);
-      expect([...sink.counts.keys()].sort()).toEqual([...l.acked.keys()].sort());
+      expect([...sink.counts.keys()].filter((k) => !l.acked.has(k) && !l.unanswered.has(k))).toEqual([]);
       const metrics = await (await fetch(`${gw.url}/metrics`)).text();
       expect(metrics).toMatch(/^otelcol_exporter_queue_capacity\{exporter="otlphttp"\} 8$/m);
       // The server also counted refusals whose answers arrived after autocannon's clock ran out.
@@ -198,9 +208,8 @@ service:
       const missing = [...l.acked.keys()].filter((k) => !written.has(k));
       expect(missing).toEqual([]);
       expect([...written.values()].every((n) => n === 1)).toBe(true);
-      // A request in flight when the socket closed may have been processed without its answer
-      // reaching the client; anything else written was acknowledged.
-      expect(written.size - l.acked.size).toBeLessThanOrEqual(32 * 6);
+      // Anything else written was in a request whose answer never reached the client.
+      expect([...written.keys()].filter((k) => !l.acked.has(k) && !l.unanswered.has(k))).toEqual([]);
       expect(gw.stderr()).toMatch(/"msg":"stopped"/);
     } finally {
       await gw.stop('SIGKILL');
