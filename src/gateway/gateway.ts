@@ -22,7 +22,8 @@ import { renderPrometheusText } from '../metrics/prometheus-text.js';
 import { renderOpenMetricsText } from '../metrics/openmetrics-text.js';
 import { encodingOf, contentTypeOf } from '../otlp-http/otlp-encoding.js';
 import { encodeRpcStatus, GRPC_UNAVAILABLE } from '../otlp-http/rpc-status.js';
-import { readGatewaySettings } from './gateway-config.js';
+import { parseListenAddress, readGatewaySettings } from './gateway-config.js';
+import { ConfigError } from '../config/config-error.js';
 import type { GatewaySettings, ListenAddress } from './gateway-config.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
@@ -86,6 +87,7 @@ export class Gateway {
   private finalSummary: GatewaySummary | undefined;
 
   private constructor(
+    private readonly source: string | undefined,
     readonly settings: GatewaySettings,
     readonly log: Logger,
     readonly pipeline: Pipeline,
@@ -140,7 +142,7 @@ export class Gateway {
       cors: settings.cors,
       onError: (error) => log.error('OTLP request failed', { error }),
     });
-    const gateway = new Gateway(settings, log, pipeline, handler, exporters, store, metrics);
+    const gateway = new Gateway(options.source, settings, log, pipeline, handler, exporters, store, metrics);
     await gateway.listen();
     return gateway;
   }
@@ -161,8 +163,18 @@ export class Gateway {
     const page = await loadStaticPage();
     // Pull exporters without an endpoint (or with this very one) serve /metrics on this port.
     const pulls = this.metrics.pipelines.flatMap((p) => p.pull.map((exporter) => ({ exporter, snapshot: p.snapshot })));
-    const samePort = (endpoint: string | undefined) => endpoint === undefined || endpoint === `${s.listen.host}:${s.listen.port}`;
-    const here = pulls.filter((p) => samePort(p.exporter.endpoint));
+    const endpointOf = (p: (typeof pulls)[number]): ListenAddress | undefined => {
+      if (p.exporter.endpoint === undefined) return undefined;
+      const parsed = parseListenAddress(p.exporter.endpoint);
+      if (typeof parsed === 'string') throw new ConfigError(`exporters.${p.exporter.id}.endpoint`, parsed, undefined, this.source);
+      return parsed;
+    };
+    // Port 0 means "any free port": never the same listener as this one.
+    const samePort = (p: (typeof pulls)[number]) => {
+      const at = endpointOf(p);
+      return at === undefined || (at.port !== 0 && at.port === s.listen.port && at.host === s.listen.host);
+    };
+    const here = pulls.filter(samePort);
     const context = { waitUntil: (p: Promise<unknown>) => this.background(p) };
 
     // One admission in front of every OTLP signal's handler. Only traces are served by this build;
@@ -236,9 +248,8 @@ export class Gateway {
     };
 
     this.server = await startNodeServer(s.listen, route, (error) => this.log.error('request failed', { error }));
-    for (const p of pulls.filter((x) => !samePort(x.exporter.endpoint))) {
-      const addr = p.exporter.endpoint!.includes(':') ? p.exporter.endpoint! : `${p.exporter.endpoint}:9464`;
-      const [host, port] = [addr.slice(0, addr.lastIndexOf(':')) || '0.0.0.0', Number(addr.slice(addr.lastIndexOf(':') + 1))];
+    for (const p of pulls.filter((x) => !samePort(x))) {
+      const { host, port } = endpointOf(p)!;
       const source = pipelineMetricsSource(p.snapshot, { exposition: p.exporter.exposition });
       const h = createPrometheusHandler(source, { openMetrics: p.exporter.openMetrics, onError: (error) => this.log.error('/metrics failed', { error, exporter: p.exporter.id }) });
       const server = await startNodeServer({ host, port }, h, (error) => this.log.error('request failed', { error }));
