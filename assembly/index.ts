@@ -52,3 +52,4 @@ export { metricsSplice } from './otlp/metrics-splice';
 // bindings (component, collector plug-ins) run.
 export { pipelineLoad, pipelineRun, pipelineOutput, pipelineFree } from './pipeline/runner';
 export { pipelineError } from './pipeline/run-error';
+export { storeAddTraceIds, storeMatchTraceId, storeTimeRange } from './store/trace-ids';

@@ -16,6 +16,7 @@ Commands:
   query '<traceql>' --input <file>…    TraceQL search or metrics query (Tempo's JSON responses)
   process --config C --input F… --output O   run a collector config's traces pipeline
   compile-config --config C --output P  compile it into a pipeline program (for the bindings)
+  serve [--config C] [--listen H:P] [--demo]   the OTLP gateway: pipelines, /metrics, Tempo's API, a page
   help [command]                       help for a command
 
 Inputs are OTLP files: .pb (protobuf Export*ServiceRequest), .json (OTLP/JSON), .jsonl (one request
@@ -49,6 +50,10 @@ const COMMANDS: Record<string, Command> = {
   'compile-config': {
     run: async (argv) => (await import('./commands/compile-config.js')).compileConfig(argv),
     help: async () => (await import('./commands/compile-config.js')).compileConfigHelp,
+  },
+  serve: {
+    run: async (argv) => (await import('./commands/serve.js')).serve(argv),
+    help: async () => (await import('./commands/serve.js')).serveHelp,
   },
 };
 

@@ -60,6 +60,10 @@ export interface CoreExports {
   pipelineOutput(runner: number): number;
   pipelineError(): number;
   pipelineFree(runner: number): void;
+  // The gateway's trace store (issue 7).
+  storeAddTraceIds(bloom: number, header: number): number;
+  storeMatchTraceId(header: number, id: number, out: number): number;
+  storeTimeRange(header: number, out: number): void;
 }
 
 const ABI_VERSION = 1;
