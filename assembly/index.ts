@@ -48,3 +48,6 @@ export { metricsIndex, metricsFree } from './otlp/metrics-index';
 export { metricsIndexAttributes } from './otlp/metrics-attrs';
 export { metricsIndexValues } from './otlp/metrics-values';
 export { metricsSplice } from './otlp/metrics-splice';
+// Logs and metrics through the attribute editor (issue 9).
+export { editLogAttributes, editPointAttributes, editCollectLogStrings, editCollectPointStrings } from './processors/attr-edit-signals';
+export { tsLookup } from './processors/tail-sampling';

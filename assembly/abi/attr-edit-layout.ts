@@ -38,6 +38,9 @@ export const TARGET_SCOPE = 2;
 export const TARGET_SPAN = 4;
 export const TARGET_EVENT = 8;
 export const TARGET_LINK = 16;
+export const TARGET_LOG = 32; // log record attributes
+export const TARGET_LOG_BODY = 64; // redaction: a log record's string body (masked like a value)
+export const TARGET_POINT = 128; // metric data point attributes
 
 export const EF_ALLOW_ALL_KEYS = 1;
 
@@ -95,7 +98,15 @@ export const MP_LIBRARIES = 40; // library tests (any)
 export const MP_LIBRARIES_COUNT = 44;
 export const MP_PRESENT = 48; // MPP_* bits of the properties that were given
 export const MP_REGEXP = 52; // 1: the strings are compiled regex programs (match_type regexp), matched unanchored
-export const MP_SIZE = 56;
+export const MP_BODIES = 56; // string list (logs: string bodies)
+export const MP_BODIES_COUNT = 60;
+export const MP_SEVERITY_TEXTS = 64; // string list (logs)
+export const MP_SEVERITY_TEXTS_COUNT = 68;
+export const MP_SEVERITY_MIN = 72; // logs: lowest SeverityNumber that matches
+export const MP_SEVERITY_UNDEFINED = 76; // logs: 1 when SEVERITY_NUMBER_UNSPECIFIED matches
+export const MP_METRIC_NAMES = 80; // string list (metrics)
+export const MP_METRIC_NAMES_COUNT = 84;
+export const MP_SIZE = 88;
 
 export const MPP_SERVICES = 1;
 export const MPP_NAMES = 2;
@@ -103,6 +114,10 @@ export const MPP_KINDS = 4;
 export const MPP_ATTRS = 8;
 export const MPP_RESOURCES = 16;
 export const MPP_LIBRARIES = 32;
+export const MPP_BODIES = 64;
+export const MPP_SEVERITY_TEXTS = 128;
+export const MPP_SEVERITY_NUMBER = 256;
+export const MPP_METRIC_NAMES = 512;
 
 // Attribute test: key, whether a value is given, its type (V_*) and value.
 export const AT_KEY = 0;
@@ -122,17 +137,20 @@ export const LB_VERSION_LEN = 16;
 export const LB_ROW = 24;
 
 // Result block (editResult()).
-export const ER_SPAN_REPL = 0; // span replacement table or 0
+export const ER_SPAN_REPL = 0; // item replacement table (spans, log records or data points) or 0
+export const ER_ITEM_REPL = 0;
 export const ER_RESOURCE_REPL = 4;
 export const ER_SCOPE_REPL = 8;
 export const ER_CONTENT = 12; // the block the tables point into
-export const ER_SPANS_EDITED = 16;
+export const ER_SPANS_EDITED = 16; // items (spans, log records, data points) re-written
+export const ER_ITEMS_EDITED = 16;
 export const ER_RESOURCES_EDITED = 20;
 export const ER_SCOPES_EDITED = 24;
 export const ER_REDACTED = 28; // redaction: keys removed
 export const ER_IGNORED = 32;
 export const ER_ALLOWED = 36;
 export const ER_MASKED = 40;
+export const ER_BODIES_MASKED = 44; // redaction: log bodies masked
 export const ER_SIZE = 48;
 
 // Distinct attribute keys of a batch (editCollectKeys): the facade matches each key against the
@@ -150,6 +168,7 @@ export const DV_LEN = 4;
 export const DV_HASH = 8;
 export const DV_NEW = 12; // pointer to the replacement text (set by the facade), 0 = unchanged
 export const DV_NEW_LEN = 16;
+export const DV_ALLOWED = 20; // 1 when an allowed_values pattern matches the value (set by the facade)
 export const DV_ROW = 24;
 
 export const COLLECT_KEYS = 1;

@@ -5,6 +5,9 @@
 // modified values are encoded. Maps nothing changed in are not re-written at all.
 import * as L from '../abi/trace-layout';
 import * as A from '../abi/attr-edit-layout';
+import * as LG from '../abi/logs-layout';
+import * as M from '../abi/metrics-layout';
+import { NO_ROW as LG_NO_ROW } from '../abi/batch-layout';
 import * as E from '../abi/errors';
 import { alloc, allocZeroed, free, realloc } from '../mem/alloc';
 import { clearError, failPlain } from '../errors';
@@ -508,11 +511,12 @@ function attrTest(start: u32, count: u32, test: usize): bool {
   return row != 0 && rowMatches(row, test);
 }
 
-/** filterspan's strict MatchProperties: every given property holds; lists match any entry. */
-function matches(mp: usize, span: usize): bool {
-  let present = load<u32>(mp + A.MP_PRESENT);
-  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
-  let res = <usize>load<u32>(HEADER + L.B_RESOURCES) + <usize>load<u32>(span + L.SP_RESOURCE) * L.R_ROW;
+/**
+ * The properties every signal shares (services, attributes, resources, libraries) for an item of
+ * resource `resIdx` and scope `scopeIdx` whose attributes are rows [attrStart, +attrCount).
+ */
+function matchEnvelope(mp: usize, present: u32, resIdx: u32, scopeIdx: u32, attrStart: u32, attrCount: u32): bool {
+  let res = <usize>load<u32>(HEADER + L.B_RESOURCES) + <usize>resIdx * L.R_ROW;
   let rStart = load<u32>(res + L.R_ATTR_START);
   let rCount = load<u32>(res + L.R_ATTR_COUNT);
   if (present & A.MPP_SERVICES) {
@@ -522,18 +526,11 @@ function matches(mp: usize, span: usize): bool {
     let v = load<u64>(row + L.A_VALUE);
     if (!inMatchList(<usize>load<u32>(mp + A.MP_SERVICES), load<u32>(mp + A.MP_SERVICES_COUNT), IN + <usize>(<u32>v), <u32>(v >> 32))) return false;
   }
-  if (present & A.MPP_NAMES) {
-    if (!inMatchList(<usize>load<u32>(mp + A.MP_NAMES), load<u32>(mp + A.MP_NAMES_COUNT), IN + load<u32>(span + L.SP_NAME_OFF), load<u32>(span + L.SP_NAME_LEN))) return false;
-  }
-  if (present & A.MPP_KINDS) {
-    let kind = load<u32>(span + L.SP_KIND);
-    if (kind > 31 || !((load<u32>(mp + A.MP_KINDS) >> kind) & 1)) return false;
-  }
   if (present & A.MPP_ATTRS) {
     let tests = <usize>load<u32>(mp + A.MP_ATTRS);
     let n = load<u32>(mp + A.MP_ATTRS_COUNT);
     for (let i: u32 = 0; i < n; i++) {
-      if (!attrTest(load<u32>(span + L.SP_ATTR_START), load<u32>(span + L.SP_ATTR_COUNT), tests + <usize>i * A.AT_ROW)) return false;
+      if (!attrTest(attrStart, attrCount, tests + <usize>i * A.AT_ROW)) return false;
     }
   }
   if (present & A.MPP_RESOURCES) {
@@ -544,7 +541,7 @@ function matches(mp: usize, span: usize): bool {
     if (!any) return false;
   }
   if (present & A.MPP_LIBRARIES) {
-    let scope = <usize>load<u32>(HEADER + L.B_SCOPES) + <usize>load<u32>(span + L.SP_SCOPE) * L.S_ROW;
+    let scope = <usize>load<u32>(HEADER + L.B_SCOPES) + <usize>scopeIdx * L.S_ROW;
     let libs = <usize>load<u32>(mp + A.MP_LIBRARIES);
     let n = load<u32>(mp + A.MP_LIBRARIES_COUNT);
     let any = false;
@@ -557,6 +554,58 @@ function matches(mp: usize, span: usize): bool {
     if (!any) return false;
   }
   return true;
+}
+
+/** filterspan's strict MatchProperties: every given property holds; lists match any entry. */
+function matches(mp: usize, span: usize): bool {
+  let present = load<u32>(mp + A.MP_PRESENT);
+  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
+  if (present & A.MPP_NAMES) {
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_NAMES), load<u32>(mp + A.MP_NAMES_COUNT), IN + load<u32>(span + L.SP_NAME_OFF), load<u32>(span + L.SP_NAME_LEN))) return false;
+  }
+  if (present & A.MPP_KINDS) {
+    let kind = load<u32>(span + L.SP_KIND);
+    if (kind > 31 || !((load<u32>(mp + A.MP_KINDS) >> kind) & 1)) return false;
+  }
+  return matchEnvelope(mp, present, load<u32>(span + L.SP_RESOURCE), load<u32>(span + L.SP_SCOPE), load<u32>(span + L.SP_ATTR_START), load<u32>(span + L.SP_ATTR_COUNT));
+}
+
+/**
+ * filterlog's MatchProperties for the log record row `rec` (attribute table built): string bodies
+ * (a body of another type does not match), severity texts, the severity number (unspecified
+ * matches only with match_undefined), then the shared properties.
+ */
+export function matchesLog(mp: usize, rec: usize): bool {
+  let present = load<u32>(mp + A.MP_PRESENT);
+  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
+  if (present & A.MPP_BODIES) {
+    let bodyRow = load<u32>(rec + LG.LR_BODY_ROW);
+    if (bodyRow == LG_NO_ROW) return false;
+    let row = <usize>load<u32>(HEADER + L.B_ATTRS) + <usize>bodyRow * L.A_ROW;
+    if (load<u32>(row + L.A_TYPE) != L.V_STRING) return false;
+    let v = load<u64>(row + L.A_VALUE);
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_BODIES), load<u32>(mp + A.MP_BODIES_COUNT), IN + <usize>(<u32>v), <u32>(v >> 32))) return false;
+  }
+  if (present & A.MPP_SEVERITY_TEXTS) {
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_SEVERITY_TEXTS), load<u32>(mp + A.MP_SEVERITY_TEXTS_COUNT), IN + load<u32>(rec + LG.LR_SEVERITY_TEXT_OFF), load<u32>(rec + LG.LR_SEVERITY_TEXT_LEN))) return false;
+  }
+  if (present & A.MPP_SEVERITY_NUMBER) {
+    let sev = load<i32>(rec + LG.LR_SEVERITY);
+    if (sev == 0) {
+      if (!load<u32>(mp + A.MP_SEVERITY_UNDEFINED)) return false;
+    } else if (sev < load<i32>(mp + A.MP_SEVERITY_MIN)) return false;
+  }
+  return matchEnvelope(mp, present, load<u32>(rec + LG.LR_RESOURCE), load<u32>(rec + LG.LR_SCOPE), load<u32>(rec + LG.LR_ATTR_START), load<u32>(rec + LG.LR_ATTR_COUNT));
+}
+
+/** filtermetric's MatchProperties for the metric row `metric`: metric names, then resources. */
+export function matchesMetric(mp: usize, metric: usize): bool {
+  let present = load<u32>(mp + A.MP_PRESENT);
+  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
+  if (present & A.MPP_METRIC_NAMES) {
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_METRIC_NAMES), load<u32>(mp + A.MP_METRIC_NAMES_COUNT), IN + load<u32>(metric + M.M_NAME_OFF), load<u32>(metric + M.M_NAME_LEN))) return false;
+  }
+  return matchEnvelope(mp, present, load<u32>(metric + M.M_RESOURCE), load<u32>(metric + M.M_SCOPE), 0, 0);
 }
 
 /** Sets an entry's value from an action's literal or source; false when the source is missing. */
@@ -888,12 +937,53 @@ let valueKeysCount: u32 = 0;
  * list is at editKeyList(). The facade fills DK_BITS, then calls editAttributes, which uses them.
  */
 export function editCollectStrings(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, what: u32): u32 {
+  let input = collectBegin(header, plan, what);
+  let targets = load<u32>(plan + A.EP_TARGETS);
+  let ok = collectEnvelope(plan, resIn, scopeIn);
+  let spans = <usize>load<u32>(header + L.B_SPANS);
+  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
+  for (let i: u32 = 0; ok && i < nSpans; i++) {
+    if (keep && !load<u8>(keep + i)) continue;
+    let sp = spans + <usize>i * L.SP_ROW;
+    let over = spanIn ? <usize>load<u32>(spanIn + <usize>i * 8) : 0;
+    let cs = over ? over : input + load<u32>(sp + L.SP_CONTENT_START);
+    let ce = over ? over + <usize>load<u32>(spanIn + <usize>i * 8 + 4) : input + load<u32>(sp + L.SP_CONTENT_END);
+    if (targets & A.TARGET_SPAN) ok = collectKeys(cs, ce, 0x4a, over ? 0xffffffff : load<u32>(sp + L.SP_ATTR_COUNT));
+    if (!(targets & (A.TARGET_EVENT | A.TARGET_LINK))) continue;
+    // Events and links: walk the span's own bytes (their attributes sit inside).
+    let p = cs;
+    while (ok && p < ce) {
+      let t = <u32>readVarintTrusted(p);
+      if ((t == 0x5a && (targets & A.TARGET_EVENT)) || (t == 0x6a && (targets & A.TARGET_LINK))) {
+        let len = <usize>readVarintTrusted(next);
+        let vs = next;
+        ok = collectKeys(vs, vs + len, t == 0x5a ? 0x1a : 0x22, 0xffffffff);
+        p = vs + len;
+      } else p = skipTrusted(next, t & 7);
+    }
+  }
+  return collectEnd(ok);
+}
+
+/**
+ * Starts collecting distinct keys and/or string values (`what`: COLLECT_*) for `plan` over the
+ * batch at `header`; returns the input pointer. Every signal's collect call runs
+ * collectBegin → collectEnvelope → collectMap / collectValue per item → collectEnd.
+ */
+export function collectBegin(header: usize, plan: usize, what: u32): usize {
   clearError();
+  HEADER = header;
   collectWhat = what;
   valueKeys = <usize>load<u32>(plan + A.EP_VALUE_KEYS);
   valueKeysCount = load<u32>(plan + A.EP_VALUE_KEYS_COUNT);
   ssInit(KEYS, A.DK_ROW);
   ssInit(VALUES, A.DV_ROW);
+  return <usize>load<u32>(header + L.B_INPUT);
+}
+
+/** Collects from the resource and scope maps the plan targets; false when out of memory. */
+export function collectEnvelope(plan: usize, resIn: usize, scopeIn: usize): bool {
+  let header = HEADER;
   let input = <usize>load<u32>(header + L.B_INPUT);
   let targets = load<u32>(plan + A.EP_TARGETS);
   let ok = true;
@@ -917,34 +1007,27 @@ export function editCollectStrings(header: usize, plan: usize, keep: usize, span
       else if (load<u32>(row + L.S_FLAGS) & L.HAS_MESSAGE) ok = collectKeys(messageContent(input + load<u32>(row + L.S_MSG_START)), input + load<u32>(row + L.S_MSG_END), 0x1a, load<u32>(row + L.S_ATTR_COUNT));
     }
   }
-  let spans = <usize>load<u32>(header + L.B_SPANS);
-  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
-  for (let i: u32 = 0; ok && i < nSpans; i++) {
-    if (keep && !load<u8>(keep + i)) continue;
-    let sp = spans + <usize>i * L.SP_ROW;
-    let over = spanIn ? <usize>load<u32>(spanIn + <usize>i * 8) : 0;
-    let cs = over ? over : input + load<u32>(sp + L.SP_CONTENT_START);
-    let ce = over ? over + <usize>load<u32>(spanIn + <usize>i * 8 + 4) : input + load<u32>(sp + L.SP_CONTENT_END);
-    if (targets & A.TARGET_SPAN) ok = collectKeys(cs, ce, 0x4a, over ? 0xffffffff : load<u32>(sp + L.SP_ATTR_COUNT));
-    if (!(targets & (A.TARGET_EVENT | A.TARGET_LINK))) continue;
-    // Events and links: walk the span's own bytes (their attributes sit inside).
-    let p = cs;
-    while (ok && p < ce) {
-      let t = <u32>readVarintTrusted(p);
-      if ((t == 0x5a && (targets & A.TARGET_EVENT)) || (t == 0x6a && (targets & A.TARGET_LINK))) {
-        let len = <usize>readVarintTrusted(next);
-        let vs = next;
-        ok = collectKeys(vs, vs + len, t == 0x5a ? 0x1a : 0x22, 0xffffffff);
-        p = vs + len;
-      } else p = skipTrusted(next, t & 7);
-    }
-  }
+  return ok;
+}
+
+/** Collects from the first `count` KeyValue fields tagged `tag` in [cs, ce); false when out of memory. */
+export function collectMap(cs: usize, ce: usize, tag: u32, count: u32): bool {
+  return collectKeys(cs, ce, tag, count);
+}
+
+/** Adds a string that is not an attribute value (a log body) to the values, when values are collected. */
+export function collectValue(p: usize, len: u32): bool {
+  return !(collectWhat & A.COLLECT_VALUES) || ssAdd(VALUES, p, len);
+}
+
+/** Ends a collect call: 0, or 0xFFFFFFFF with ERR_OUT_OF_MEMORY recorded when `ok` is false. */
+export function collectEnd(ok: bool): u32 {
   if (!ok) {
     failPlain(E.ERR_OUT_OF_MEMORY, <u64>load<u32>(KEYS + SS_CAP) * 2 * A.DK_ROW);
     return 0xffffffff;
   }
-  verdicts = (what & A.COLLECT_KEYS) != 0;
-  valueVerdicts = (what & A.COLLECT_VALUES) != 0;
+  verdicts = (collectWhat & A.COLLECT_KEYS) != 0;
+  valueVerdicts = (collectWhat & A.COLLECT_VALUES) != 0;
   return 0;
 }
 
@@ -973,6 +1056,7 @@ let redacted: u32 = 0;
 let maskedN: u32 = 0;
 let allowedN: u32 = 0;
 let ignoredN: u32 = 0;
+let bodiesMasked: u32 = 0;
 // Keys per category for the debug summary: (ptr, len) pairs.
 let keyList: usize = 0;
 let keyListCap: u32 = 0;
@@ -1073,6 +1157,67 @@ function redactList(plan: usize): void {
   if (nMask) summarise(keyList + <usize>origLen * 2 * 8, nMask, SK_MASKED_KEYS, SK_MASKED_KEYS_LEN, SK_MASKED_COUNT, SK_MASKED_COUNT_LEN, summary);
   if (nAll) summarise(keyList + <usize>origLen * 8, nAll, SK_ALLOWED_KEYS, SK_ALLOWED_KEYS_LEN, SK_ALLOWED_COUNT, SK_ALLOWED_COUNT_LEN, summary);
   if (nIgn) summarise(0, nIgn, 0, 0, SK_IGNORED_COUNT, SK_IGNORED_COUNT_LEN, summary);
+}
+
+const SK_BODY_MASKED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x62, 0x6f, 0x64, 0x79, 0x2e, 0x6d, 0x61, 0x73, 0x6b, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.body.masked.keys
+const SK_BODY_MASKED_KEYS_LEN: i32 = 26;
+const SK_BODY_MASKED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x62, 0x6f, 0x64, 0x79, 0x2e, 0x6d, 0x61, 0x73, 0x6b, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.body.masked.count
+const SK_BODY_MASKED_COUNT_LEN: i32 = 27;
+const SK_BODY_ALLOWED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x62, 0x6f, 0x64, 0x79, 0x2e, 0x61, 0x6c, 0x6c, 0x6f, 0x77, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.body.allowed.keys
+const SK_BODY_ALLOWED_KEYS_LEN: i32 = 27;
+const SK_BODY_ALLOWED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x62, 0x6f, 0x64, 0x79, 0x2e, 0x61, 0x6c, 0x6c, 0x6f, 0x77, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.body.allowed.count
+const SK_BODY_ALLOWED_COUNT_LEN: i32 = 28;
+const BODY_KEY = memory.data<u8>([0x62, 0x6f, 0x64, 0x79]); // body
+
+let bodyText: usize = 0;
+let bodyTextLen: u32 = 0;
+
+/**
+ * redaction of a log record's string body [bp, +bl), after editMap ran the plan on the record's
+ * attributes: the working list still holds them, so the body's summary attributes land there, as
+ * upstream adds them to the record's attributes. A body an allowed_values pattern matches is left
+ * alone and counted as allowed; otherwise the blocked_values masking the facade computed for the
+ * distinct value (DV_NEW) becomes the new body. Returns whether the body changed; its new text is
+ * at redactedBody() / redactedBodyLen(). Whether summary attributes were added: editChanged().
+ */
+export function redactBody(plan: usize, bp: usize, bl: u32): bool {
+  if (!valueVerdicts) return false;
+  let i = ssFind(VALUES, bp, bl, hash32(bp, bl));
+  if (i < 0) return false;
+  let r = <usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW;
+  let summary = load<u32>(plan + A.EP_SUMMARY);
+  let one = memory.data(8, 8);
+  store<u32>(one, <u32>BODY_KEY);
+  store<u32>(one + 4, 4);
+  if (load<u32>(r + A.DV_ALLOWED)) {
+    if (summary) summarise(one, 1, SK_BODY_ALLOWED_KEYS, SK_BODY_ALLOWED_KEYS_LEN, SK_BODY_ALLOWED_COUNT, SK_BODY_ALLOWED_COUNT_LEN, summary);
+    return false;
+  }
+  let np = <usize>load<u32>(r + A.DV_NEW);
+  if (!np) return false;
+  bodyText = np;
+  bodyTextLen = load<u32>(r + A.DV_NEW_LEN);
+  bodiesMasked++;
+  if (summary) summarise(one, 1, SK_BODY_MASKED_KEYS, SK_BODY_MASKED_KEYS_LEN, SK_BODY_MASKED_COUNT, SK_BODY_MASKED_COUNT_LEN, summary);
+  return true;
+}
+
+export function redactedBody(): usize {
+  return bodyText;
+}
+
+export function redactedBodyLen(): u32 {
+  return bodyTextLen;
+}
+
+/** Whether the working list changed since editMap loaded it (and memory sufficed). */
+export function editChanged(): bool {
+  return changed && !oomFlag;
+}
+
+/** The plan's kind: EDIT_ATTRIBUTES or EDIT_REDACTION. */
+export function planIsRedaction(plan: usize): bool {
+  return load<u32>(plan + A.EP_KIND) == A.EDIT_REDACTION;
 }
 
 function maskWithDigest(e: usize, fn: u32, key: usize, keyLen: usize): void {
@@ -1185,16 +1330,17 @@ function applyPlan(plan: usize): void {
   else redactList(plan);
 }
 
-/**
- * Edits one batch (indexed, no truncated spans; attribute table built when the plan has
- * include/exclude) with `plan`. `keep` is a keep mask (one byte per span) from an earlier stage
- * that will go to the same splice, or 0: dropped spans are not edited. `spanIn` / `resIn` /
- * `scopeIn` are earlier stages' replacement tables (or 0): replaced messages are edited from their
- * replacement content, and passed on when this plan leaves them alone. `eligible` (or 0) marks the
- * spans an include/exclude evaluated outside the core selects. Fills editResult() with
- * replacement tables for the splice encoder; free them with editFreeResult(), or take them over.
- */
-export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, eligible: usize): u32 {
+// Shared by every signal's walk (this file's spans, attr-edit-signals.ts's log records and data
+// points): one call edits the resource and scope maps, then the signal's items, then hands the
+// replacement tables over in editResult().
+
+let resRepl: usize = 0;
+let scopeRepl: usize = 0;
+let resEdited: u32 = 0;
+let scopesEdited: u32 = 0;
+
+/** Starts an edit call over the batch at `header`: clears the result, the counters and the arena. */
+export function editBegin(header: usize): void {
   clearError();
   memory.fill(RESULT, 0, A.ER_SIZE);
   HEADER = header;
@@ -1203,38 +1349,30 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
   arena = 0;
   arenaCap = 0;
   arenaLen = 0;
-  redacted = allowedN = ignoredN = maskedN = 0;
+  redacted = allowedN = ignoredN = maskedN = bodiesMasked = 0;
+  resRepl = scopeRepl = 0;
+  resEdited = scopesEdited = 0;
   // A first guess at the content size saves the early doublings (each one copies the arena).
   reserveArena(<usize>load<u32>(header + L.B_INPUT_LEN) / 4);
   oomFlag = false;
-  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
+}
+
+/**
+ * Allocates the resource and scope replacement tables and edits the maps the plan targets there
+ * (replaced messages from `resIn` / `scopeIn` are edited from their new content). False when out
+ * of memory: the caller then ends with editEnd, which reports it.
+ */
+export function editEnvelope(plan: usize, resIn: usize, scopeIn: usize): bool {
+  let header = HEADER;
   let nRes = load<u32>(header + L.B_RESOURCE_COUNT);
   let nScopes = load<u32>(header + L.B_SCOPE_COUNT);
   let targets = load<u32>(plan + A.EP_TARGETS);
-  let spanRepl = allocZeroed(<usize>max<u32>(nSpans, 1) * 8);
-  let resRepl = allocZeroed(<usize>max<u32>(nRes, 1) * 8);
-  let scopeRepl = allocZeroed(<usize>max<u32>(nScopes, 1) * 8);
-  let maxChildren: u32 = 0;
-  let spans = <usize>load<u32>(header + L.B_SPANS);
-  for (let i: u32 = 0; i < nSpans; i++) {
-    let s = spans + <usize>i * L.SP_ROW;
-    maxChildren = max<u32>(maxChildren, max<u32>(load<u32>(s + L.SP_EVENT_COUNT), load<u32>(s + L.SP_LINK_COUNT)));
+  resRepl = allocZeroed(<usize>max<u32>(nRes, 1) * 8);
+  scopeRepl = allocZeroed(<usize>max<u32>(nScopes, 1) * 8);
+  if (!resRepl || !scopeRepl) {
+    oomFlag = true;
+    return false;
   }
-  let evTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
-  let lkTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
-  ranges = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
-  if (!spanRepl || !resRepl || !scopeRepl || !evTab || !lkTab || !ranges) {
-    free(spanRepl); free(resRepl); free(scopeRepl); free(evTab); free(lkTab); free(ranges);
-    failPlain(E.ERR_OUT_OF_MEMORY, <u64>nSpans * 8);
-    return E.ERR_OUT_OF_MEMORY;
-  }
-  let spansEdited: u32 = 0;
-  let resEdited: u32 = 0;
-  let scopesEdited: u32 = 0;
-  let include = <usize>load<u32>(plan + A.EP_INCLUDE);
-  let exclude = <usize>load<u32>(plan + A.EP_EXCLUDE);
-  let keyed = load<u32>(plan + A.EP_KIND) == A.EDIT_ATTRIBUTES && allActionsKeyed(plan);
-
   if (targets & A.TARGET_RESOURCE) {
     let rows = <usize>load<u32>(header + L.B_RESOURCES);
     for (let r: u32 = 0; r < nRes && !oomFlag; r++) {
@@ -1271,6 +1409,168 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
       scopesEdited++;
     }
   }
+  return !oomFlag;
+}
+
+/**
+ * Ends an edit call: on success turns the arena offsets into pointers (earlier stages'
+ * replacements this plan left alone are passed on: `itemIn` for the items, filtered by `keep`) and
+ * fills editResult(); out of memory frees everything and reports ERR_OUT_OF_MEMORY.
+ */
+export function editEnd(itemRepl: usize, nItems: u32, itemIn: usize, keep: usize, itemsEdited: u32, resIn: usize, scopeIn: usize): u32 {
+  let nRes = load<u32>(HEADER + L.B_RESOURCE_COUNT);
+  let nScopes = load<u32>(HEADER + L.B_SCOPE_COUNT);
+  verdicts = false;
+  valueVerdicts = false;
+  if (oomFlag || !itemRepl || !resRepl || !scopeRepl) {
+    free(itemRepl); free(resRepl); free(scopeRepl); free(arena);
+    arena = 0;
+    resRepl = scopeRepl = 0;
+    failPlain(E.ERR_OUT_OF_MEMORY, <u64>arenaCap * 2 + <u64>nItems * 8);
+    return E.ERR_OUT_OF_MEMORY;
+  }
+  // Offsets (+1) become pointers now that the arena stops moving; earlier stages' replacements
+  // this plan left alone are passed on.
+  fixup(itemRepl, nItems, itemIn, keep);
+  fixup(resRepl, nRes, resIn, 0);
+  fixup(scopeRepl, nScopes, scopeIn, 0);
+  let itemOut = itemsEdited != 0 || itemIn != 0;
+  let resOut = resEdited != 0 || resIn != 0;
+  let scopeOut = scopesEdited != 0 || scopeIn != 0;
+  store<u32>(RESULT + A.ER_ITEM_REPL, itemOut ? <u32>itemRepl : 0);
+  store<u32>(RESULT + A.ER_RESOURCE_REPL, resOut ? <u32>resRepl : 0);
+  store<u32>(RESULT + A.ER_SCOPE_REPL, scopeOut ? <u32>scopeRepl : 0);
+  if (!itemOut) free(itemRepl);
+  if (!resOut) free(resRepl);
+  if (!scopeOut) free(scopeRepl);
+  store<u32>(RESULT + A.ER_CONTENT, <u32>arena);
+  store<u32>(RESULT + A.ER_ITEMS_EDITED, itemsEdited);
+  store<u32>(RESULT + A.ER_RESOURCES_EDITED, resEdited);
+  store<u32>(RESULT + A.ER_SCOPES_EDITED, scopesEdited);
+  store<u32>(RESULT + A.ER_REDACTED, redacted);
+  store<u32>(RESULT + A.ER_IGNORED, ignoredN);
+  store<u32>(RESULT + A.ER_ALLOWED, allowedN);
+  store<u32>(RESULT + A.ER_MASKED, maskedN);
+  store<u32>(RESULT + A.ER_BODIES_MASKED, bodiesMasked);
+  arena = 0;
+  resRepl = scopeRepl = 0;
+  return 0;
+}
+
+/** Whether the edit call ran out of memory so far. */
+export function editOutOfMemory(): bool {
+  return oomFlag;
+}
+
+/**
+ * Loads the first `count` KeyValue fields tagged `tag` in [cs, ce) and runs the plan on them.
+ * Whether the map changed (false when out of memory too: check editOutOfMemory()).
+ */
+export function editMap(plan: usize, cs: usize, ce: usize, tag: u32, count: u32): bool {
+  if (!loadList(cs, ce, tag, count)) return false;
+  applyPlan(plan);
+  return changed && !oomFlag;
+}
+
+/**
+ * Writes [cs, ce) into the arena with the map last given to editMap (tagged `tag`) in place of
+ * its attribute fields when `mapChanged`, and — when `bodyLen` is not 0xFFFFFFFF — the last body
+ * field (tag 0x2a, LogRecord.body) replaced by a string AnyValue holding [bodyPtr, +bodyLen)
+ * (earlier body fields are left out: the last one is what every decoder reads). Returns the
+ * arena offset + 1 (0 when out of memory); the length is in editLastLen().
+ */
+export function editWrite(cs: usize, ce: usize, tag: u32, mapChanged: bool, bodyPtr: usize, bodyLen: u32): u32 {
+  if (bodyLen == 0xffffffff) {
+    let off = rewrite(cs, ce, tag, mapChanged, 0, 0, 0, 0);
+    return oomFlag ? 0 : <u32>off + 1;
+  }
+  let bodyContent = <usize>1 + varintSize(<u64>bodyLen) + <usize>bodyLen;
+  let listBytes = mapChanged ? listSize(tag) : 0;
+  if (!reserveArena((ce - cs) + listBytes + bodyContent + 12)) return 0;
+  // The body text may live in the arena (masked text is not, but be safe): copy after reserving.
+  let lastBody: usize = 0;
+  let p = cs;
+  while (p < ce) {
+    let at = p;
+    let t = <u32>readVarintTrusted(p);
+    p = skipTrusted(next, t & 7);
+    if (t == 0x2a) lastBody = at;
+  }
+  let start = arenaLen;
+  let out = arena + arenaLen;
+  let listDone = !mapChanged;
+  let bodyDone = false;
+  p = cs;
+  while (p < ce) {
+    let at = p;
+    let t = <u32>readVarintTrusted(p);
+    let after = skipTrusted(next, t & 7);
+    if (t == tag && mapChanged) {
+      if (!listDone) out = writeList(out, tag);
+      listDone = true;
+    } else if (t == 0x2a) {
+      if (at == lastBody) {
+        out = writeBody(out, bodyPtr, bodyLen, bodyContent);
+        bodyDone = true;
+      }
+    } else {
+      memory.copy(out, at, after - at);
+      out += after - at;
+    }
+    p = after;
+  }
+  if (!listDone) out = writeList(out, tag);
+  if (!bodyDone) out = writeBody(out, bodyPtr, bodyLen, bodyContent);
+  lastLen = (out - arena) - start;
+  arenaLen = out - arena;
+  return <u32>start + 1;
+}
+
+function writeBody(out: usize, p: usize, n: u32, content: usize): usize {
+  out = writeVarint(writeVarint(out, 0x2a), <u64>content);
+  out = writeVarint(writeVarint(out, 0x0a), <u64>n);
+  memory.copy(out, p, n);
+  return out + n;
+}
+
+export function editLastLen(): u32 {
+  return <u32>lastLen;
+}
+
+/**
+ * Edits one batch (indexed, no truncated spans; attribute table built when the plan has
+ * include/exclude) with `plan`. `keep` is a keep mask (one byte per span) from an earlier stage
+ * that will go to the same splice, or 0: dropped spans are not edited. `spanIn` / `resIn` /
+ * `scopeIn` are earlier stages' replacement tables (or 0): replaced messages are edited from their
+ * replacement content, and passed on when this plan leaves them alone. `eligible` (or 0) marks the
+ * spans an include/exclude evaluated outside the core selects. Fills editResult() with
+ * replacement tables for the splice encoder; free them with editFreeResult(), or take them over.
+ */
+export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, eligible: usize): u32 {
+  editBegin(header);
+  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
+  let targets = load<u32>(plan + A.EP_TARGETS);
+  let spanRepl = allocZeroed(<usize>max<u32>(nSpans, 1) * 8);
+  let maxChildren: u32 = 0;
+  let spans = <usize>load<u32>(header + L.B_SPANS);
+  for (let i: u32 = 0; i < nSpans; i++) {
+    let s = spans + <usize>i * L.SP_ROW;
+    maxChildren = max<u32>(maxChildren, max<u32>(load<u32>(s + L.SP_EVENT_COUNT), load<u32>(s + L.SP_LINK_COUNT)));
+  }
+  let evTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  let lkTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  ranges = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  if (!spanRepl || !evTab || !lkTab || !ranges) {
+    free(evTab); free(lkTab); free(ranges);
+    ranges = 0;
+    oomFlag = true;
+    return editEnd(spanRepl, nSpans, spanIn, keep, 0, resIn, scopeIn);
+  }
+  let spansEdited: u32 = 0;
+  let include = <usize>load<u32>(plan + A.EP_INCLUDE);
+  let exclude = <usize>load<u32>(plan + A.EP_EXCLUDE);
+  let keyed = load<u32>(plan + A.EP_KIND) == A.EDIT_ATTRIBUTES && allActionsKeyed(plan);
+  editEnvelope(plan, resIn, scopeIn);
   let events = <usize>load<u32>(header + L.B_EVENTS);
   let links = <usize>load<u32>(header + L.B_LINKS);
   for (let i: u32 = 0; i < nSpans && !oomFlag; i++) {
@@ -1337,7 +1637,7 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
     let spanChanged = false;
     // Plans whose actions all need an existing key skip spans holding none of them.
     let attrCount = over ? 0xffffffff : load<u32>(s + L.SP_ATTR_COUNT);
-    if (keyed && !anyChild && !spanHasActionKey(plan, cs, ce, attrCount)) continue;
+    if (keyed && !anyChild && !holdsActionKey(plan, cs, ce, 0x4a, attrCount)) continue;
     if (targets & A.TARGET_SPAN) {
       if (!loadList(cs, ce, 0x4a, attrCount)) break;
       applyPlan(plan);
@@ -1354,54 +1654,21 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
   free(lkTab);
   free(ranges);
   ranges = 0;
-  if (oomFlag) {
-    free(spanRepl); free(resRepl); free(scopeRepl); free(arena);
-    arena = 0;
-    failPlain(E.ERR_OUT_OF_MEMORY, <u64>arenaCap * 2);
-    verdicts = false;
-    valueVerdicts = false;
-    return E.ERR_OUT_OF_MEMORY;
-  }
-  // Offsets (+1) become pointers now that the arena stops moving; earlier stages' replacements
-  // this plan left alone are passed on.
-  fixup(spanRepl, nSpans, spanIn, keep);
-  fixup(resRepl, nRes, resIn, 0);
-  fixup(scopeRepl, nScopes, scopeIn, 0);
-  let spanOut = spansEdited || spanIn;
-  let resOut = resEdited || resIn;
-  let scopeOut = scopesEdited || scopeIn;
-  store<u32>(RESULT + A.ER_SPAN_REPL, spanOut ? <u32>spanRepl : 0);
-  store<u32>(RESULT + A.ER_RESOURCE_REPL, resOut ? <u32>resRepl : 0);
-  store<u32>(RESULT + A.ER_SCOPE_REPL, scopeOut ? <u32>scopeRepl : 0);
-  if (!spanOut) free(spanRepl);
-  if (!resOut) free(resRepl);
-  if (!scopeOut) free(scopeRepl);
-  store<u32>(RESULT + A.ER_CONTENT, <u32>arena);
-  store<u32>(RESULT + A.ER_SPANS_EDITED, spansEdited);
-  store<u32>(RESULT + A.ER_RESOURCES_EDITED, resEdited);
-  store<u32>(RESULT + A.ER_SCOPES_EDITED, scopesEdited);
-  store<u32>(RESULT + A.ER_REDACTED, redacted);
-  store<u32>(RESULT + A.ER_IGNORED, ignoredN);
-  store<u32>(RESULT + A.ER_ALLOWED, allowedN);
-  store<u32>(RESULT + A.ER_MASKED, maskedN);
-  verdicts = false;
-  valueVerdicts = false;
-  arena = 0;
-  return 0;
+  return editEnd(spanRepl, nSpans, spanIn, keep, spansEdited, resIn, scopeIn);
 }
 
 /**
  * The index records where the Resource / InstrumentationScope *field* starts (its tag), although
  * the layout comment calls it the content start: step over the tag and length prefix.
  */
-function messageContent(fieldStart: usize): usize {
+export function messageContent(fieldStart: usize): usize {
   readVarintTrusted(fieldStart);
   readVarintTrusted(next);
   return next;
 }
 
 /** Whether every action acts only on a key that already exists (no insert or upsert). */
-function allActionsKeyed(plan: usize): bool {
+export function allActionsKeyed(plan: usize): bool {
   let actions = <usize>load<u32>(plan + A.EP_ACTIONS);
   let n = load<u32>(plan + A.EP_ACTION_COUNT);
   for (let i: u32 = 0; i < n; i++) {
@@ -1412,15 +1679,18 @@ function allActionsKeyed(plan: usize): bool {
   return true;
 }
 
-/** Whether one of the plan's action keys is among the span's attributes (keys compared only). */
-function spanHasActionKey(plan: usize, cs: usize, ce: usize, count: u32): bool {
+/**
+ * Whether one of the plan's action keys is among the first `count` attributes tagged `tag` in
+ * [cs, ce) (keys compared only): plans whose actions all need an existing key skip the others.
+ */
+export function holdsActionKey(plan: usize, cs: usize, ce: usize, tag: u32, count: u32): bool {
   let actions = <usize>load<u32>(plan + A.EP_ACTIONS);
   let na = load<u32>(plan + A.EP_ACTION_COUNT);
   let n: u32 = 0;
   let p = cs;
   while (p < ce && n < count) {
     let t = <u32>readVarintTrusted(p);
-    if (t != 0x4a) {
+    if (t != tag) {
       p = skipTrusted(next, t & 7);
       continue;
     }

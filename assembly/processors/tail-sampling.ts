@@ -739,3 +739,23 @@ export function tsDecideAll(st: usize, nowMs: f64, dropPending: u32): u32 {
   endCall(st);
   return 0;
 }
+
+/**
+ * What became of `n` traces whose ids sit back to back at `ids` (16 bytes each), one byte each in
+ * `out`: 1 kept, 2 dropped (not sampled), 3 pending, 0 unknown — from the trace records in memory,
+ * then the decision caches (a bloom false positive there reads as decided). For logs that follow
+ * their traces' decisions (src/correlation).
+ */
+export function tsLookup(st: usize, ids: usize, n: u32, out: usize): void {
+  for (let i: u32 = 0; i < n; i++) {
+    let id = ids + <usize>i * 16;
+    let e = lookup(st, id);
+    let d: u8 = 0;
+    if (e) {
+      let state = load<u32>(rec(st, e - 1) + R_STATE);
+      d = state == ST_SAMPLED ? 1 : state == ST_NOT_SAMPLED ? 2 : state == ST_PENDING ? 3 : 0;
+    } else if (cacheHas(st, S_CACHE_S, S_CACHE_S_OLD, id)) d = 1;
+    else if (cacheHas(st, S_CACHE_N, S_CACHE_N_OLD, id)) d = 2;
+    store<u8>(out + i, d);
+  }
+}

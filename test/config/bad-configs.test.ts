@@ -37,7 +37,7 @@ const cases: [string, string, string][] = [
   ['max below size', wrap('  batch:\n    send_batch_size: 10\n    send_batch_max_size: 5', 'processors: [batch]'),
     'line 8, column 26: processors.batch.send_batch_max_size: send_batch_max_size must be greater or equal to send_batch_size'],
   ['unknown processor type', wrap('  nope: {}', 'processors: [nope]'),
-    'line 6, column 9: processors.nope: unknown processor type "nope" (supported: attributes, batch, memory_limiter, probabilistic_sampler, redaction, tail_sampling)'],
+    'line 6, column 9: processors.nope: unknown processor type "nope" (supported: attributes, batch, logs_follow_traces, memory_limiter, probabilistic_sampler, redaction, tail_sampling)'],
   ['filter not yet', wrap('  filter/probes:\n    error_mode: ignore', 'processors: [filter/probes]'),
     'line 7, column 5: processors.filter/probes: processor type "filter" is not supported yet: it needs the OTTL condition engine, which is not part of this build yet'],
   ['undefined processor in pipeline', wrap('  batch: {}', 'processors: [batch, batch/2]'),

@@ -5,8 +5,9 @@
 import * as A from '../../../assembly/abi/attr-edit-layout.js';
 import type { Core } from '../../core/core.js';
 import { OtlpDecodeError } from '../../core/errors.js';
-import type { TraceBatch } from '../../otlp/trace-batch.js';
 import { PendingEdits } from '../../pipeline/pending-edits.js';
+import type { AnyBatch } from '../../pipeline/pending-edits.js';
+import { isLogBatch, isMetricBatch } from '../../otlp/batch-signal.js';
 import type { CompiledRegex } from '../regex-matcher.js';
 
 /**
@@ -25,6 +26,12 @@ export interface KeyPatterns {
 export interface ValueMasking {
   readonly mask: (value: string) => string | undefined;
   readonly cache: Map<string, string | null>;
+  /**
+   * Whether an allowed_values pattern matches the value (log bodies count as "allowed" then);
+   * results cached per value.
+   */
+  readonly allowed?: (value: string) => boolean;
+  readonly allowedCache?: Map<string, boolean>;
 }
 
 /**
@@ -45,6 +52,10 @@ const encoder = new TextEncoder();
 
 interface CoreEdit {
   editCollectStrings(header: number, plan: number, keep: number, spanIn: number, resIn: number, scopeIn: number, what: number): number;
+  editCollectLogStrings(header: number, plan: number, keep: number, recIn: number, resIn: number, scopeIn: number, what: number): number;
+  editCollectPointStrings(header: number, plan: number, metricKeep: number, pointKeep: number, pointIn: number, resIn: number, scopeIn: number, what: number): number;
+  editLogAttributes(header: number, plan: number, keep: number, recIn: number, resIn: number, scopeIn: number, eligible: number): number;
+  editPointAttributes(header: number, plan: number, metricKeep: number, pointKeep: number, pointIn: number, resIn: number, scopeIn: number, eligible: number): number;
   editKeyList(): number;
   editKeyCount(): number;
   editValueList(): number;
@@ -55,6 +66,7 @@ interface CoreEdit {
 }
 
 export interface EditCounts {
+  /** Items re-written: spans, log records or data points. */
   spans: number;
   resources: number;
   scopes: number;
@@ -62,6 +74,31 @@ export interface EditCounts {
   ignored: number;
   allowed: number;
   masked: number;
+  /** Log bodies masked (redaction). */
+  bodies?: number;
+}
+
+/** Spans, log records or data points: what the editor walks (data points for metrics). */
+function editedItems(batch: AnyBatch): number {
+  if (isMetricBatch(batch)) return batch.dataPointCount;
+  if (isLogBatch(batch)) return batch.logRecordCount;
+  return batch.spanCount;
+}
+
+/** The core's collect call for the batch's signal, with the pending masks and replacements. */
+function collectCall(ex: CoreEdit, pending: PendingEdits<AnyBatch>, header: number, plan: number, what: number): number {
+  const p = pending;
+  if (isMetricBatch(p.batch)) return ex.editCollectPointStrings(header, plan, p.keep, p.pointKeep, p.spanRepl, p.resourceRepl, p.scopeRepl, what);
+  if (isLogBatch(p.batch)) return ex.editCollectLogStrings(header, plan, p.keep, p.spanRepl, p.resourceRepl, p.scopeRepl, what);
+  return ex.editCollectStrings(header, plan, p.keep, p.spanRepl, p.resourceRepl, p.scopeRepl, what);
+}
+
+/** The core's edit call for the batch's signal; `eligible` holds one byte per span / record / metric. */
+function editCall(ex: CoreEdit, pending: PendingEdits<AnyBatch>, header: number, plan: number, eligible: number): number {
+  const p = pending;
+  if (isMetricBatch(p.batch)) return ex.editPointAttributes(header, plan, p.keep, p.pointKeep, p.spanRepl, p.resourceRepl, p.scopeRepl, eligible);
+  if (isLogBatch(p.batch)) return ex.editLogAttributes(header, plan, p.keep, p.spanRepl, p.resourceRepl, p.scopeRepl, eligible);
+  return ex.editAttributes(header, plan, p.keep, p.spanRepl, p.resourceRepl, p.scopeRepl, eligible);
 }
 
 /**
@@ -69,12 +106,12 @@ export interface EditCounts {
  * in the attribute table (which describes the original bytes, so it needs a batch without pending
  * replacements); editing itself reads keys and values from the bytes.
  */
-export function editPending(
-  core: Core, pending: PendingEdits, plan: number, source: string, counts: EditCounts, needsTable: boolean,
-  keys?: KeyPatterns, values?: ValueMasking | ValueExtraction, eligibleFor?: (batch: TraceBatch) => Uint8Array,
+export function editPending<Batch extends AnyBatch>(
+  core: Core, pending: PendingEdits<Batch>, plan: number, source: string, counts: EditCounts, needsTable: boolean,
+  keys?: KeyPatterns, values?: ValueMasking | ValueExtraction, eligibleFor?: (batch: Batch) => Uint8Array,
 ): void {
   const batch = pending.batch;
-  if (batch.spanCount === 0) return;
+  if (editedItems(batch) === 0) return;
   if (needsTable) batch.ensureAttributes();
   const header = batch.headerPtr;
   const ex = core.exports as unknown as CoreEdit;
@@ -84,7 +121,7 @@ export function editPending(
     // One pass collects the distinct keys (and string values); each meets the regex engine once
     // (or is found in a cache), and the verdicts / new texts are written back for the edit call.
     const what = (wantKeys ? A.COLLECT_KEYS : 0) | (values ? A.COLLECT_VALUES : 0);
-    const status = core.call('editCollectStrings', () => ex.editCollectStrings(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl, what)) >>> 0;
+    const status = core.call('editCollectStrings', () => collectCall(ex, pending, header, plan, what)) >>> 0;
     if (status !== 0) throw new OtlpDecodeError(core.readError(), batch.byteLength, source);
     const read = (p: number, n: number) => utf8.decode(core.u8.subarray(p, p + n));
     if (wantKeys) {
@@ -120,7 +157,7 @@ export function editPending(
       if (!eligible) throw new RangeError('include/exclude mask does not fit the core memory budget');
       core.u8.set(mask, eligible);
     }
-    status = core.call('editAttributes', () => ex.editAttributes(header, plan, pending.keep, pending.spanRepl, pending.resourceRepl, pending.scopeRepl, eligible));
+    status = core.call('editAttributes', () => editCall(ex, pending, header, plan, eligible));
   } finally {
     // Masked texts were copied into the edited content: their buffer is no longer needed.
     core.free(masked);
@@ -136,6 +173,7 @@ export function editPending(
   counts.ignored += dv.getUint32(res + A.ER_IGNORED, true);
   counts.allowed += dv.getUint32(res + A.ER_ALLOWED, true);
   counts.masked += dv.getUint32(res + A.ER_MASKED, true);
+  counts.bodies = (counts.bodies ?? 0) + dv.getUint32(res + A.ER_BODIES_MASKED, true);
   // The tables and content now belong to the pending edits (freed when they are materialised).
   pending.setTables(dv.getUint32(res + A.ER_SPAN_REPL, true), dv.getUint32(res + A.ER_RESOURCE_REPL, true), dv.getUint32(res + A.ER_SCOPE_REPL, true));
   pending.hold(dv.getUint32(res + A.ER_CONTENT, true));
@@ -143,12 +181,13 @@ export function editPending(
 }
 
 /** The plan over one batch on its own (plus an optional keep mask from a filter), one splice. */
-export function runEditPlan(
-  core: Core, batch: TraceBatch, plan: number, source: string, counts: EditCounts, needsTable = false,
-  keep?: Uint8Array, keys?: KeyPatterns, values?: ValueMasking | ValueExtraction, eligibleFor?: (batch: TraceBatch) => Uint8Array,
-): TraceBatch[] {
-  if (batch.spanCount === 0) return [batch];
-  if (keep && keep.length !== batch.spanCount) throw new RangeError(`keep mask has ${keep.length} entries, the batch has ${batch.spanCount} spans`);
+export function runEditPlan<Batch extends AnyBatch>(
+  core: Core, batch: Batch, plan: number, source: string, counts: EditCounts, needsTable = false,
+  keep?: Uint8Array, keys?: KeyPatterns, values?: ValueMasking | ValueExtraction, eligibleFor?: (batch: Batch) => Uint8Array,
+): Batch[] {
+  if (editedItems(batch) === 0) return [batch];
+  const items = isMetricBatch(batch) ? batch.metricCount : editedItems(batch);
+  if (keep && keep.length !== items) throw new RangeError(`keep mask has ${keep.length} entries, the batch has ${items} items`);
   const pending = PendingEdits.begin(batch);
   try {
     if (keep) {
@@ -185,6 +224,15 @@ function writeMasks(core: Core, values: ValueMasking, list: number, n: number, r
       const bytes = encoder.encode(out);
       replaced.push([row, bytes]);
       total += bytes.length;
+    }
+    if (values.allowed && values.allowedCache) {
+      let ok = values.allowedCache.get(value);
+      if (ok === undefined) {
+        ok = values.allowed(value);
+        if (values.allowedCache.size >= VERDICT_CACHE_LIMIT) values.allowedCache.clear();
+        values.allowedCache.set(value, ok);
+      }
+      core.dv.setUint32(row + A.DV_ALLOWED, ok ? 1 : 0, true);
     }
   }
   if (!replaced.length) return 0;

@@ -9,6 +9,7 @@ import { regexEngine, coreRegexEngine } from '../regex-matcher.js';
 import { compileRegex } from '../../regex/compile.js';
 import type { ValueExtraction } from '../attr-edit/attr-edit-runner.js';
 import type { AttributeTest, MatchProperties, MatchValue } from './match-properties.js';
+import type { Signal } from '../../config/collector-config.js';
 
 const OPS: Readonly<Record<string, number>> = { insert: A.OP_INSERT, update: A.OP_UPDATE, upsert: A.OP_UPSERT, delete: A.OP_DELETE, hash: A.OP_HASH, convert: A.OP_CONVERT, extract: A.OP_EXTRACT };
 const CONVERT: Readonly<Record<string, number>> = { int: A.CONVERT_INT, double: A.CONVERT_DOUBLE, string: A.CONVERT_STRING };
@@ -97,6 +98,26 @@ function matchRecord(w: CoreBlockWriter, m: MatchProperties): number {
     w.u32(mp + A.MP_RESOURCES, tests(w, m.resources, rx));
     w.u32(mp + A.MP_RESOURCES_COUNT, m.resources.length);
   }
+  if (m.logBodies.length) {
+    present |= A.MPP_BODIES;
+    w.u32(mp + A.MP_BODIES, stringList(w, m.logBodies, rx));
+    w.u32(mp + A.MP_BODIES_COUNT, m.logBodies.length);
+  }
+  if (m.logSeverityTexts.length) {
+    present |= A.MPP_SEVERITY_TEXTS;
+    w.u32(mp + A.MP_SEVERITY_TEXTS, stringList(w, m.logSeverityTexts, rx));
+    w.u32(mp + A.MP_SEVERITY_TEXTS_COUNT, m.logSeverityTexts.length);
+  }
+  if (m.logSeverityNumber) {
+    present |= A.MPP_SEVERITY_NUMBER;
+    w.u32(mp + A.MP_SEVERITY_MIN, m.logSeverityNumber.min);
+    w.u32(mp + A.MP_SEVERITY_UNDEFINED, m.logSeverityNumber.matchUndefined ? 1 : 0);
+  }
+  if (m.metricNames.length) {
+    present |= A.MPP_METRIC_NAMES;
+    w.u32(mp + A.MP_METRIC_NAMES, stringList(w, m.metricNames, rx));
+    w.u32(mp + A.MP_METRIC_NAMES_COUNT, m.metricNames.length);
+  }
   if (m.libraries.length) {
     present |= A.MPP_LIBRARIES;
     const at = w.reserve(m.libraries.length * A.LB_ROW);
@@ -126,13 +147,16 @@ export function actionPatterns(config: AttributesConfig): CompiledRegex[] {
   return patterns;
 }
 
+/** The attribute maps the attributes processor edits per signal: span, log record, data point attributes. */
+const ATTRIBUTE_TARGETS: Readonly<Record<Signal, number>> = { traces: A.TARGET_SPAN, logs: A.TARGET_LOG, metrics: A.TARGET_POINT };
+
 /** Returns the plan pointer and the block to free. */
-export function writeAttributesPlan(core: Core, config: AttributesConfig): { block: number; plan: number } {
+export function writeAttributesPlan(core: Core, config: AttributesConfig, signal: Signal = 'traces'): { block: number; plan: number } {
   const patterns = actionPatterns(config);
   const { block, root } = CoreBlockWriter.build(core, (w) => {
     const plan = w.reserve(A.EP_SIZE);
     w.u32(plan + A.EP_KIND, A.EDIT_ATTRIBUTES);
-    w.u32(plan + A.EP_TARGETS, A.TARGET_SPAN);
+    w.u32(plan + A.EP_TARGETS, ATTRIBUTE_TARGETS[signal]);
     // regexp include/exclude run in the core with otel-sieve's engine; another registered engine
     // is evaluated outside (see regexp-match.ts).
     const inCore = (m: MatchProperties | undefined) => m !== undefined && (m.matchType === 'strict' || regexEngine() === coreRegexEngine);

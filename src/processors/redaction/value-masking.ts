@@ -32,13 +32,18 @@ function digestHex(core: Core, fn: number, text: string, key: Uint8Array): strin
   }
 }
 
-export function valueMasking(core: Core, blocked: readonly CompiledRegex[], allowed: readonly CompiledRegex[], hashFunction: string, hmacKey: string): ValueMasking | undefined {
-  if (!blocked.length) return undefined;
+export function valueMasking(
+  core: Core, blocked: readonly CompiledRegex[], allowed: readonly CompiledRegex[], hashFunction: string, hmacKey: string, logBodies = false,
+): ValueMasking | undefined {
+  // allowed_values alone only matter for the "allowed" summary of log bodies.
+  if (!blocked.length && !(logBodies && allowed.length)) return undefined;
   const fn = hashFunction ? HASH[hashFunction]! : 0;
   const key = encoder.encode(hmacKey);
   const replacement = (match: string) => (fn ? digestHex(core, fn, match, key) : '****');
   return {
     cache: new Map(),
+    allowedCache: new Map(),
+    allowed: (value: string) => allowed.some((re) => re.test(value)),
     mask(value: string): string | undefined {
       if (allowed.some((re) => re.test(value))) return undefined;
       let text = value;

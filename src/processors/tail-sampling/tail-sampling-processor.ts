@@ -13,6 +13,7 @@ import type { ComponentContext, Millis, TracesProcessor } from '../../pipeline/t
 import type { TailSamplingConfig } from './tail-sampling-config.js';
 import { compilePolicies, writeProgram } from './tail-sampling-program.js';
 import type { CompiledProgram } from './tail-sampling-program.js';
+import type { TraceLookup } from '../../correlation/trace-lookup.js';
 
 /** Per-span bits for `external` leaves (regex, OTTL): given the batch, returns one u64 per span. */
 export type ExternalLeafEvaluator = (batch: TraceBatch, leafBit: number, into: BigUint64Array) => void;
@@ -31,9 +32,10 @@ interface CoreSampler {
   readonly tsSlotDone: (st: number, slot: number) => void;
   readonly tsNewTraceCount: (st: number, header: number) => number;
   readonly tsFreeRecords: (st: number) => number;
+  readonly tsLookup: (st: number, ids: number, n: number, out: number) => void;
 }
 
-export class TailSamplingProcessor implements TracesProcessor {
+export class TailSamplingProcessor implements TracesProcessor, TraceLookup {
   readonly id: string;
   private readonly core: Core;
   private readonly generation: number;
@@ -184,6 +186,20 @@ export class TailSamplingProcessor implements TracesProcessor {
       }
     }
     return out;
+  }
+
+  /**
+   * TraceLookup: what became of each trace (kept, dropped, pending, unknown), read in one core call
+   * from the trace records in memory and the decision caches — what logs_follow_traces asks.
+   */
+  lookupTraces(ids: Uint8Array, count: number, out: Uint8Array): void {
+    if (count === 0) return;
+    const s = this.sampler;
+    const at = this.core.scratch(count * 17);
+    if (!at) throw new RangeError(`${this.id}: ${count} trace ids do not fit the core memory budget`);
+    this.core.u8.set(ids.subarray(0, count * 16), at);
+    this.core.call('tsLookup', () => s.tsLookup(this.state, at, count, at + count * 16));
+    out.set(this.core.u8.subarray(at + count * 16, at + count * 17));
   }
 
   counters(): Readonly<Record<string, number>> {
