@@ -51,3 +51,4 @@ export { metricsSplice } from './otlp/metrics-splice';
 // Logs and metrics through the attribute editor (issue 9).
 export { editLogAttributes, editPointAttributes, editCollectLogStrings, editCollectPointStrings } from './processors/attr-edit-signals';
 export { tsLookup } from './processors/tail-sampling';
+export { psSampleLogs } from './processors/probabilistic-logs';

@@ -84,7 +84,7 @@ export class ProbabilisticSamplerProcessor implements TracesProcessor {
     const repl = r.getUint32(res + P.PR_REPL, true);
     pending.setKeep(r.getUint32(res + P.PR_KEEP, true), kept);
     pending.setTables(repl || pending.spanRepl, pending.resourceRepl, pending.scopeRepl);
-    pending.hold(r.getUint32(res + 28, true));
+    pending.hold(r.getUint32(res + P.PR_CONTENT, true));
     new Uint8Array(core.exports.memory.buffer, res, P.PR_SIZE).fill(0);
   }
 
