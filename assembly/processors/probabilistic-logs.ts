@@ -182,9 +182,10 @@ function rewriteRecord(cs: usize, ce: usize, clearTh: bool, putRv: bool, rvv: u6
   while (p < ce) {
     let at = p;
     let t = <u32>readVarintTrusted(p);
-    let after = skipTrusted(next, t & 7);
+    let body = next;
+    let after = skipTrusted(body, t & 7);
     if (t == TAG_ATTRS) {
-      let len = <usize>readVarintTrusted(next);
+      let len = <usize>readVarintTrusted(body);
       let vs = next;
       if (!thSeen && kvKeyIs(vs, vs + len, TH_KEY, TH_KEY_LEN)) {
         thSeen = true;
