@@ -126,3 +126,11 @@ export type {
   OtlpJsonHistogramDataPoint, OtlpJsonExponentialHistogramDataPoint, OtlpJsonSummaryDataPoint, OtlpJsonBuckets,
   OtlpJsonExemplar,
 } from './otlp/metric-json.js';
+// Logs and metrics through the pipeline (issue 9): per-signal processors, logs following traces.
+export type { SignalProcessor, LogsProcessor, MetricsProcessor, SignalBatches } from './pipeline/types.js';
+export type { SignalPipeline } from './pipeline/pipeline.js';
+export { PendingEdits } from './pipeline/pending-edits.js';
+export type { AnyBatch } from './pipeline/pending-edits.js';
+export { TRACE_KEPT, TRACE_DROPPED, TRACE_PENDING, TRACE_UNKNOWN, isTraceLookup } from './correlation/trace-lookup.js';
+export type { TraceLookup, TraceDecision } from './correlation/trace-lookup.js';
+export { concatBatches, sliceBatch, batchItemCount } from './otlp/batch-concat.js';
