@@ -14,7 +14,8 @@ Commands:
   demo                                 generate traffic, keep errors and slow spans, write them
   bench [--json]                       benchmarks with baselines, ratios included
   query '<traceql>' --input <file>…    TraceQL search or metrics query (Tempo's JSON responses)
-  process --config C --input F… --output O   run a collector config's traces pipeline
+  process --config C --input F… --output O   run a collector config's pipelines
+  fluent-bit --config C --output F.wasm      bake a logs pipeline into a Fluent Bit filter module
   help [command]                       help for a command
 
 Inputs are OTLP files: .pb (protobuf Export*ServiceRequest), .json (OTLP/JSON), .jsonl (one request
@@ -44,6 +45,10 @@ const COMMANDS: Record<string, Command> = {
   process: {
     run: async (argv) => (await import('./commands/process.js')).processCommand(argv),
     help: async () => (await import('./commands/process.js')).processHelp,
+  },
+  'fluent-bit': {
+    run: async (argv) => (await import('./commands/fluent-bit.js')).fluentBit(argv),
+    help: async () => (await import('./commands/fluent-bit.js')).fluentBitHelp,
   },
 };
 
