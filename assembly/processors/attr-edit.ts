@@ -10,11 +10,13 @@ import * as M from '../abi/metrics-layout';
 import { NO_ROW as LG_NO_ROW } from '../abi/batch-layout';
 import * as E from '../abi/errors';
 import { alloc, allocZeroed, free, realloc } from '../mem/alloc';
+import { copyBytes } from '../mem/copy';
 import { clearError, failPlain } from '../errors';
 import { bytesEqual, hash32 } from '../hash';
 import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
 import { varintSize, writeVarint } from '../wire/writer';
 import { findAttr } from './attr-lookup';
+import { nextField, fieldEnd, kvParts, kvKey, kvKeyLen, readAnyValue, rawType, rawValue } from './raw-attr';
 import { sha256Hex } from './sha256';
 import { digest } from './digests';
 import { regexRun } from '../regex/match';
@@ -38,7 +40,8 @@ const W_A = 16; // u64
 const W_B = 24;
 const W_VTYPE = 28; // K_RAW: the value's type (V_*)
 const W_VAL = 32; // K_RAW: u64 payload as in attribute rows (string: absolute ptr | len << 32)
-const W_SIZE: usize = 40;
+const W_FIELD = 40; // K_RAW: where the whole field (tag, length, content) starts in the input
+const W_SIZE: usize = 48;
 
 const K_DELETED: u32 = 0;
 const K_RAW: u32 = 1; // unchanged original: A = KeyValue content ptr, B = len
@@ -95,7 +98,13 @@ function pushEntry(): usize {
     workCap = cap;
   }
   let e = entry(workLen++);
-  memory.fill(e, 0, W_SIZE);
+  // Stores rather than memory.fill: one entry per attribute per map is too small for a bulk call.
+  store<u64>(e, 0);
+  store<u64>(e, 0, 8);
+  store<u64>(e, 0, 16);
+  store<u64>(e, 0, 24);
+  store<u64>(e, 0, 32);
+  store<u64>(e, 0, 40);
   return e;
 }
 
@@ -110,6 +119,7 @@ function loadList(cs: usize, ce: usize, tag: u32, count: u32): bool {
   let n: u32 = 0;
   let p = cs;
   while (p < ce && n < count) {
+    let at = p;
     let t = <u32>readVarintTrusted(p);
     if (t == tag) {
       let len = <usize>readVarintTrusted(next);
@@ -120,6 +130,7 @@ function loadList(cs: usize, ce: usize, tag: u32, count: u32): bool {
       store<u32>(e + W_KIND, K_RAW);
       store<u64>(e + W_A, <u64>vs);
       store<u32>(e + W_B, <u32>len);
+      store<u32>(e + W_FIELD, <u32>at);
       n++;
       p = vs + len;
     } else {
@@ -183,35 +194,9 @@ function ensureValue(e: usize): void {
   if (load<u32>(e + W_VTYPE) != VT_UNPARSED) return;
   let range = load<u64>(e + W_VAL);
   let q = <usize>(<u32>range);
-  let end = q + <usize>(range >> 32);
-  let vtype: u32 = L.V_EMPTY;
-  let val: u64 = 0;
-  while (q < end) {
-    let vt = <u32>readVarintTrusted(q);
-    let f = vt >>> 3;
-    if (f == 1 || f == 7) {
-      let sl = <usize>readVarintTrusted(next);
-      vtype = f == 1 ? L.V_STRING : L.V_BYTES;
-      val = <u64>next | (<u64>sl << 32);
-      q = next + sl;
-    } else if (f == 2 || f == 3) {
-      let v = readVarintTrusted(next);
-      vtype = f == 2 ? L.V_BOOL : L.V_INT;
-      val = f == 2 ? <u64>(v != 0) : v;
-      q = next;
-    } else if (f == 4) {
-      vtype = L.V_DOUBLE;
-      val = load<u64>(next);
-      q = next + 8;
-    } else if (f == 5 || f == 6) {
-      vtype = f == 5 ? L.V_ARRAY : L.V_KVLIST;
-      q = skipTrusted(next, vt & 7);
-    } else {
-      q = skipTrusted(next, vt & 7);
-    }
-  }
-  store<u32>(e + W_VTYPE, vtype);
-  store<u64>(e + W_VAL, val);
+  readAnyValue(q, q + <usize>(range >> 32));
+  store<u32>(e + W_VTYPE, rawType);
+  store<u64>(e + W_VAL, rawValue);
 }
 
 // Keys are compared by length, then bytes: lists are short and most lengths differ (no hash).
@@ -334,7 +319,7 @@ function writeAnyValue(out: usize, e: usize): usize {
   let k = load<u32>(e + W_KIND);
   if (k == K_RAW_VALUE) {
     let n = <usize>load<u32>(e + W_B);
-    memory.copy(out, <usize>load<u64>(e + W_A), n);
+    copyBytes(out, <usize>load<u64>(e + W_A), n);
     return out + n;
   }
   let t = typeOf(e);
@@ -342,7 +327,7 @@ function writeAnyValue(out: usize, e: usize): usize {
     let n = <usize>strLen(e);
     let q = writeVarint(out, 0x0a);
     q = writeVarint(q, <u64>n);
-    memory.copy(q, strPtr(e), n);
+    copyBytes(q, strPtr(e), n);
     return q + n;
   }
   if (t == L.V_INT) return writeVarint(writeVarint(out, 0x18), scalarOf(e));
@@ -363,36 +348,71 @@ function kvContentSize(e: usize): usize {
   return 1 + varintSize(<u64>kl) + kl + 1 + varintSize(<u64>v) + v;
 }
 
-/** Size of the working list as fields tagged `tag`. */
+/**
+ * Size of the working list as fields tagged `tag`. Unchanged entries count their field's bytes as
+ * they are in the input (writeList copies them verbatim, length prefix included).
+ */
 function listSize(tag: u32): usize {
   let size: usize = 0;
   for (let i: u32 = 0; i < workLen; i++) {
     let e = entry(i);
-    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    let k = load<u32>(e + W_KIND);
+    if (k == K_DELETED) continue;
+    if (k == K_RAW) {
+      size += <usize>load<u64>(e + W_A) + <usize>load<u32>(e + W_B) - <usize>load<u32>(e + W_FIELD);
+      continue;
+    }
     let c = kvContentSize(e);
     size += varintSize(<u64>tag) + varintSize(<u64>c) + c;
   }
   return size;
 }
 
+/**
+ * Writes the working list as fields tagged `tag` (the tag it was loaded with). Unchanged entries
+ * that sat next to each other in the input go out as one copy: a map with one key deleted or
+ * added is a few copies, not one per attribute.
+ */
 function writeList(out: usize, tag: u32): usize {
+  let runStart: usize = 0;
+  let runEnd: usize = 0;
   for (let i: u32 = 0; i < workLen; i++) {
     let e = entry(i);
-    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    let k = load<u32>(e + W_KIND);
+    if (k == K_DELETED) continue;
+    if (k == K_RAW) {
+      let fs = <usize>load<u32>(e + W_FIELD);
+      let fe = <usize>load<u64>(e + W_A) + <usize>load<u32>(e + W_B);
+      if (runEnd && fs == runEnd) {
+        runEnd = fe;
+        continue;
+      }
+      if (runEnd) {
+        copyBytes(out, runStart, runEnd - runStart);
+        out += runEnd - runStart;
+      }
+      runStart = fs;
+      runEnd = fe;
+      continue;
+    }
+    if (runEnd) {
+      copyBytes(out, runStart, runEnd - runStart);
+      out += runEnd - runStart;
+      runEnd = 0;
+    }
     let c = kvContentSize(e);
     out = writeVarint(out, <u64>tag);
     out = writeVarint(out, <u64>c);
-    if (load<u32>(e + W_KIND) == K_RAW) {
-      memory.copy(out, <usize>load<u64>(e + W_A), c);
-      out += c;
-    } else {
-      let kl = <usize>load<u32>(e + W_KEY_LEN);
-      out = writeVarint(writeVarint(out, 0x0a), <u64>kl);
-      memory.copy(out, <usize>load<u32>(e + W_KEY), kl);
-      out += kl;
-      out = writeVarint(writeVarint(out, 0x12), <u64>anyValueSize(e));
-      out = writeAnyValue(out, e);
-    }
+    let kl = <usize>load<u32>(e + W_KEY_LEN);
+    out = writeVarint(writeVarint(out, 0x0a), <u64>kl);
+    copyBytes(out, <usize>load<u32>(e + W_KEY), kl);
+    out += kl;
+    out = writeVarint(writeVarint(out, 0x12), <u64>anyValueSize(e));
+    out = writeAnyValue(out, e);
+  }
+  if (runEnd) {
+    copyBytes(out, runStart, runEnd - runStart);
+    out += runEnd - runStart;
   }
   return out;
 }
@@ -411,19 +431,21 @@ function rewrite(cs: usize, ce: usize, tag: u32, listChanged: bool, subTag1: u32
   let n1: u32 = 0;
   let n2: u32 = 0;
   let p = cs;
-  while (p < ce) {
-    let t = <u32>readVarintTrusted(p);
-    let after = skipTrusted(next, t & 7);
-    if (sub1 && t == subTag1) {
-      let off = load<u32>(sub1 + <usize>n1 * 8);
-      if (off) bound += 10 + load<u32>(sub1 + <usize>n1 * 8 + 4);
-      n1++;
-    } else if (sub2 && t == subTag2) {
-      let off = load<u32>(sub2 + <usize>n2 * 8);
-      if (off) bound += 10 + load<u32>(sub2 + <usize>n2 * 8 + 4);
-      n2++;
+  if (sub1 || sub2) {
+    while (p < ce) {
+      let t = <u32>readVarintTrusted(p);
+      let after = skipTrusted(next, t & 7);
+      if (sub1 && t == subTag1) {
+        let off = load<u32>(sub1 + <usize>n1 * 8);
+        if (off) bound += 10 + load<u32>(sub1 + <usize>n1 * 8 + 4);
+        n1++;
+      } else if (sub2 && t == subTag2) {
+        let off = load<u32>(sub2 + <usize>n2 * 8);
+        if (off) bound += 10 + load<u32>(sub2 + <usize>n2 * 8 + 4);
+        n2++;
+      }
+      p = after;
     }
-    p = after;
   }
   if (!reserveArena(bound)) return 0;
   let start = arenaLen;
@@ -431,36 +453,48 @@ function rewrite(cs: usize, ce: usize, tag: u32, listChanged: bool, subTag1: u32
   let listDone = !listChanged;
   n1 = 0;
   n2 = 0;
+  // Fields that stay as they are accumulate into one run [run, at) copied when something
+  // replaced interrupts it.
+  let run = cs;
   p = cs;
   while (p < ce) {
     let at = p;
     let t = <u32>readVarintTrusted(p);
     let after = skipTrusted(next, t & 7);
     if (t == tag && listChanged) {
+      copyBytes(out, run, at - run);
+      out += at - run;
       if (!listDone) out = writeList(out, tag);
       listDone = true;
+      run = after;
     } else if (sub1 && t == subTag1 && load<u32>(sub1 + <usize>n1 * 8)) {
+      copyBytes(out, run, at - run);
+      out += at - run;
       let off = <usize>load<u32>(sub1 + <usize>n1 * 8) - 1;
       let len = <usize>load<u32>(sub1 + <usize>n1 * 8 + 4);
       out = writeVarint(writeVarint(out, <u64>t), <u64>len);
-      memory.copy(out, arena + off, len);
+      copyBytes(out, arena + off, len);
       out += len;
       n1++;
+      run = after;
     } else if (sub2 && t == subTag2 && load<u32>(sub2 + <usize>n2 * 8)) {
+      copyBytes(out, run, at - run);
+      out += at - run;
       let off = <usize>load<u32>(sub2 + <usize>n2 * 8) - 1;
       let len = <usize>load<u32>(sub2 + <usize>n2 * 8 + 4);
       out = writeVarint(writeVarint(out, <u64>t), <u64>len);
-      memory.copy(out, arena + off, len);
+      copyBytes(out, arena + off, len);
       out += len;
       n2++;
+      run = after;
     } else {
       if (sub1 && t == subTag1) n1++;
       if (sub2 && t == subTag2) n2++;
-      memory.copy(out, at, after - at);
-      out += after - at;
     }
     p = after;
   }
+  copyBytes(out, run, ce - run);
+  out += ce - run;
   if (!listDone) out = writeList(out, tag);
   lastLen = (out - arena) - start;
   arenaLen = out - arena;
@@ -875,9 +909,11 @@ function ssAdd(set: usize, p: usize, len: u32): bool {
 
 /** Verdict bits of an entry's key (0 when no verdicts were computed for this call). */
 function keyBits(e: usize): u32 {
-  if (!verdicts) return 0;
-  let key = <usize>load<u32>(e + W_KEY);
-  let len = load<u32>(e + W_KEY_LEN);
+  return verdicts ? keyBitsOf(<usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN)) : 0;
+}
+
+/** Verdict bits of the key [key, +len) (0 when it was not collected). */
+function keyBitsOf(key: usize, len: u32): u32 {
   let i = ssFind(KEYS, key, len, hash32(key, len));
   return i < 0 ? 0 : load<u32>(<usize>load<u32>(KEYS + SS_LIST) + <usize>i * A.DK_ROW + A.DK_BITS);
 }
@@ -1467,9 +1503,53 @@ export function editOutOfMemory(): bool {
  * Whether the map changed (false when out of memory too: check editOutOfMemory()).
  */
 export function editMap(plan: usize, cs: usize, ce: usize, tag: u32, count: u32): bool {
+  if (keysOnlyRedaction(plan)) {
+    let n = unblockedKeys(plan, cs, ce, tag, count);
+    if (n >= 0) {
+      // Nothing to mask: every key is allowed and the map stays as it is.
+      workLen = 0;
+      changed = false;
+      allowedN += <u32>n;
+      return false;
+    }
+  }
   if (!loadList(cs, ce, tag, count)) return false;
   applyPlan(plan);
   return changed && !oomFlag;
+}
+
+/**
+ * A redaction plan that can change a map only by masking the values of blocked keys: every key
+ * allowed, none ignored, no value verdicts, no summary. Most maps then hold no blocked key and
+ * need no working list at all.
+ */
+function keysOnlyRedaction(plan: usize): bool {
+  return load<u32>(plan + A.EP_KIND) != A.EDIT_ATTRIBUTES
+    && (load<u32>(plan + A.EP_FLAGS) & A.EF_ALLOW_ALL_KEYS) != 0
+    && load<u32>(plan + A.EP_SUMMARY) == 0
+    && !valueVerdicts
+    && load<u32>(plan + A.EP_IGNORED_COUNT) == 0
+    && load<u32>(plan + A.EP_IGNORED_PATTERNS) == 0;
+}
+
+/**
+ * The number of KeyValue fields (the first `count` tagged `tag` in [cs, ce)) when none has a key
+ * a blocked key pattern matched, or -1 when one has (the map needs the full edit).
+ */
+function unblockedKeys(plan: usize, cs: usize, ce: usize, tag: u32, count: u32): i32 {
+  let blocked = verdicts ? load<u32>(plan + A.EP_BLOCKED_KEY_PATTERNS) : 0;
+  let n: u32 = 0;
+  let p = cs;
+  while (n < count) {
+    let vs = nextField(p, ce, tag);
+    if (!vs) break;
+    p = fieldEnd;
+    n++;
+    if (!blocked) continue;
+    kvParts(vs, p);
+    if (keyBitsOf(kvKey, <u32>kvKeyLen) & blocked) return -1;
+  }
+  return <i32>n;
 }
 
 /**
@@ -1500,25 +1580,31 @@ export function editWrite(cs: usize, ce: usize, tag: u32, mapChanged: bool, body
   let out = arena + arenaLen;
   let listDone = !mapChanged;
   let bodyDone = false;
+  let run = cs;
   p = cs;
   while (p < ce) {
     let at = p;
     let t = <u32>readVarintTrusted(p);
     let after = skipTrusted(next, t & 7);
     if (t == tag && mapChanged) {
+      copyBytes(out, run, at - run);
+      out += at - run;
+      run = after;
       if (!listDone) out = writeList(out, tag);
       listDone = true;
     } else if (t == 0x2a) {
+      copyBytes(out, run, at - run);
+      out += at - run;
+      run = after;
       if (at == lastBody) {
         out = writeBody(out, bodyPtr, bodyLen, bodyContent);
         bodyDone = true;
       }
-    } else {
-      memory.copy(out, at, after - at);
-      out += after - at;
     }
     p = after;
   }
+  copyBytes(out, run, ce - run);
+  out += ce - run;
   if (!listDone) out = writeList(out, tag);
   if (!bodyDone) out = writeBody(out, bodyPtr, bodyLen, bodyContent);
   lastLen = (out - arena) - start;
@@ -1529,7 +1615,7 @@ export function editWrite(cs: usize, ce: usize, tag: u32, mapChanged: bool, body
 function writeBody(out: usize, p: usize, n: u32, content: usize): usize {
   out = writeVarint(writeVarint(out, 0x2a), <u64>content);
   out = writeVarint(writeVarint(out, 0x0a), <u64>n);
-  memory.copy(out, p, n);
+  copyBytes(out, p, n);
   return out + n;
 }
 
@@ -1688,15 +1774,10 @@ export function holdsActionKey(plan: usize, cs: usize, ce: usize, tag: u32, coun
   let na = load<u32>(plan + A.EP_ACTION_COUNT);
   let n: u32 = 0;
   let p = cs;
-  while (p < ce && n < count) {
-    let t = <u32>readVarintTrusted(p);
-    if (t != tag) {
-      p = skipTrusted(next, t & 7);
-      continue;
-    }
-    let len = <usize>readVarintTrusted(next);
-    let vs = next;
-    p = vs + len;
+  while (n < count) {
+    let vs = nextField(p, ce, tag);
+    if (!vs) break;
+    p = fieldEnd;
     n++;
     // The key field normally leads the KeyValue; anything else takes the full path.
     if (load<u8>(vs) != 0x0a) return true;

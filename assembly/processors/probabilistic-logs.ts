@@ -16,8 +16,9 @@ import * as B from '../abi/batch-layout';
 import * as P from '../abi/probabilistic-layout';
 import * as E from '../abi/errors';
 import { alloc, free, realloc } from '../mem/alloc';
+import { copyBytes } from '../mem/copy';
 import { clearError, failPlain } from '../errors';
-import { rawAttr, rawType, rawValue } from './raw-attr';
+import { rawAttr, rawType, rawValue, nextField, fieldEnd, kvParts, kvKeyIs, kvValStart, kvValEnd, readAnyValue } from './raw-attr';
 import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
 import { varintSize, writeVarint } from '../wire/writer';
 import { hex14, tvalue, parseHex, MAX_ADJUSTED } from './otel-tracestate';
@@ -46,36 +47,51 @@ function reserve(n: usize): bool {
   return true;
 }
 
-// The record's sampling attributes, as recordCarrier parses them (string values only).
+// The record's sampling attributes, as recordCarrier parses them (string values only), and
+// whether their keys occur at all (any value type): without either key a rewrite only appends.
 let hasTh = false;
 let th: u64 = 0;
 let hasRv = false;
 let rv: u64 = 0;
+let thPresent = false;
+let rvPresent = false;
 
-/** Reads sampling.threshold / sampling.randomness of [cs, ce); false on a parse error. */
+/**
+ * Reads sampling.threshold / sampling.randomness of [cs, ce) in one walk over the first `count`
+ * attributes (the first occurrence of each key counts, as in rawAttr); false on a parse error.
+ */
 function parseCarrier(cs: usize, ce: usize, count: u32): bool {
-  hasTh = hasRv = false;
+  hasTh = hasRv = thPresent = rvPresent = false;
   th = rv = 0;
   let ok = true;
-  if (rawAttr(cs, ce, TAG_ATTRS, count, TH_KEY, TH_KEY_LEN) && rawType == B.V_STRING) {
-    let p = <usize>(<u32>rawValue);
-    let n = <usize>(rawValue >> 32);
-    if (n) {
+  let n: u32 = 0;
+  let p = cs;
+  while (n < count && !(thPresent && rvPresent)) {
+    let vs = nextField(p, ce, TAG_ATTRS);
+    if (!vs) break;
+    p = fieldEnd;
+    n++;
+    kvParts(vs, p);
+    let isTh = !thPresent && kvKeyIs(TH_KEY, TH_KEY_LEN);
+    let isRv = !isTh && !rvPresent && kvKeyIs(RV_KEY, RV_KEY_LEN);
+    if (!isTh && !isRv) continue;
+    if (isTh) thPresent = true;
+    else rvPresent = true;
+    readAnyValue(kvValStart, kvValEnd);
+    let sl = <usize>(rawValue >> 32);
+    if (rawType != B.V_STRING || !sl) continue;
+    let sp = <usize>(<u32>rawValue);
+    if (isTh) {
       // TValueToThreshold: 1 to 14 hex digits, the rest of the 56 bits zero.
-      let v = n <= 14 ? parseHex(p, n) : -1;
+      let v = sl <= 14 ? parseHex(sp, sl) : -1;
       if (v < 0) ok = false;
       else {
         hasTh = true;
-        th = <u64>v << (<u64>(14 - n) * 4);
+        th = <u64>v << (<u64>(14 - sl) * 4);
       }
-    }
-  }
-  if (rawAttr(cs, ce, TAG_ATTRS, count, RV_KEY, RV_KEY_LEN) && rawType == B.V_STRING) {
-    let p = <usize>(<u32>rawValue);
-    let n = <usize>(rawValue >> 32);
-    if (n) {
+    } else {
       // RValueToRandomness: exactly 14 hex digits.
-      let v = n == 14 ? parseHex(p, n) : -1;
+      let v = sl == 14 ? parseHex(sp, sl) : -1;
       if (v < 0) ok = false;
       else {
         hasRv = true;
@@ -126,38 +142,22 @@ function priorityThreshold(cs: usize, ce: usize, count: u32, opts: usize, precis
 let lastContent: usize = 0;
 
 function kvSize(keyLen: usize, valLen: usize): usize {
-  let any = 1 + varintSize(<u64>valLen) + valLen;
-  let kv = 1 + varintSize(<u64>keyLen) + keyLen + 1 + varintSize(<u64>any) + any;
+  let any: usize = 1 + <usize>varintSize(<u64>valLen) + valLen;
+  let kv: usize = 1 + <usize>varintSize(<u64>keyLen) + keyLen + 1 + <usize>varintSize(<u64>any) + any;
   return 1 + varintSize(<u64>kv) + kv;
 }
 
 function writeKv(w: usize, key: usize, keyLen: usize, val: usize, valLen: usize): usize {
-  let any = 1 + varintSize(<u64>valLen) + valLen;
-  let kv = 1 + varintSize(<u64>keyLen) + keyLen + 1 + varintSize(<u64>any) + any;
+  let any: usize = 1 + <usize>varintSize(<u64>valLen) + valLen;
+  let kv: usize = 1 + <usize>varintSize(<u64>keyLen) + keyLen + 1 + <usize>varintSize(<u64>any) + any;
   w = writeVarint(writeVarint(w, TAG_ATTRS), <u64>kv);
   w = writeVarint(writeVarint(w, 0x0a), <u64>keyLen);
-  memory.copy(w, key, keyLen);
+  copyBytes(w, key, keyLen);
   w += keyLen;
   w = writeVarint(writeVarint(w, 0x12), <u64>any);
   w = writeVarint(writeVarint(w, 0x0a), <u64>valLen);
-  memory.copy(w, val, valLen);
+  copyBytes(w, val, valLen);
   return w + valLen;
-}
-
-/** Whether a KeyValue field's content [vs, ve) has the key [key, +keyLen) (last key field wins). */
-function kvKeyIs(vs: usize, ve: usize, key: usize, keyLen: usize): bool {
-  let kp: usize = 0;
-  let kl: usize = 0;
-  let q = vs;
-  while (q < ve) {
-    let t = <u32>readVarintTrusted(q);
-    if (t == 0x0a) {
-      kl = <usize>readVarintTrusted(next);
-      kp = next;
-      q = kp + kl;
-    } else q = skipTrusted(next, t & 7);
-  }
-  return kl == keyLen && memory.compare(kp, key, kl) == 0;
 }
 
 /**
@@ -178,6 +178,16 @@ function rewriteRecord(cs: usize, ce: usize, clearTh: bool, putRv: bool, rvv: u6
   let rvSeen = false;
   let thDone = false;
   let rvDone = false;
+  if (!thPresent && !rvPresent) {
+    // Neither key occurs (the usual record): the content as it is, then the appended attributes.
+    memory.copy(w, cs, ce - cs);
+    w += ce - cs;
+    if (putRv) w = writeKv(w, RV_KEY, RV_KEY_LEN, rvText, 14);
+    if (putTh) w = writeKv(w, TH_KEY, TH_KEY_LEN, thText, thLen);
+    lastContent = (w - out) - start;
+    outLen = w - out;
+    return true;
+  }
   let p = cs;
   while (p < ce) {
     let at = p;
@@ -187,7 +197,8 @@ function rewriteRecord(cs: usize, ce: usize, clearTh: bool, putRv: bool, rvv: u6
     if (t == TAG_ATTRS) {
       let len = <usize>readVarintTrusted(body);
       let vs = next;
-      if (!thSeen && kvKeyIs(vs, vs + len, TH_KEY, TH_KEY_LEN)) {
+      kvParts(vs, vs + len);
+      if (!thSeen && kvKeyIs(TH_KEY, TH_KEY_LEN)) {
         thSeen = true;
         if (clearTh) {
           p = after;
@@ -199,7 +210,7 @@ function rewriteRecord(cs: usize, ce: usize, clearTh: bool, putRv: bool, rvv: u6
           p = after;
           continue;
         }
-      } else if (!rvSeen && kvKeyIs(vs, vs + len, RV_KEY, RV_KEY_LEN)) {
+      } else if (!rvSeen && kvKeyIs(RV_KEY, RV_KEY_LEN)) {
         rvSeen = true;
         if (putRv) {
           w = writeKv(w, RV_KEY, RV_KEY_LEN, rvText, 14);
@@ -209,7 +220,7 @@ function rewriteRecord(cs: usize, ce: usize, clearTh: bool, putRv: bool, rvv: u6
         }
       }
     }
-    memory.copy(w, at, after - at);
+    copyBytes(w, at, after - at);
     w += after - at;
     p = after;
   }

@@ -15,6 +15,23 @@ import type { LogBatch } from '../otlp/log-batch.js';
 /** A batch of any signal. */
 export type AnyBatch = TraceBatch | LogBatch | MetricBatch;
 
+/** Item counts of a batch, known without indexing it. */
+export interface KnownCounts {
+  /** Spans, log records or data points. */
+  readonly items: number;
+  /** Metrics (metric batches only). */
+  readonly metrics?: number;
+}
+
+// What materialize() knows about its output: the pipeline counts items out without indexing the
+// spliced request only to count it (an index costs as much as a processor).
+const knownCounts = new WeakMap<AnyBatch, KnownCounts>();
+
+/** The counts of a batch materialize() produced, if they are known without indexing it. */
+export function knownCountsOf(batch: AnyBatch): KnownCounts | undefined {
+  return knownCounts.get(batch);
+}
+
 export class PendingEdits<Batch extends AnyBatch = TraceBatch> {
   /** Keep mask (one byte per span, log record or metric) or 0 (all kept). */
   keep = 0;
@@ -101,14 +118,30 @@ export class PendingEdits<Batch extends AnyBatch = TraceBatch> {
       }
       if (!this.keep && !this.pointKeep && !this.hasReplacements) return batch;
       const header = batch.headerPtr;
+      const counts = this.outputCounts();
       const out = (isMetricBatch(batch)
         ? batch.splice(header, this.keep, this.pointKeep, 0, this.spanRepl, this.resourceRepl, this.scopeRepl)
         : (batch as TraceBatch).splice(header, this.keep, this.spanRepl, this.resourceRepl, this.scopeRepl)) as Batch;
       batch.dispose();
+      if (counts) knownCounts.set(out, counts);
       return out;
     } finally {
       this.release();
     }
+  }
+
+  /**
+   * The splice output's counts where the masks give them: every kept span or log record is
+   * written; metrics only when nothing is dropped (a dropped point can empty its metric).
+   */
+  private outputCounts(): KnownCounts | undefined {
+    const batch = this.batch;
+    if (isMetricBatch(batch)) {
+      if (this.keep || this.pointKeep) return undefined;
+      return { items: batch.dataPointCount, metrics: batch.metricCount };
+    }
+    if (!this.keep) return { items: 'spanCount' in batch ? batch.spanCount : batch.logRecordCount };
+    return this.kept >= 0 ? { items: this.kept } : undefined;
   }
 
   /** Frees the tables and content without splicing (the batch is left to the caller). */

@@ -15,7 +15,7 @@ import { builtinComponents } from './builtin-components.js';
 import { factorySignals } from './component-registry.js';
 import type { ComponentRegistry } from './component-registry.js';
 import type { Millis, SignalBatches, SignalProcessor, TracesToMetricsConnector } from './types.js';
-import { PendingEdits } from './pending-edits.js';
+import { PendingEdits, knownCountsOf } from './pending-edits.js';
 import type { AnyBatch } from './pending-edits.js';
 import type { MetricsData } from '../metrics/metrics-data.js';
 import type { TraceLookup } from '../correlation/trace-lookup.js';
@@ -57,6 +57,8 @@ export interface RunningPipeline<Batch extends AnyBatch> {
 const ITEMS: Readonly<Record<Signal, string>> = { traces: 'spans', logs: 'log_records', metrics: 'data_points' };
 
 function itemCount(batch: AnyBatch): number {
+  const known = knownCountsOf(batch);
+  if (known) return known.items;
   if ('spanCount' in batch) return batch.spanCount;
   if ('logRecordCount' in batch) return batch.logRecordCount;
   return batch.dataPointCount;
@@ -64,6 +66,8 @@ function itemCount(batch: AnyBatch): number {
 
 /** Whether a batch holds anything worth passing on (metrics: a metric, even without points). */
 function hasItems(batch: AnyBatch): boolean {
+  const known = knownCountsOf(batch);
+  if (known) return (known.metrics ?? known.items) > 0;
   return 'metricCount' in batch ? batch.metricCount > 0 : itemCount(batch) > 0;
 }
 
