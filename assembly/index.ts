@@ -48,3 +48,7 @@ export { metricsIndex, metricsFree } from './otlp/metrics-index';
 export { metricsIndexAttributes } from './otlp/metrics-attrs';
 export { metricsIndexValues } from './otlp/metrics-values';
 export { metricsSplice } from './otlp/metrics-splice';
+// OTTL conditions (filter processor, tail-sampling ottl_condition): programs of the predicate VM
+// in MODE_OTTL, run per item of their context.
+export { ottlRun, ottlErrorCount, ottlErrorInfo } from './query/ottl-run';
+export { traceDropEvents, eventDropResult } from './otlp/trace-event-drop';
