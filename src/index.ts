@@ -126,3 +126,12 @@ export type {
   OtlpJsonHistogramDataPoint, OtlpJsonExponentialHistogramDataPoint, OtlpJsonSummaryDataPoint, OtlpJsonBuckets,
   OtlpJsonExemplar,
 } from './otlp/metric-json.js';
+// OTTL conditions (filter processor, tail-sampling ottl_condition).
+export { ottl } from './ottl/index.js';
+export { OttlError } from './ottl/errors.js';
+export type { OttlErrorStage } from './ottl/errors.js';
+export { OttlRuntimeError } from './ottl/condition-set.js';
+export type { ErrorMode as OttlErrorMode } from './ottl/condition-set.js';
+export type { EvaluateOptions as OttlEvaluateOptions, Evaluation as OttlEvaluation } from './ottl/evaluate.js';
+export type { ContextName as OttlContextName } from './ottl/contexts.js';
+export type { CompiledCondition as OttlCompiledCondition } from './ottl/condition.js';

@@ -315,7 +315,8 @@ export const FN_HAS_SUFFIX = 16;
 export const FN_CONTAINS_VALUE = 17; // (list, item)
 export const FN_HAS_ATTR_ON_POINT = 18; // (key constant, value string): metric context
 export const FN_HAS_ATTR_KEY_ON_POINT = 19; // (key constant): metric context
-export const FN_COUNT = 20;
+export const FN_TRACE_STATE_KEY = 20; // (key constant): span context's trace_state["key"]
+export const FN_COUNT = 21;
 
 // ottlRun flags. Without OR_PROPAGATE a failing condition counts as false and the next one is
 // tried (error_mode ignore/silent); with it the item's evaluation ends there (propagate).

@@ -8,7 +8,8 @@ import * as Q from '../abi/query-layout';
 import { parseInt64, parseDouble, parsedInt, parsedDouble } from '../processors/number-text';
 import { bytesEqual } from '../hash';
 import { arenaAlloc } from './vm-arena';
-import { input, metricRow, batchHeader, findAttr } from './vm-state';
+import { input, metricRow, spanRow, batchHeader, findAttr } from './vm-state';
+import { tracestateLookup, lastValid, tsValuePtr, tsValueLen } from '../processors/w3c-tracestate';
 import { vType, vAux, vPay, setV, setBool, copyV, listElement, ottlCompare } from './ottl-values';
 import { stringLike, changeCase, decodeRune, runeWidth } from './ottl-text';
 import { metricType } from './ottl-fields';
@@ -214,6 +215,21 @@ function attrOnPoint(key: usize, value: usize, dst: usize): u32 {
   return 0;
 }
 
+/**
+ * trace_state["key"]: the entry's value, "" when the key is absent (Go's TraceState.Get), nil when
+ * the header is not a valid W3C tracestate.
+ */
+function traceStateKey(key: usize, dst: usize): u32 {
+  if (vType(key) != Q.VT_KEY) return Q.RT_ARG_TYPE;
+  let p = input + <usize>load<u32>(spanRow + L.SP_TRACE_STATE_OFF);
+  let n = <usize>load<u32>(spanRow + L.SP_TRACE_STATE_LEN);
+  let found = tracestateLookup(p, n, <usize>(<u32>vPay(key)), vAux(key));
+  if (!lastValid) setV(dst, Q.VT_NIL, 0, 0);
+  else if (found) setV(dst, Q.VT_STRING, <u32>tsValueLen, <u64>tsValuePtr);
+  else setV(dst, Q.VT_STRING, 0, <u64>input);
+  return 0;
+}
+
 /** Runs converter `fn` on `argc` arguments starting at `args`; the result replaces args[0]. */
 export function ottlCall(fn: u32, argc: u32, args: usize): u32 {
   let a0 = arg(args, 0);
@@ -266,12 +282,19 @@ export function ottlCall(fn: u32, argc: u32, args: usize): u32 {
       return attrOnPoint(a0, arg(args, 1), a0);
     case Q.FN_HAS_ATTR_KEY_ON_POINT:
       return attrOnPoint(a0, 0, a0);
+    case Q.FN_TRACE_STATE_KEY:
+      return traceStateKey(a0, a0);
   }
   return Q.RT_ARG_TYPE;
 }
 
-/** Arguments each converter takes (min, max), for qprogLoad's checks. */
-export function callArity(fn: u32, argc: u32): bool {
+/**
+ * Whether converter `fn` may be called with `argc` arguments by a program of context `ctx` (the
+ * rows it reads must be bound), for qprogLoad's checks.
+ */
+export function callAllowed(fn: u32, argc: u32, ctx: u32): bool {
+  if ((fn == Q.FN_HAS_ATTR_ON_POINT || fn == Q.FN_HAS_ATTR_KEY_ON_POINT) && ctx != Q.CTX_METRIC) return false;
+  if (fn == Q.FN_TRACE_STATE_KEY && ctx != Q.CTX_SPAN && ctx != Q.CTX_SPANEVENT) return false;
   switch (fn) {
     case Q.FN_IS_STRING:
     case Q.FN_IS_INT:
@@ -286,6 +309,7 @@ export function callArity(fn: u32, argc: u32): bool {
     case Q.FN_DOUBLE:
     case Q.FN_STRING:
     case Q.FN_HAS_ATTR_KEY_ON_POINT:
+    case Q.FN_TRACE_STATE_KEY:
       return argc == 1;
     case Q.FN_CONCAT:
     case Q.FN_HAS_PREFIX:

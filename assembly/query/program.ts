@@ -18,7 +18,7 @@ import * as M from '../abi/metrics-layout';
 import { input, attrs, nested, batchHeader, spanRow, resRow, scopeRow, eventRow, linkRow, logRow, metricRow, pointRow, findAttr, bindBatch, bindRows, bindResource, bindEvent, bindLink } from './vm-state';
 import { vType, vAux, vPay, setV, setBool, bytesCompare, valueFromRow as ottlValueFromRow, ottlCompare, ottlArith, ottlNegate, ottlIndex } from './ottl-values';
 import { ottlField, fieldAllowed, scopeAllowed } from './ottl-fields';
-import { ottlCall, callArity } from './ottl-calls';
+import { ottlCall, callAllowed } from './ottl-calls';
 import { stringLike } from './ottl-text';
 import { arenaAlloc } from './vm-arena';
 
@@ -1225,7 +1225,7 @@ export function qprogLoad(p: usize, size: usize): u32 {
         break;
       }
       case Q.OP_CALL:
-        if (!callArity(load<u32>(at + 4), load<u32>(at + 8))) return badProgram(codeOff + (i << 2));
+        if (!callAllowed(load<u32>(at + 4), load<u32>(at + 8), ctx)) return badProgram(codeOff + (i << 2));
         break;
       case Q.OP_ATTR:
       case Q.OP_ATTR_CMP: {

@@ -54,6 +54,12 @@ export interface CoreExports {
   metricsIndexAttributes(header: number): number;
   metricsIndexValues(header: number): number;
   metricsSplice(header: number, metricKeep: number, pointKeep: number, metricRepl: number, pointRepl: number, resourceRepl: number, scopeRepl: number): number;
+  // OTTL conditions (filter processor, tail-sampling ottl_condition).
+  ottlRun(progs: number, n: number, header: number, ctx: number, inMask: number, ownerMask: number, out: number, flags: number): number;
+  ottlErrorCount(): number;
+  ottlErrorInfo(): number;
+  traceDropEvents(header: number, eventKeep: number, spanKeep: number): number;
+  eventDropResult(): number;
 }
 
 const ABI_VERSION = 1;
