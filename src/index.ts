@@ -135,3 +135,6 @@ export type { ErrorMode as OttlErrorMode } from './ottl/condition-set.js';
 export type { EvaluateOptions as OttlEvaluateOptions, Evaluation as OttlEvaluation } from './ottl/evaluate.js';
 export type { ContextName as OttlContextName } from './ottl/contexts.js';
 export type { CompiledCondition as OttlCompiledCondition } from './ottl/condition.js';
+export { filterProcessorFactory, logsFilterProcessorFactory, metricsFilterProcessorFactory } from './processors/filter/filter-factory.js';
+export type { FilterConfig, TraceQLDrop } from './processors/filter/filter-config.js';
+export type { LogsProcessor, MetricsProcessor, SignalProcessor, SignalProcessorFactory } from './processors/filter/signal-processor-types.js';

@@ -55,11 +55,11 @@ function kindString(dst: usize, kind: i32, deprecated: bool): void {
   let s = <usize>load<u8>(KIND_AT + kind);
   let e = <usize>load<u8>(KIND_AT + kind + 1);
   if (!deprecated) {
-    setV(dst, Q.VT_STRING, <u32>(e - s), <u64>(KIND_NAMES + s));
+    setV(dst, Q.VT_STRING, <u32>e - <u32>s, <u64>(KIND_NAMES + s));
     return;
   }
   if (!deprecatedReady) prepareDeprecated();
-  setV(dst, Q.VT_STRING, <u32>(10 + e - s), <u64>(DEPRECATED + <usize>kind * 24));
+  setV(dst, Q.VT_STRING, 10 + <u32>e - <u32>s, <u64>(DEPRECATED + <usize>kind * 24));
 }
 
 // @ts-ignore: decorator

@@ -78,8 +78,10 @@ export class OttlRuntimeError extends Error {
     /** Index of the item (span, event, log record, …) in its table. */
     readonly item: number,
     readonly context: ContextName,
+    /** The component whose condition failed (`filter/drop`), when known. */
+    readonly component?: string,
   ) {
-    super(`failed to eval condition ${JSON.stringify(condition)} on ${context} ${item}: line ${line}, column ${column}: ${reason}`);
+    super(`${component ? `${component}: ` : ''}failed to eval condition ${JSON.stringify(condition)} on ${context} ${item}: line ${line}, column ${column}: ${reason}`);
   }
 }
 
@@ -138,10 +140,10 @@ export class OttlConditionSet {
     return this.loaded;
   }
 
-  private failure(kind: number, condition: number, item: number, pc: number, type: number): OttlRuntimeError {
+  private failure(kind: number, condition: number, item: number, pc: number, type: number, component?: string): OttlRuntimeError {
     const c = this.conditions[condition]!;
     const site: Pos = c.program.sites.get(pc) ?? { line: 1, column: 1 };
-    return new OttlRuntimeError(c.text, reason(kind, TYPE_NAMES[type] ?? `type ${type}`), site.line, site.column, item, this.context);
+    return new OttlRuntimeError(c.text, reason(kind, TYPE_NAMES[type] ?? `type ${type}`), site.line, site.column, item, this.context, component);
   }
 
   /**
@@ -150,13 +152,13 @@ export class OttlConditionSet {
    * memory. `inMask` / `ownerMask` (core memory, or 0) limit the items as ottlRun documents. With
    * `abort`, the first failure under `propagate` throws an OttlRuntimeError.
    */
-  run(core: Core, header: number, out: number, errorMode: ErrorMode, options: { inMask?: number; ownerMask?: number; abort?: boolean } = {}): RunOutcome {
+  run(core: Core, header: number, out: number, errorMode: ErrorMode, options: { inMask?: number; ownerMask?: number; abort?: boolean; component?: string } = {}): RunOutcome {
     const loaded = this.load(core);
     const flags = errorMode === 'propagate' ? Q.OR_PROPAGATE | (options.abort ? Q.OR_ABORT : 0) : 0;
     const status = core.call('ottlRun', (ex) => ex.ottlRun(loaded.table, loaded.programs.length, header, CONTEXT_IDS[this.context], options.inMask ?? 0, options.ownerMask ?? 0, out, flags));
     if (status === ERR.ERR_QUERY_RUNTIME) {
       const r = core.readError();
-      throw this.failure(Number(r.detail >> 32n), r.field, Number(r.detail & 0xffffffffn), r.offset, r.message);
+      throw this.failure(Number(r.detail >> 32n), r.field, Number(r.detail & 0xffffffffn), r.offset, r.message, options.component);
     }
     if (status !== 0) throw new OtlpDecodeError(core.readError(), 0, 'OTTL condition');
     const errors = core.exports.ottlErrorCount() >>> 0;
@@ -164,7 +166,7 @@ export class OttlConditionSet {
     const at = core.exports.ottlErrorInfo() >>> 0;
     const dv = core.dv;
     const u = (o: number) => dv.getUint32(at + o, true);
-    return { errors, first: this.failure(u(F.OE_KIND), u(F.OE_CONDITION), u(F.OE_ITEM), u(F.OE_PC), u(F.OE_TYPE)) };
+    return { errors, first: this.failure(u(F.OE_KIND), u(F.OE_CONDITION), u(F.OE_ITEM), u(F.OE_PC), u(F.OE_TYPE), options.component) };
   }
 
   /** Frees the loaded programs (a set is reusable until disposed). */
