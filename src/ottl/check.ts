@@ -184,7 +184,10 @@ class Checker {
       if (fields.length < 2) fail(`path "${text}" names only a context`, pos);
       return [named, fields.slice(1)];
     }
-    if (this.opts.paths === 'optional' && named && !first.keys.length && fields.length > 1 && reachable(named)) return [named, fields.slice(1)];
+    if (this.opts.paths === 'optional' && named && !first.keys.length && fields.length > 1) {
+      if (!reachable(named)) fail(`path "${text}" reads the ${named} context, which a ${own} condition cannot reach (reachable: ${[own, ...REACHABLE[own]].join(', ')})`, pos);
+      return [named, fields.slice(1)];
+    }
     if (this.opts.paths === 'legacy' && !first.keys.length && fields.length > 1) {
       for (const c of REACHABLE[own]) if (LEGACY_SEGMENT[c] === first.name) return [c, fields.slice(1)];
     }
@@ -287,7 +290,10 @@ class Checker {
       else if (p.kind === 'literalBool') {
         if (a.kind !== 'bool') fail(`${spec.name}: ${p.name} must be a literal true or false`, a.pos);
         irArgs.push({ k: 'const', c: { t: 'bool', v: a.value }, pos: a.pos });
-      } else irArgs.push(this.value(a));
+      } else {
+        if (p.kind === 'literalList' && a.kind !== 'list') fail(`${spec.name}: ${p.name} must be a list literal ([a, b, …])`, a.pos);
+        irArgs.push(this.value(a));
+      }
     });
     return { k: 'call', fn: spec.fn!, name: spec.name, args: irArgs, keys, t: spec.returns, pos };
   }

@@ -20,6 +20,11 @@ export interface EvaluateOptions {
   readonly paths?: PathStyle;
   /** Default 'propagate': a failing condition throws OttlRuntimeError. */
   readonly errorMode?: ErrorMode;
+  /**
+   * Under 'propagate', whether the first failure throws (default true). With false every item is
+   * evaluated and a failed one gets 2 in `results`, which shows where conditions fail.
+   */
+  readonly stopAtFirstError?: boolean;
 }
 
 export interface Evaluation {
@@ -63,7 +68,7 @@ export function evaluateConditions(conditions: string | readonly string[], batch
   if (!out) throw new OtlpDecodeError({ code: ERR.ERR_OUT_OF_MEMORY, offset: 0, message: 0, field: 0, detail: BigInt(n) }, 0, 'ottl.evaluate');
   try {
     const mode = options.errorMode ?? 'propagate';
-    const outcome = set.run(core, header, out, mode, { abort: mode === 'propagate' });
+    const outcome = set.run(core, header, out, mode, { abort: mode === 'propagate' && options.stopAtFirstError !== false });
     return { results: core.u8.slice(out, out + n), errors: outcome.errors, firstError: outcome.first };
   } finally {
     core.free(out);

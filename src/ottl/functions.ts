@@ -6,9 +6,10 @@ import type { ContextName, OttlType } from './contexts.js';
 
 /**
  * How an argument is given: any value (a getter), a literal string / bool the collector reads when
- * the config loads (its `string` / `bool` parameters), or a list (a literal list or a value).
+ * the config loads (its `string` / `bool` parameters), a list (a literal list or a value: its
+ * slice getters), or a literal list only (its `[]Getter` parameters, built when the config loads).
  */
-export type ParamKind = 'value' | 'literalString' | 'literalBool' | 'list';
+export type ParamKind = 'value' | 'literalString' | 'literalBool' | 'list' | 'literalList';
 
 export interface ParamSpec {
   readonly name: string;
@@ -38,7 +39,7 @@ export const CONVERTERS: readonly ConverterSpec[] = [
   one('IsMap', Q.FN_IS_MAP, 'bool'),
   one('IsList', Q.FN_IS_LIST, 'bool'),
   one('Len', Q.FN_LEN, 'int'),
-  { name: 'Concat', params: [{ name: 'vals', kind: 'list' }, value('delimiter')], returns: 'string', fn: Q.FN_CONCAT },
+  { name: 'Concat', params: [{ name: 'vals', kind: 'literalList' }, { name: 'delimiter', kind: 'literalString' }], returns: 'string', fn: Q.FN_CONCAT },
   one('ToLowerCase', Q.FN_TO_LOWER, 'string'),
   one('ToUpperCase', Q.FN_TO_UPPER, 'string'),
   {

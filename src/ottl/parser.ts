@@ -132,17 +132,27 @@ class Parser {
     const pos = this.pos();
     const negated = this.isWord('not');
     if (negated) this.i++;
-    const node = this.alt<BoolNode>(
-      () => this.comparison(),
-      () => this.constExpr(),
-      () => {
-        this.punct('(');
-        const e = this.nest(() => this.orExpr());
-        this.punct(')');
-        return e;
-      },
-    );
-    return negated ? { kind: 'not', expr: node, pos } : node;
+    const start = this.i;
+    try {
+      const node = this.alt<BoolNode>(
+        () => this.comparison(),
+        () => this.constExpr(),
+        () => {
+          this.punct('(');
+          const e = this.nest(() => this.orExpr());
+          this.punct(')');
+          return e;
+        },
+      );
+      return negated ? { kind: 'not', expr: node, pos } : node;
+    } catch (err) {
+      // Nothing got past the first token: one description of a condition reads better than the
+      // three alternatives' expectations joined.
+      if (err instanceof Backtrack && this.far === start && this.farReason === undefined) {
+        this.farExpected = new Set(['a condition (a comparison, true, false, a converter call or "(")']);
+      }
+      throw err;
+    }
   }
 
   private comparison(): BoolNode {

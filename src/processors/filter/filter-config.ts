@@ -50,6 +50,7 @@ function legacyBlock(r: ConfigReader, key: string, contexts: [string, ContextNam
   return groups;
 }
 
+/** The inferred-context key of a signal, which replaces its legacy block (the collector's messages, "logs.log" included). */
 function inferred(r: ConfigReader, signal: string, key: string, legacyKey: string, legacy: ConditionGroup[], legacyNames: string, contexts: readonly ContextName[], errorMode: ErrorMode): ConditionGroup[] {
   const groups = readContextConditions(r, key, contexts, errorMode);
   if (r.has(key) && r.has(legacyKey) && (legacy.length || r.child(legacyKey).keys().length)) {
@@ -70,8 +71,8 @@ export function readFilterConfig(r: ConfigReader): FilterConfig {
   const logsLegacy = legacyBlock(r, 'logs', [['resource', 'resource'], ['log_record', 'log']], errorMode, ['include', 'exclude']);
   const metricsLegacy = legacyBlock(r, 'metrics', [['resource', 'resource'], ['metric', 'metric'], ['datapoint', 'datapoint']], errorMode, ['include', 'exclude', 'regexp']);
   const traces = inferred(r, 'trace', 'trace_conditions', 'traces', tracesLegacy, '"traces.resource", "traces.span", "traces.spanevent"', TRACE_CONTEXTS, errorMode);
-  const logs = inferred(r, 'log', 'log_conditions', 'logs', logsLegacy, '"logs.resource", "logs.log_record"', LOG_CONTEXTS, errorMode);
-  const metrics = inferred(r, 'metric', 'metric_conditions', 'metrics', metricsLegacy, '"metrics.resource", "metrics.metric", "metrics.datapoint"', METRIC_CONTEXTS, errorMode);
+  const logs = inferred(r, 'log', 'log_conditions', 'logs', logsLegacy, '"logs.resource", "logs.log", "logs.include", "logs.exclude"', LOG_CONTEXTS, errorMode);
+  const metrics = inferred(r, 'metric', 'metric_conditions', 'metrics', metricsLegacy, '"metrics.resource", "metrics.metric", "metrics.datapoint", "metrics.include", "metrics.exclude"', METRIC_CONTEXTS, errorMode);
 
   const text = r.optionalString('traceql');
   const wholeTraces = r.bool('whole_traces', false);

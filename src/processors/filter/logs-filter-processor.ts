@@ -22,9 +22,9 @@ export class LogsFilterProcessor extends SignalFilterProcessor<LogBatch> impleme
     return batch.splice(batch.headerPtr, outcome.keep);
   }
 
-  protected count(items: number, outcome: FilterOutcome): void {
+  protected count(before: LogBatch, after: LogBatch | undefined, outcome: FilterOutcome): void {
     this.counts.errors += outcome.errors;
-    this.counts.records += items - outcome.kept;
+    this.counts.records += before.logRecordCount - (after?.logRecordCount ?? 0);
   }
 
   counters(): Readonly<Record<string, number>> {

@@ -24,10 +24,15 @@ export class MetricsFilterProcessor extends SignalFilterProcessor<MetricBatch> i
     return batch.splice(batch.headerPtr, outcome.keep, outcome.childKeep);
   }
 
-  protected count(items: number, outcome: FilterOutcome): void {
+  /**
+   * datapoints.filtered is the collector's counter: every point that does not go on, whether a
+   * datapoint condition or its metric's, resource's or scope's dropped it. metrics.filtered (ours)
+   * counts metrics, emptied ones included.
+   */
+  protected count(before: MetricBatch, after: MetricBatch | undefined, outcome: FilterOutcome): void {
     this.counts.errors += outcome.errors;
-    this.counts.metrics += items - outcome.kept;
-    this.counts.points += outcome.childrenDropped;
+    this.counts.metrics += before.metricCount - (after?.metricCount ?? 0);
+    this.counts.points += before.dataPointCount - (after?.dataPointCount ?? 0);
   }
 
   counters(): Readonly<Record<string, number>> {

@@ -28,8 +28,8 @@ export abstract class SignalFilterProcessor<Batch extends OtlpBatch> {
   protected abstract itemCount(batch: Batch): number;
   /** A new batch holding what the masks keep (`outcome.childKeep` may be 0). */
   protected abstract splice(batch: Batch, outcome: FilterOutcome): Batch;
-  /** Adds one batch's drops to the counters. */
-  protected abstract count(items: number, outcome: FilterOutcome): void;
+  /** Adds one batch's drops to the counters: `after` is what goes on (undefined: nothing). */
+  protected abstract count(before: Batch, after: Batch | undefined, outcome: FilterOutcome): void;
 
   process(batch: Batch, _now: Millis): Batch[] {
     this.core.check(this.generation, `filter processor ${this.id}`);
@@ -43,14 +43,18 @@ export abstract class SignalFilterProcessor<Batch extends OtlpBatch> {
       batch.dispose();
       throw err;
     }
-    this.count(n, outcome);
     try {
       if (outcome.kept === 0) {
+        this.count(batch, undefined, outcome);
         batch.dispose();
         return [];
       }
-      if (!outcome.keep && !outcome.childKeep && !hasEmptyEnvelopes(core, batch.headerPtr)) return [batch];
+      if (!outcome.keep && !outcome.childKeep && !hasEmptyEnvelopes(core, batch.headerPtr)) {
+        this.count(batch, batch, outcome);
+        return [batch];
+      }
       const out = this.splice(batch, outcome);
+      this.count(batch, out, outcome);
       batch.dispose();
       // Child groups may have emptied every item (a metric without points is dropped).
       if (this.itemCount(out) === 0) {
