@@ -34,6 +34,7 @@ export { editAttributes, editResult, editFreeResult, editCollectStrings, editKey
 export { sha256Digest } from './processors/sha256';
 export { digestBytes } from './processors/digests';
 export { regexRun, regexCheck } from './regex/match';
+export { regexFind, regexFindAll } from './regex/find';
 export { qsetBuild, qsetFree } from './query/span-set';
 export { qprogLoad, qRun, qValues } from './query/program';
 export { qJoin } from './query/join';

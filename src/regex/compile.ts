@@ -2,8 +2,11 @@
 // assembly/abi/regex-layout.ts). Code points are first split into equivalence classes (runs of
 // code points every character set of the pattern treats alike), then a Thompson NFA over those
 // classes is built, and, when the pattern has no line or word assertions and the subset
-// construction stays small, a DFA. Both run in time linear in the subject.
-import { parseRegex, RegexSyntaxError, MAX_RUNE } from './syntax.js';
+// construction stays small, a DFA. Both run in time linear in the subject. The NFA has the shape
+// Go's compiler gives it (after Go's simplification of repetitions), so that the Pike VM's thread
+// priorities — and with them where a match starts and ends and what each group captured — are
+// Go's leftmost-first answers.
+import { parseRegex, parseRegexGroups, RegexSyntaxError, MAX_RUNE } from './syntax.js';
 import type { Node, RuneSet, AssertKind } from './syntax.js';
 import * as R from '../../assembly/abi/regex-layout.js';
 
@@ -14,6 +17,11 @@ export interface RegexOptions {
   anchored?: boolean;
   /** `.` matches `\n` too (TraceQL compiles patterns as `(?s:…)`). Default false. */
   dotAll?: boolean;
+  /**
+   * Compile the capturing groups, for submatch positions (Go's FindSubmatchIndex). Default false:
+   * the program still finds where whole matches start and end, with fewer instructions.
+   */
+  captures?: boolean;
 }
 
 /** Largest NFA accepted (instructions); Go rejects similar sizes as "expression too large". */
@@ -29,6 +37,10 @@ export interface CompiledRegex {
   /** When the pattern is a finite set of literal strings (anchored only), those strings: a set lookup replaces the automaton. */
   literals: Uint8Array[] | null;
   usesDfa: boolean;
+  /** Names of the capturing groups in order ('' for an unnamed group), compiled or not. */
+  groupNames: readonly string[];
+  /** Whether the program records the groups (RegexOptions.captures). */
+  captures: boolean;
 }
 
 type Inst =
@@ -36,6 +48,7 @@ type Inst =
   | { op: 'split'; a: number; b: number }
   | { op: 'jmp'; a: number }
   | { op: 'assert'; kind: AssertKind; next: number }
+  | { op: 'save'; slot: number; next: number }
   | { op: 'match' };
 
 const ASSERT_CODE: Record<AssertKind, number> = {
@@ -47,13 +60,47 @@ const ASSERT_CODE: Record<AssertKind, number> = {
   notWordBoundary: R.AS_NOT_WORD_BOUNDARY,
 };
 
+/** Whether `n` can match the empty string, as Go's compiler marks its fragments. */
+function nullable(n: Node): boolean {
+  switch (n.t) {
+    case 'empty':
+    case 'assert':
+      return true;
+    case 'set':
+      return false;
+    case 'cat':
+      return n.items.every(nullable);
+    case 'alt':
+      return n.items.some(nullable);
+    case 'capture':
+      return nullable(n.item);
+    case 'rep':
+      return n.min === 0 || nullable(n.item);
+  }
+}
+
+type RepOp = 'star' | 'plus' | 'quest';
+
+function repOp(n: Node): RepOp | null {
+  if (n.t !== 'rep') return null;
+  if (n.max === -1) return n.min === 0 ? 'star' : n.min === 1 ? 'plus' : null;
+  return n.min === 0 && n.max === 1 ? 'quest' : null;
+}
+
 class NfaBuilder {
   readonly insts: Inst[] = [];
+
+  constructor(private readonly captures: boolean) {}
 
   private add(i: Inst): number {
     if (this.insts.length >= MAX_PROGRAM) throw new RegexSyntaxError('expression too large');
     this.insts.push(i);
     return this.insts.length - 1;
+  }
+
+  /** A split preferring `first`. */
+  private split(first: number, second: number): number {
+    return this.add({ op: 'split', a: first, b: second });
   }
 
   /** Emits `n` so that it continues at `next`; returns its entry point. Built back to front. */
@@ -65,6 +112,11 @@ class NfaBuilder {
         return this.add({ op: 'consume', set: n.set, next });
       case 'assert':
         return this.add({ op: 'assert', kind: n.kind, next });
+      case 'capture': {
+        if (!this.captures) return this.emit(n.item, next);
+        const close = this.add({ op: 'save', slot: 2 * n.index + 1, next });
+        return this.add({ op: 'save', slot: 2 * n.index, next: this.emit(n.item, close) });
+      }
       case 'cat': {
         let entry = next;
         for (let k = n.items.length - 1; k >= 0; k--) entry = this.emit(n.items[k]!, entry);
@@ -74,30 +126,74 @@ class NfaBuilder {
         let entry = this.emit(n.items[n.items.length - 1]!, next);
         for (let k = n.items.length - 2; k >= 0; k--) {
           const a = this.emit(n.items[k]!, next);
-          entry = this.add({ op: 'split', a, b: entry });
+          entry = this.split(a, entry);
         }
         return entry;
       }
-      case 'rep': {
-        let entry = next;
-        if (n.max === -1) {
-          // x* : L: split(x → L, next)
-          const split = this.add({ op: 'split', a: -1, b: next });
-          const body = this.emit(n.item, split);
-          (this.insts[split] as { a: number }).a = body;
-          entry = split;
-        } else {
-          // x{min,max}: min copies, then (max − min) nested optional copies; skipping any
-          // optional copy ends the repetition.
-          for (let k = n.min; k < n.max; k++) {
-            const body = this.emit(n.item, entry);
-            entry = this.add({ op: 'split', a: body, b: next });
-          }
-        }
-        for (let k = 0; k < n.min; k++) entry = this.emit(n.item, entry);
-        return entry;
-      }
+      case 'rep':
+        return this.emitRep(n, next);
     }
+  }
+
+  /** Repetitions as Go's simplifier rewrites them: x{n,} = x…x+, x{n,m} = x…x(x(x)?)?. */
+  private emitRep(n: Extract<Node, { t: 'rep' }>, next: number): number {
+    const { min, max, greedy, item } = n;
+    if (max === 0) return next;
+    const op = repOp(n);
+    if (op === 'star') return this.star(item, greedy, next);
+    if (op === 'plus') return this.plus(item, greedy, next);
+    if (op === 'quest') return this.quest(item, greedy, next);
+    let entry: number;
+    if (max === -1) {
+      entry = this.plus(item, greedy, next);
+      for (let k = 1; k < min; k++) entry = this.emit(item, entry);
+      return entry;
+    }
+    // The optional copies, innermost first: only that one is a bare x? (Go's simplify1 applies).
+    entry = next;
+    for (let k = min; k < max; k++) entry = k === min ? this.quest(item, greedy, next) : this.splitOptional(this.emit(item, entry), greedy, next);
+    for (let k = 0; k < min; k++) entry = this.emit(item, entry);
+    return entry;
+  }
+
+  /** Go's simplify1: x** = x*, x++ = x+, x?? = x? at the same greediness; the empty string repeated is itself. */
+  private same(item: Node, op: RepOp, greedy: boolean): boolean {
+    return item.t === 'rep' && item.greedy === greedy && repOp(item) === op;
+  }
+
+  private splitOptional(body: number, greedy: boolean, next: number): number {
+    return greedy ? this.split(body, next) : this.split(next, body);
+  }
+
+  private quest(item: Node, greedy: boolean, next: number): number {
+    if (item.t === 'empty' || this.same(item, 'quest', greedy)) return this.emit(item, next);
+    return this.splitOptional(this.emit(item, next), greedy, next);
+  }
+
+  /** x+: x, then a split back to x (preferred when greedy) or on. */
+  private plus(item: Node, greedy: boolean, next: number): number {
+    if (item.t === 'empty' || this.same(item, 'plus', greedy)) return this.emit(item, next);
+    const loop = this.add({ op: 'split', a: next, b: next });
+    const body = this.emit(item, loop);
+    const ins = this.insts[loop] as { a: number; b: number };
+    if (greedy) ins.a = body;
+    else ins.b = body;
+    return body;
+  }
+
+  /**
+   * x*: a split into x (looping back) or on. When x can match empty, Go compiles (x+)? instead,
+   * so that an empty iteration does not win over a longer one (golang.org/issue/46123).
+   */
+  private star(item: Node, greedy: boolean, next: number): number {
+    if (item.t === 'empty' || this.same(item, 'star', greedy)) return this.emit(item, next);
+    if (nullable(item)) return this.splitOptional(this.plus(item, greedy, next), greedy, next);
+    const loop = this.add({ op: 'split', a: next, b: next });
+    const body = this.emit(item, loop);
+    const ins = this.insts[loop] as { a: number; b: number };
+    if (greedy) ins.a = body;
+    else ins.b = body;
+    return loop;
   }
 }
 
@@ -189,6 +285,8 @@ function literalSet(n: Node, limit = 64): string[] | null {
       }
       return [...out];
     }
+    case 'capture':
+      return literalSet(n.item, limit);
     case 'rep':
       if (n.max === 1 && n.min <= 1) {
         const s = literalSet(n.item, limit);
@@ -228,6 +326,9 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
         case 'jmp':
           stack.push(ins.a);
           break;
+        case 'save':
+          stack.push(ins.next);
+          break;
         case 'split':
           stack.push(ins.b, ins.a);
           break;
@@ -254,6 +355,7 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
       if (ins.op === 'match') return true;
       if (ins.op === 'assert' && (ins.kind === 'endText' || (atBegin && ins.kind === 'beginText'))) stack.push(ins.next);
       else if (ins.op === 'jmp') stack.push(ins.a);
+      else if (ins.op === 'save') stack.push(ins.next);
       else if (ins.op === 'split') stack.push(ins.a, ins.b);
     }
     return false;
@@ -315,10 +417,13 @@ export function compileRegex(pattern: Uint8Array | string, options: RegexOptions
   }
   // The pattern alone first: errors must be about what the user wrote, and `(?s:` + text + `)`
   // must not let `text` close the group early.
-  let tree = parseRegex(text);
+  const captures = options.captures ?? false;
+  const parsed = parseRegexGroups(text);
+  const groupNames = parsed.groupNames;
+  let tree = parsed.tree;
   if (options.dotAll) tree = parseRegex(`(?s:${text})`);
   const literals = anchored && !hasFold(text) ? literalSet(tree) : null;
-  const b = new NfaBuilder();
+  const b = new NfaBuilder(captures);
   const match = b.insts.length;
   b.insts.push({ op: 'match' });
   const start = b.emit(tree, match);
@@ -335,13 +440,16 @@ export function compileRegex(pattern: Uint8Array | string, options: RegexOptions
   const members = new Map<number, Set<number>>();
   for (const [pc, si] of setIndex) members.set(pc, new Set(cls.members[si]!));
   const dfa = buildDfa(insts, start, cls.k, members, anchored);
-  const program = encodeProgram(insts, start, cls, members, dfa, anchored);
+  const capSlots = 2 * (1 + (captures ? groupNames.length : 0));
+  const program = encodeProgram(insts, start, cls, members, dfa, anchored, capSlots);
   return {
     pattern: text,
     anchored,
     program,
     literals: literals ? literals.map((s) => enc.encode(s)) : null,
     usesDfa: dfa !== null,
+    groupNames,
+    captures,
   };
 }
 
@@ -350,7 +458,7 @@ function hasFold(text: string): boolean {
 }
 
 function encodeProgram(
-  insts: Inst[], start: number, cls: ReturnType<typeof classify>, members: Map<number, Set<number>>, dfa: Dfa | null, anchored: boolean,
+  insts: Inst[], start: number, cls: ReturnType<typeof classify>, members: Map<number, Set<number>>, dfa: Dfa | null, anchored: boolean, capSlots: number,
 ): Uint8Array {
   const k = cls.k;
   const words = Math.ceil(k / 32);
@@ -400,6 +508,8 @@ function encodeProgram(
   u32(R.RX_DFA_TRANS, dfaTransOff);
   u32(R.RX_DFA_FLAGS, dfaFlagsOff);
   u32(R.RX_SIZE, off);
+  u32(R.RX_CAP_SLOTS, capSlots);
+  u32(R.RX_THREADS, insts.filter((i) => i.op === 'consume' || i.op === 'match').length);
   for (let c = 0; c < 128; c++) dv.setUint16(asciiOff + c * 2, ascii[c]!, true);
   nonAscii.forEach(([lo, c], i) => {
     u32(rangesOff + i * 8, lo);
@@ -431,6 +541,11 @@ function encodeProgram(
       case 'assert':
         u32(at, R.OP_ASSERT);
         u32(at + 4, ASSERT_CODE[ins.kind]);
+        u32(at + 8, ins.next);
+        break;
+      case 'save':
+        u32(at, R.OP_SAVE);
+        u32(at + 4, ins.slot);
         u32(at + 8, ins.next);
         break;
       case 'match':
