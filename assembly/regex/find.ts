@@ -203,46 +203,69 @@ export function findAt(prog: usize, s: usize, len: usize, from: usize, caps: usi
   return 1;
 }
 
+// Go's successive matches over one subject (FindAllIndex, ReplaceAllStringFunc): beginMatches,
+// then nextMatch until it returns 0. An empty match right where the previous match ended does not
+// count; after an empty match the search moves one code point on (Go's allMatches; its
+// replaceAll skips and advances the same way).
+let iterProg: usize = 0;
+let iterS: usize = 0;
+let iterLen: usize = 0;
+let iterPos: usize = 0;
+let iterPrevEnd: i32 = -1;
+const iterCaps = memory.data(8, 4);
+export let matchStart: i32 = 0;
+export let matchEnd: i32 = 0;
+
+export function beginMatches(prog: usize, s: usize, len: usize): void {
+  iterProg = prog;
+  iterS = s;
+  iterLen = len;
+  iterPos = 0;
+  iterPrevEnd = -1;
+}
+
+/** 1 with the next match in matchStart / matchEnd, 0 when there are no more, -1 out of memory. */
+export function nextMatch(): i32 {
+  while (iterPos <= iterLen) {
+    let r = findAt(iterProg, iterS, iterLen, iterPos, iterCaps, 2);
+    if (r <= 0) {
+      iterPos = iterLen + 1;
+      return r;
+    }
+    let a0 = load<i32>(iterCaps);
+    let a1 = load<i32>(iterCaps + 4);
+    let accept = true;
+    if (<usize>a1 == iterPos) {
+      if (a0 == iterPrevEnd) accept = false;
+      if (iterPos < iterLen) {
+        decode(iterS + iterPos, iterS + iterLen);
+        iterPos += <usize>decodedWidth;
+      } else iterPos = iterLen + 1;
+    } else iterPos = <usize>a1;
+    iterPrevEnd = a1;
+    if (accept) {
+      matchStart = a0;
+      matchEnd = a1;
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /**
  * Go's FindAllIndex over [s, s+len): up to `max` (start, end) pairs of i32 into `out`. Returns
  * how many, or -1 when scratch memory could not be had.
  */
 export function findAll(prog: usize, s: usize, len: usize, out: usize, max: u32): i32 {
-  let pos: usize = 0;
-  let prevEnd: i32 = -1;
+  beginMatches(prog, s, len);
   let count: u32 = 0;
-  let caps = memory.data(8, 4);
-  while (pos <= len && count < max) {
-    let r = findAt(prog, s, len, pos, caps, 2);
+  while (count < max) {
+    let r = nextMatch();
     if (r < 0) return -1;
     if (r == 0) break;
-    let a0 = load<i32>(caps);
-    let a1 = load<i32>(caps + 4);
-    let accept = true;
-    if (<usize>a1 == pos) {
-      // An empty match: never right after the previous match; go on one code point.
-      if (a0 == prevEnd) accept = false;
-      if (pos < len) {
-        decode(s + pos, s + len);
-        pos += <usize>decodedWidth;
-      } else pos = len + 1;
-    } else pos = <usize>a1;
-    prevEnd = a1;
-    if (accept) {
-      store<i32>(out + (<usize>count << 3), a0);
-      store<i32>(out + (<usize>count << 3) + 4, a1);
-      count++;
-    }
+    store<i32>(out + (<usize>count << 3), matchStart);
+    store<i32>(out + (<usize>count << 3) + 4, matchEnd);
+    count++;
   }
   return <i32>count;
-}
-
-/** Exported: findAt for one subject (the facade's Regex.findSubmatchIndex). */
-export function regexFind(prog: usize, s: usize, len: usize, from: usize, caps: usize, n: usize): i32 {
-  return findAt(prog, s, len, from, caps, n);
-}
-
-/** Exported: findAll for one subject (the facade's Regex.findAllIndex). */
-export function regexFindAll(prog: usize, s: usize, len: usize, out: usize, max: u32): i32 {
-  return findAll(prog, s, len, out, max);
 }

@@ -170,30 +170,30 @@ class NfaBuilder {
     return this.splitOptional(this.emit(item, next), greedy, next);
   }
 
-  /** x+: x, then a split back to x (preferred when greedy) or on. */
-  private plus(item: Node, greedy: boolean, next: number): number {
-    if (item.t === 'empty' || this.same(item, 'plus', greedy)) return this.emit(item, next);
-    const loop = this.add({ op: 'split', a: next, b: next });
-    const body = this.emit(item, loop);
-    const ins = this.insts[loop] as { a: number; b: number };
+  /** x followed by a split back into x (preferred when greedy) or on: Go's loop. */
+  private loop(item: Node, greedy: boolean, next: number): { split: number; body: number } {
+    const split = this.add({ op: 'split', a: next, b: next });
+    const body = this.emit(item, split);
+    const ins = this.insts[split] as { a: number; b: number };
     if (greedy) ins.a = body;
     else ins.b = body;
-    return body;
+    return { split, body };
+  }
+
+  /** x+: enters at x. */
+  private plus(item: Node, greedy: boolean, next: number): number {
+    if (item.t === 'empty' || this.same(item, 'plus', greedy)) return this.emit(item, next);
+    return this.loop(item, greedy, next).body;
   }
 
   /**
-   * x*: a split into x (looping back) or on. When x can match empty, Go compiles (x+)? instead,
-   * so that an empty iteration does not win over a longer one (golang.org/issue/46123).
+   * x*: enters at the split. When x can match empty, Go compiles (x+)? instead, so that an empty
+   * iteration does not win over a longer one (golang.org/issue/46123).
    */
   private star(item: Node, greedy: boolean, next: number): number {
     if (item.t === 'empty' || this.same(item, 'star', greedy)) return this.emit(item, next);
     if (nullable(item)) return this.splitOptional(this.plus(item, greedy, next), greedy, next);
-    const loop = this.add({ op: 'split', a: next, b: next });
-    const body = this.emit(item, loop);
-    const ins = this.insts[loop] as { a: number; b: number };
-    if (greedy) ins.a = body;
-    else ins.b = body;
-    return loop;
+    return this.loop(item, greedy, next).split;
   }
 }
 
