@@ -73,6 +73,13 @@ export {
 } from './exporters/metrics/prometheus-handler.js';
 export type { PrometheusHandlerOptions } from './exporters/metrics/prometheus-handler.js';
 export type { OtlpMetricsSource, PrometheusSource, MetricsPayload } from './exporters/metrics/metrics-source.js';
+export { pipelineMetricsSource, MetricsSnapshot } from './exporters/metrics/pipeline-metrics-source.js';
+export type { MetricsCollector, PipelineMetricsSource, PipelineMetricsSourceOptions } from './exporters/metrics/pipeline-metrics-source.js';
+export { DebugMetricsExporter } from './exporters/debug/debug-metrics-exporter.js';
+export { createTracesExporter, createTracesExporters, createMetricsExporter } from './exporters/exporter-factory.js';
+export type {
+  ExporterFactoryOptions, FileExporterClass, MetricsExporter, MetricsPushExporter, PrometheusPullExporter,
+} from './exporters/exporter-factory.js';
 // Metrics from traces (issue 5): connectors, the metrics data model and its encoders.
 export { connectorFactories } from './connectors/index.js';
 export type { TracesToMetricsConnectorFactory } from './connectors/index.js';

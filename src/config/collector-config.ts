@@ -19,6 +19,11 @@ export interface ComponentConfig {
   readonly path: string;
   /** What the factory read (processors and connectors); undefined for receivers/exporters/extensions. */
   readonly config: unknown;
+  /**
+   * The block as written, with positions: whoever starts a receiver, exporter or extension (the
+   * gateway) reads it strictly with a ConfigReader, so its errors point at the line too.
+   */
+  readonly node: ConfigNode;
 }
 
 export interface PipelineConfig {
@@ -62,7 +67,7 @@ function readSection(
     if (typeof parsed === 'string') throw block.error(parsed, block.keyPosition(key), `${section}.${key}`);
     const reader = block.child(key);
     const config = readBlock(parsed, reader);
-    out.set(parsed.id, { id: parsed, path: `${section}.${key}`, config });
+    out.set(parsed.id, { id: parsed, path: `${section}.${key}`, config, node: reader.node });
   }
   return out;
 }
