@@ -25,13 +25,15 @@ export const RX_DFA_FLAGS = 56; // u8[STATES]: DFA_* bits
 export const RX_SIZE = 60; // total bytes
 export const RX_CAP_SLOTS = 64; // capture slots: 2 × (1 + capturing groups compiled); slots 0, 1 are the whole match
 export const RX_THREADS = 68; // OP_CONSUME + OP_MATCH instructions (the most threads a Pike VM list holds)
-export const RX_HEADER_SIZE = 72;
+export const RX_REQUIRED = 72; // up to 4 ASCII bytes (low byte first, 0 ends) that every match contains
+export const RX_HEADER_SIZE = 80;
 
 export const RX_MAGIC_VALUE = 0x32305852; // "RX02"
 
 // RX_FLAGS bits
 export const RXF_ANCHORED = 1; // the whole subject must match; otherwise any substring may
 export const RXF_DFA = 2;
+export const RXF_BEGIN_TEXT = 4; // the pattern asserts the start of the text (^ without (?m), \A)
 
 // DFA state flags
 export const DFA_ACCEPT_AT_END = 1; // accepting if the subject ends here

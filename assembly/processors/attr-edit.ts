@@ -850,6 +850,7 @@ function keyBits(e: usize): u32 {
 
 const EMPTY = memory.data(8, 8); // the bytes of "", the text the collector reads a non-string as
 const SCRATCH_ROW = memory.data(A.DV_ROW, 8);
+let emptyRow: i32 = -1;
 let extractBlocks: usize = 0;
 let extractCap: usize = 0;
 let extractLen: usize = 0;
@@ -864,7 +865,9 @@ function valueRow(p: usize, len: u32, inArena: bool): usize {
     memory.fill(SCRATCH_ROW, 0, A.DV_ROW);
     return SCRATCH_ROW;
   }
-  let i = ssFind(VALUES, p, len, hash32(p, len));
+  // "" is what every non-string reads as: its row is remembered rather than looked up each time.
+  let i = len == 0 ? emptyRow : -1;
+  if (i < 0) i = ssFind(VALUES, p, len, hash32(p, len));
   if (i < 0) {
     if (!ssAdd(VALUES, p, len)) {
       oomFlag = true;
@@ -872,6 +875,7 @@ function valueRow(p: usize, len: u32, inArena: bool): usize {
     }
     i = <i32>load<u32>(VALUES + SS_COUNT) - 1;
   }
+  if (len == 0) emptyRow = i;
   return <usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW;
 }
 
@@ -1311,6 +1315,7 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
   PLAN = plan;
   IN = <usize>load<u32>(header + L.B_INPUT);
   ssInit(VALUES, A.DV_ROW);
+  emptyRow = -1;
   extractLen = 0;
   oomFlag = false;
   arena = 0;

@@ -136,7 +136,13 @@ function prepare(prog: usize, n: usize): bool {
  */
 export function findAt(prog: usize, s: usize, len: usize, from: usize, caps: usize, n: usize): i32 {
   if (from > len) return 0;
-  if (from == 0 && regexRun(prog, s, len) == 0) return 0;
+  // Whether there is a match at all, asked of the DFA: over the whole subject, or over the rest of
+  // it when no ^ or \A can tell the rest from a whole subject (successive matches search on from
+  // the end of the last one, and most subjects have no further match).
+  let flags = load<u32>(prog + R.RX_FLAGS);
+  if (from == 0 || (flags & (R.RXF_DFA | R.RXF_BEGIN_TEXT | R.RXF_ANCHORED)) == R.RXF_DFA) {
+    if (regexRun(prog, s + from, len - from) == 0) return 0;
+  }
   let progSlots = <usize>load<u32>(prog + R.RX_CAP_SLOTS);
   if (n > progSlots) n = progSlots;
   if (n < 2) n = 2;
@@ -146,7 +152,7 @@ export function findAt(prog: usize, s: usize, len: usize, from: usize, caps: usi
   let nlist = scratch + listBytes;
   let matchCaps = work + (slots << 2);
   let start = load<u32>(prog + R.RX_START);
-  let anchored = (load<u32>(prog + R.RX_FLAGS) & R.RXF_ANCHORED) != 0;
+  let anchored = (flags & R.RXF_ANCHORED) != 0;
   if (anchored && from != 0) return 0;
   let e = s + len;
   let p = s + from;

@@ -158,8 +158,26 @@ function runPike(prog: usize, s: usize, len: usize): i32 {
   return 0;
 }
 
+/** Whether byte `b` occurs in [s, s+len): 16 bytes at a time, never reading past the end. */
+function containsByte(s: usize, len: usize, b: u32): bool {
+  let p = s;
+  let e = s + len;
+  let needle = i8x16.splat(<i8>b);
+  while (p + 16 <= e) {
+    if (v128.any_true(i8x16.eq(v128.load(p), needle))) return true;
+    p += 16;
+  }
+  while (p < e) {
+    if (<u32>load<u8>(p) == b) return true;
+    p++;
+  }
+  return false;
+}
+
 /** 1 if the subject [s, s+len) matches, 0 if not, -1 if out of memory. */
 export function regexRun(prog: usize, s: usize, len: usize): i32 {
+  // A byte every match needs, missing from the subject: no automaton has to run.
+  for (let req = load<u32>(prog + R.RX_REQUIRED); req; req >>= 8) if (!containsByte(s, len, req & 0xff)) return 0;
   if (load<u32>(prog + R.RX_FLAGS) & R.RXF_DFA) return runDfa(prog, s, len) ? 1 : 0;
   return runPike(prog, s, len);
 }

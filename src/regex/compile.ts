@@ -299,6 +299,42 @@ function literalSet(n: Node, limit = 64): string[] | null {
   }
 }
 
+/** ASCII bytes (1–127) that every match of `n` contains. */
+function requiredAscii(n: Node): Set<number> {
+  switch (n.t) {
+    case 'set':
+      return n.set.length === 2 && n.set[0] === n.set[1] && n.set[0]! > 0 && n.set[0]! < 128 ? new Set([n.set[0]!]) : new Set();
+    case 'cat':
+      return new Set(n.items.flatMap((it) => [...requiredAscii(it)]));
+    case 'alt': {
+      const [first, ...rest] = n.items.map(requiredAscii);
+      return new Set([...first!].filter((b) => rest.every((r) => r.has(b))));
+    }
+    case 'capture':
+      return requiredAscii(n.item);
+    case 'rep':
+      return n.min >= 1 ? requiredAscii(n.item) : new Set();
+    default:
+      return new Set();
+  }
+}
+
+/** ASCII bytes roughly from most to least common in telemetry text (a guess; unlisted bytes are rarer still). */
+const COMMON_BYTES = ' eatonisrlhdcupmgfybw.-/_:0123456789EATONISRLHDCUPMGFYBWvkxjqzVKXJQZ,=?&';
+
+/**
+ * Up to two required bytes, the likeliest to be missing first, packed low byte first: a subject
+ * lacking one cannot match, which a byte scan finds out faster than any automaton.
+ */
+function requiredBytes(tree: Node): number {
+  const rarity = (b: number) => {
+    const at = COMMON_BYTES.indexOf(String.fromCharCode(b));
+    return at < 0 ? COMMON_BYTES.length : at;
+  };
+  const bytes = [...requiredAscii(tree)].sort((a, b) => rarity(b) - rarity(a) || a - b).slice(0, 2);
+  return bytes.reduce((packed, b, i) => packed | (b << (8 * i)), 0);
+}
+
 interface Dfa {
   trans: Uint32Array; // state * k + class → state
   flags: Uint8Array;
@@ -441,7 +477,7 @@ export function compileRegex(pattern: Uint8Array | string, options: RegexOptions
   for (const [pc, si] of setIndex) members.set(pc, new Set(cls.members[si]!));
   const dfa = buildDfa(insts, start, cls.k, members, anchored);
   const capSlots = 2 * (1 + (captures ? groupNames.length : 0));
-  const program = encodeProgram(insts, start, cls, members, dfa, anchored, capSlots);
+  const program = encodeProgram(insts, start, cls, members, dfa, anchored, capSlots, requiredBytes(tree));
   return {
     pattern: text,
     anchored,
@@ -458,7 +494,7 @@ function hasFold(text: string): boolean {
 }
 
 function encodeProgram(
-  insts: Inst[], start: number, cls: ReturnType<typeof classify>, members: Map<number, Set<number>>, dfa: Dfa | null, anchored: boolean, capSlots: number,
+  insts: Inst[], start: number, cls: ReturnType<typeof classify>, members: Map<number, Set<number>>, dfa: Dfa | null, anchored: boolean, capSlots: number, required: number,
 ): Uint8Array {
   const k = cls.k;
   const words = Math.ceil(k / 32);
@@ -493,7 +529,8 @@ function encodeProgram(
   const dv = new DataView(buf.buffer);
   const u32 = (at: number, v: number) => dv.setUint32(at, v, true);
   u32(R.RX_MAGIC, R.RX_MAGIC_VALUE);
-  u32(R.RX_FLAGS, (anchored ? R.RXF_ANCHORED : 0) | (dfa ? R.RXF_DFA : 0));
+  const beginText = insts.some((i) => i.op === 'assert' && i.kind === 'beginText');
+  u32(R.RX_FLAGS, (anchored ? R.RXF_ANCHORED : 0) | (dfa ? R.RXF_DFA : 0) | (beginText ? R.RXF_BEGIN_TEXT : 0));
   u32(R.RX_CLASSES, k);
   u32(R.RX_RANGE_COUNT, nonAscii.length);
   u32(R.RX_ASCII, asciiOff);
@@ -509,6 +546,7 @@ function encodeProgram(
   u32(R.RX_DFA_FLAGS, dfaFlagsOff);
   u32(R.RX_SIZE, off);
   u32(R.RX_CAP_SLOTS, capSlots);
+  u32(R.RX_REQUIRED, required);
   u32(R.RX_THREADS, insts.filter((i) => i.op === 'consume' || i.op === 'match').length);
   for (let c = 0; c < 128; c++) dv.setUint16(asciiOff + c * 2, ascii[c]!, true);
   nonAscii.forEach(([lo, c], i) => {
