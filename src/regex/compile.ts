@@ -341,18 +341,27 @@ interface Dfa {
   start: number;
 }
 
-/** Subset construction; null if the pattern needs context assertions or the DFA grows too big. */
+/**
+ * Subset construction; null if the pattern needs context assertions or the DFA grows too big.
+ * States are sorted sets of instructions (consume, match, and endText assertions resolved at the
+ * end); the closure of a set is the union of its members' closures, so those are computed once
+ * per instruction, and states are interned by a hash of their members.
+ */
 function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, Set<number>>, anchored: boolean): Dfa | null {
   if (insts.some((i) => i.op === 'assert' && i.kind !== 'beginText' && i.kind !== 'endText')) return null;
-  // closure(pcs, atBegin): consume/match pcs reachable, plus endText asserts kept as members.
-  const closure = (seeds: number[], atBegin: boolean): number[] => {
-    const seen = new Set<number>();
+  const n = insts.length;
+  const seen = new Int32Array(n);
+  let stamp = 0;
+  // closure(seeds, atBegin): consume/match pcs reachable, plus endText asserts kept as members.
+  const closure = (seeds: ArrayLike<number>, atBegin: boolean): Int32Array => {
+    stamp++;
     const out: number[] = [];
-    const stack = [...seeds].reverse();
+    const stack: number[] = [];
+    for (let i = seeds.length - 1; i >= 0; i--) stack.push(seeds[i]!);
     while (stack.length) {
       const pc = stack.pop()!;
-      if (seen.has(pc)) continue;
-      seen.add(pc);
+      if (seen[pc] === stamp) continue;
+      seen[pc] = stamp;
       const ins = insts[pc]!;
       switch (ins.op) {
         case 'consume':
@@ -376,17 +385,17 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
           }
       }
     }
-    return out.sort((a, b) => a - b);
+    return Int32Array.from(out).sort();
   };
   // At the end of the subject: follow endText assertions (and beginText ones too when nothing
   // was consumed, e.g. `$^` on an empty subject).
-  const acceptsAtEnd = (pcs: number[], atBegin: boolean): boolean => {
-    const seen = new Set<number>();
-    const stack = [...pcs];
+  const acceptsAtEnd = (pcs: Int32Array, atBegin: boolean): boolean => {
+    stamp++;
+    const stack = Array.from(pcs);
     while (stack.length) {
       const pc = stack.pop()!;
-      if (seen.has(pc)) continue;
-      seen.add(pc);
+      if (seen[pc] === stamp) continue;
+      seen[pc] = stamp;
       const ins = insts[pc]!;
       if (ins.op === 'match') return true;
       if (ins.op === 'assert' && (ins.kind === 'endText' || (atBegin && ins.kind === 'beginText'))) stack.push(ins.next);
@@ -396,35 +405,67 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
     }
     return false;
   };
-  const loop = anchored ? [] : closure([start], false);
-  const ids = new Map<string, number>();
-  const states: number[][] = [];
-  const intern = (pcs: number[], initial = false): number => {
+  // Per consume instruction: its classes as a bitmap, and the closure of where it continues.
+  const memberBits: (Uint8Array | undefined)[] = new Array(n);
+  const after: Int32Array[] = new Array(n);
+  for (const [pc, cls] of members) {
+    const bits = new Uint8Array(k);
+    for (const c of cls) bits[c] = 1;
+    memberBits[pc] = bits;
+    after[pc] = closure([(insts[pc] as { next: number }).next], false);
+  }
+  const loop = anchored ? new Int32Array(0) : closure([start], false);
+  const ids = new Map<number, number[]>();
+  const states: Int32Array[] = [];
+  const initial: boolean[] = [];
+  const same = (a: Int32Array, b: Int32Array) => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  };
+  const intern = (pcs: Int32Array, isInitial = false): number => {
     // The initial state is never shared: only there do beginText assertions hold.
-    const key = (initial ? 'B' : '') + pcs.join(',');
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = states.length;
-      ids.set(key, id);
-      states.push(pcs);
-    }
+    let h = isInitial ? 0x9e3779b9 : 0;
+    for (let i = 0; i < pcs.length; i++) h = Math.imul(h ^ pcs[i]!, 0x01000193);
+    const bucket = ids.get(h);
+    if (bucket) for (const id of bucket) if (initial[id] === isInitial && same(states[id]!, pcs)) return id;
+    const id = states.length;
+    states.push(pcs);
+    initial.push(isInitial);
+    if (bucket) bucket.push(id);
+    else ids.set(h, [id]);
     return id;
   };
-  intern([]); // state 0: dead (anchored) — for unanchored it is "nothing pending" and still loops
+  intern(new Int32Array(0)); // state 0: dead (anchored) — for unanchored it is "nothing pending" and still loops
   const s0 = intern(closure([start], true), true);
   const trans: number[] = [];
+  const gather: number[] = [];
   for (let s = 0; s < states.length; s++) {
     if ((s + 1) * k > MAX_DFA_CELLS) return null;
     const pcs = states[s]!;
     for (let c = 0; c < k; c++) {
-      const nextSeeds: number[] = [];
-      for (const pc of pcs) {
-        const ins = insts[pc]!;
-        if (ins.op === 'consume' && members.get(pc)!.has(c)) nextSeeds.push(ins.next);
+      stamp++;
+      gather.length = 0;
+      for (let i = 0; i < pcs.length; i++) {
+        const bits = memberBits[pcs[i]!];
+        if (!bits || !bits[c]) continue;
+        const next = after[pcs[i]!]!;
+        for (let j = 0; j < next.length; j++) {
+          const pc = next[j]!;
+          if (seen[pc] !== stamp) {
+            seen[pc] = stamp;
+            gather.push(pc);
+          }
+        }
       }
-      let next = closure(nextSeeds, false);
-      if (!anchored) next = [...new Set([...next, ...loop])].sort((a, b) => a - b);
-      trans.push(intern(next));
+      for (let j = 0; j < loop.length; j++) {
+        const pc = loop[j]!;
+        if (seen[pc] !== stamp) {
+          seen[pc] = stamp;
+          gather.push(pc);
+        }
+      }
+      trans.push(intern(Int32Array.from(gather).sort()));
     }
   }
   const flags = new Uint8Array(states.length);
