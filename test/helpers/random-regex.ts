@@ -3,17 +3,6 @@
 // rejects a repeated name, which Go accepts) or unnamed; lazy repetition and (?U) appear so that
 // positions, not only match / no match, are exercised.
 
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ATOMS = ['a', 'b', 'c', '.', '\\d', '\\w', '\\s', '[ab]', '[^a]', '[a-c]', 'é', '\\.', '[[:alpha:]]', '\\pL', '\\PL', '[\\d_]', '\\x41', '(?i:a)', '\\n'];
 const ASSERTS = ['^', '$', '\\b', '\\B', '\\A', '\\z'];
 

@@ -11,7 +11,8 @@ import type { Attr, ResourceSpec } from '../helpers/build-request.js';
 import { decodeTraces } from '../helpers/oracle.js';
 import { plainAttrs } from '../helpers/build-request.js';
 import { pipelineWith, drain } from '../helpers/pipeline.js';
-import { rng, genPattern, genSubject } from '../helpers/random-regex.js';
+import { rng } from '../helpers/rng.js';
+import { genPattern, genSubject } from '../helpers/random-regex.js';
 
 beforeAll(async () => {
   await init();

@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, Regex, RegexSyntaxError } from 'otel-sieve';
 import { RE2JS } from 're2js';
-import { rng, genPattern, genSubject } from '../helpers/random-regex.js';
+import { rng } from '../helpers/rng.js';
+import { genPattern, genSubject } from '../helpers/random-regex.js';
 
 beforeAll(async () => {
   await init();

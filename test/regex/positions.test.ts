@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, Regex } from 'otel-sieve';
 import { RE2JS } from 're2js';
-import { rng, genPattern, genSubjectBytes } from '../helpers/random-regex.js';
+import { rng } from '../helpers/rng.js';
+import { genPattern, genSubjectBytes } from '../helpers/random-regex.js';
 
 beforeAll(async () => {
   await init();
