@@ -49,3 +49,4 @@ export { metricsIndex, metricsFree } from './otlp/metrics-index';
 export { metricsIndexAttributes } from './otlp/metrics-attrs';
 export { metricsIndexValues } from './otlp/metrics-values';
 export { metricsSplice } from './otlp/metrics-splice';
+export { storeAddTraceIds, storeMatchTraceId, storeTimeRange } from './store/trace-ids';

@@ -133,3 +133,11 @@ export type {
   OtlpJsonHistogramDataPoint, OtlpJsonExponentialHistogramDataPoint, OtlpJsonSummaryDataPoint, OtlpJsonBuckets,
   OtlpJsonExemplar,
 } from './otlp/metric-json.js';
+// The gateway's trace store and Tempo's query API over it (web-standard, any runtime; `otel-sieve
+// serve` runs them on Node).
+export { TraceStore, traceIdBytes } from './gateway/trace-store/trace-store.js';
+export type { TraceStoreStats, NanoRange, StoreSearchOptions, StoreSearchResult, EvictionReason } from './gateway/trace-store/trace-store.js';
+export { DEFAULT_TRACE_STORE_CONFIG } from './gateway/trace-store/trace-store-config.js';
+export type { TraceStoreConfig } from './gateway/trace-store/trace-store-config.js';
+export { createTempoApi } from './gateway/tempo/tempo-api.js';
+export type { TempoApiOptions } from './gateway/tempo/tempo-api.js';

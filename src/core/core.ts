@@ -56,6 +56,10 @@ export interface CoreExports {
   metricsIndexAttributes(header: number): number;
   metricsIndexValues(header: number): number;
   metricsSplice(header: number, metricKeep: number, pointKeep: number, metricRepl: number, pointRepl: number, resourceRepl: number, scopeRepl: number): number;
+  // The gateway's trace store (issue 7).
+  storeAddTraceIds(bloom: number, header: number): number;
+  storeMatchTraceId(header: number, id: number, out: number): number;
+  storeTimeRange(header: number, out: number): void;
 }
 
 const ABI_VERSION = 1;
