@@ -25,6 +25,8 @@ export interface CoreExports {
   abiVersion(): number;
   regexRun(prog: number, subject: number, len: number): number;
   regexCheck(prog: number, size: number): number;
+  regexFind(prog: number, subject: number, len: number, from: number, caps: number, slots: number): number;
+  regexFindAll(prog: number, subject: number, len: number, out: number, max: number): number;
   qsetBuild(headers: number, count: number): number;
   qsetFree(ctx: number): void;
   qprogLoad(prog: number, size: number): number;
