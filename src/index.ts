@@ -73,6 +73,13 @@ export {
 } from './exporters/metrics/prometheus-handler.js';
 export type { PrometheusHandlerOptions } from './exporters/metrics/prometheus-handler.js';
 export type { OtlpMetricsSource, PrometheusSource, MetricsPayload } from './exporters/metrics/metrics-source.js';
+export { pipelineMetricsSource, MetricsSnapshot } from './exporters/metrics/pipeline-metrics-source.js';
+export type { MetricsCollector, PipelineMetricsSource, PipelineMetricsSourceOptions } from './exporters/metrics/pipeline-metrics-source.js';
+export { DebugMetricsExporter } from './exporters/debug/debug-metrics-exporter.js';
+export { createTracesExporter, createTracesExporters, createMetricsExporter } from './exporters/exporter-factory.js';
+export type {
+  ExporterFactoryOptions, FileExporterClass, MetricsExporter, MetricsPushExporter, PrometheusPullExporter,
+} from './exporters/exporter-factory.js';
 // Metrics from traces (issue 5): connectors, the metrics data model and its encoders.
 export { connectorFactories } from './connectors/index.js';
 export type { TracesToMetricsConnectorFactory } from './connectors/index.js';
@@ -138,3 +145,11 @@ export type { CompiledCondition as OttlCompiledCondition } from './ottl/conditio
 export { filterProcessorFactory, logsFilterProcessorFactory, metricsFilterProcessorFactory } from './processors/filter/filter-factory.js';
 export type { FilterConfig, TraceQLDrop } from './processors/filter/filter-config.js';
 export type { LogsProcessor, MetricsProcessor, SignalProcessor, SignalProcessorFactory } from './processors/filter/signal-processor-types.js';
+// The gateway's trace store and Tempo's query API over it (web-standard, any runtime; `otel-sieve
+// serve` runs them on Node).
+export { TraceStore, traceIdBytes } from './gateway/trace-store/trace-store.js';
+export type { TraceStoreStats, NanoRange, StoreSearchOptions, StoreSearchResult, EvictionReason } from './gateway/trace-store/trace-store.js';
+export { DEFAULT_TRACE_STORE_CONFIG } from './gateway/trace-store/trace-store-config.js';
+export type { TraceStoreConfig } from './gateway/trace-store/trace-store-config.js';
+export { createTempoApi } from './gateway/tempo/tempo-api.js';
+export type { TempoApiOptions } from './gateway/tempo/tempo-api.js';

@@ -4,13 +4,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, Pipeline, TraceBatch } from 'otel-sieve';
 import { generateTraceRequests } from '../bench/corpus.js';
-import { SCRUB_CONFIG, TAIL_CONFIG, FILTER_CONFIG, FILTER_REDACTION_CONFIG } from '../bench/suites/processors.js';
+import { SCRUB_CONFIG, TAIL_CONFIG, REDACT_CONFIG, REDACT_VALUES, FILTER_CONFIG, FILTER_REDACTION_CONFIG } from '../bench/suites/processors.js';
 import { filterAndRedactWithProtobufjs, filterWithProtobufjsPredicate } from '../bench/baselines/protobufjs-filter.js';
 import { sampleAndScrubWithProtobufjs } from '../bench/baselines/protobufjs-processors.js';
+import { redactValuesWithProtobufjs } from '../bench/baselines/protobufjs-redaction.js';
+import { decodeTraces } from './helpers/oracle.js';
 import { tailSampleWithProtobufjs } from '../bench/baselines/protobufjs-tail-sampling.js';
 import { decodedSpans } from './helpers/build-request.js';
 import { drain } from './helpers/pipeline.js';
-import { decodeTraces } from './helpers/oracle.js';
 
 beforeAll(async () => {
   await init();
@@ -62,6 +63,20 @@ describe('processor benchmark baselines do the same work', () => {
       // resources, scopes, events and links too: the whole requests decode alike
       expect(plain(decodeTraces(ours))).toEqual(plain(decodeTraces(theirs)));
     }
+  });
+  it('redaction blocked_values / allowed_values ≡ protobufjs + JS RegExp masking, on every attribute map', () => {
+    const p = Pipeline.fromConfig(REDACT_CONFIG);
+    // Every attribute value of the request, in order, as JSON: resource, scope, span, event, link.
+    const values = (bytes: Uint8Array) => JSON.stringify(decodeTraces(bytes).resourceSpans, (k, v) => (k === 'traceId' || k === 'spanId' || k === 'parentSpanId' ? undefined : v));
+    let masked = 0;
+    for (const bytes of corpus) {
+      const ours = drain(p.process(TraceBatch.fromProtobuf(bytes), 0));
+      const theirs = redactValuesWithProtobufjs(bytes, REDACT_VALUES);
+      expect(values(ours)).toBe(values(theirs));
+      masked += (values(ours).match(/\*\*\*\*/g) ?? []).length;
+      expect(values(ours)).toContain('@corp.example');
+    }
+    expect(masked).toBeGreaterThan(500);
   });
   it('tail_sampling ≡ the protobufjs tail sampler (same kept traces)', () => {
     const p = Pipeline.fromConfig(TAIL_CONFIG);

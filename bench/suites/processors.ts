@@ -11,6 +11,9 @@
 //   test hand-written → mask → encode.
 // - ottl_filter: the same filter alone (OTTL throughput, conditions evaluated in the core's VM)
 //   against protobufjs decode → hand-written predicate → encode.
+// - redact_values: redaction with blocked_values (card numbers, e-mail addresses, IPv4 addresses,
+//   masked as "****") and an allowed_values exception, on every attribute map, against protobufjs
+//   with the same masking in JavaScript RegExp.
 // - tail_sampling: three policies (status ERROR, latency ≥ 500 ms, probabilistic 10 %) over the
 //   corpus, ingest to release, in spans per second.
 // - bloom: bulk lookups of 16-byte trace ids in the core's split-block filter against a JS bloom
@@ -31,6 +34,8 @@ import type { ScrubPlan } from '../baselines/protobufjs-processors.js';
 import { JsBloom } from '../baselines/js-bloom.js';
 import { tailSampleWithProtobufjs } from '../baselines/protobufjs-tail-sampling.js';
 import { DROP_CONDITIONS, MASKED_KEYS, filterAndRedactWithProtobufjs, filterWithProtobufjsPredicate } from '../baselines/protobufjs-filter.js';
+import { redactValuesWithProtobufjs } from '../baselines/protobufjs-redaction.js';
+import type { ValueRedactionPlan } from '../baselines/protobufjs-redaction.js';
 import type { BenchSuite } from '../harness.js';
 
 export interface ThroughputTask {
@@ -79,6 +84,18 @@ export const FILTER_CONFIG = {
   ...FILTER_REDACTION_CONFIG,
   processors: { filter: FILTER_REDACTION_CONFIG.processors.filter },
   service: { pipelines: { traces: { receivers: ['otlp'], processors: ['filter'], exporters: ['debug'] } } },
+};
+
+export const REDACT_VALUES: ValueRedactionPlan = {
+  blockedValues: ['4[0-9]{12}(?:[0-9]{3})?', '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', '(?:[0-9]{1,3}\\.){3}[0-9]{1,3}'],
+  allowedValues: ['@corp\\.example$'],
+};
+
+export const REDACT_CONFIG = {
+  receivers: { otlp: { protocols: { http: {} } } },
+  processors: { redaction: { allow_all_keys: true, blocked_values: REDACT_VALUES.blockedValues, allowed_values: REDACT_VALUES.allowedValues } },
+  exporters: { debug: {} },
+  service: { pipelines: { traces: { receivers: ['otlp'], processors: ['redaction'], exporters: ['debug'] } } },
 };
 
 export const TAIL_CONFIG = {
@@ -148,6 +165,7 @@ export function processorTasks(options: ProcessorBenchOptions = {}, requests = g
       }
     }
   };
+  const redact = Pipeline.fromConfig(REDACT_CONFIG);
   const scrubEdit = new AttributesProcessor({ actions: [...SCRUB.deleteKeys.map((key) => ({ action: 'delete' as const, key })), ...SCRUB.hashKeys.map((key) => ({ action: 'hash' as const, key }))] }, { id: 'attributes', path: 'processors.attributes' });
   const mask = new Uint8Array(65536);
   // A million lookups on the full corpus; proportionally fewer on small test corpora.
@@ -214,6 +232,23 @@ export function processorTasks(options: ProcessorBenchOptions = {}, requests = g
       group: 'ottl_filter', name: 'protobufjs decode → hand-written predicate → encode', baseline: true, unit: 'spans', units: spans,
       fn: () => {
         for (const bytes of requests) benchSink += filterWithProtobufjsPredicate(bytes).length;
+      },
+    },
+    {
+      group: 'redact_values', name: 'otel-sieve redaction (blocked_values, allowed_values)', unit: 'spans', units: spans,
+      fn: () => {
+        for (const bytes of requests) {
+          for (const out of redact.process(TraceBatch.fromProtobuf(bytes), 0)) {
+            benchSink += out.protobufView().length;
+            out.dispose();
+          }
+        }
+      },
+    },
+    {
+      group: 'redact_values', name: 'protobufjs decode → mask values (JS RegExp) → encode', baseline: true, unit: 'spans', units: spans,
+      fn: () => {
+        for (const bytes of requests) benchSink += redactValuesWithProtobufjs(bytes, REDACT_VALUES).length;
       },
     },
     {

@@ -15,6 +15,7 @@ Commands:
   bench [--json]                       benchmarks with baselines, ratios included
   query '<traceql>' --input <file>…    TraceQL search or metrics query (Tempo's JSON responses)
   process --config C --input F… --output O   run a collector config's traces pipeline
+  serve [--config C] [--listen H:P] [--demo]   the OTLP gateway: pipelines, /metrics, Tempo's API, a page
   help [command]                       help for a command
 
 Inputs are OTLP files: .pb (protobuf Export*ServiceRequest), .json (OTLP/JSON), .jsonl (one request
@@ -44,6 +45,10 @@ const COMMANDS: Record<string, Command> = {
   process: {
     run: async (argv) => (await import('./commands/process.js')).processCommand(argv),
     help: async () => (await import('./commands/process.js')).processHelp,
+  },
+  serve: {
+    run: async (argv) => (await import('./commands/serve.js')).serve(argv),
+    help: async () => (await import('./commands/serve.js')).serveHelp,
   },
 };
 

@@ -25,6 +25,8 @@ export interface CoreExports {
   abiVersion(): number;
   regexRun(prog: number, subject: number, len: number): number;
   regexCheck(prog: number, size: number): number;
+  regexFind(prog: number, subject: number, len: number, from: number, caps: number, slots: number): number;
+  regexFindAll(prog: number, subject: number, len: number, out: number, max: number): number;
   qsetBuild(headers: number, count: number): number;
   qsetFree(ctx: number): void;
   qprogLoad(prog: number, size: number): number;
@@ -60,6 +62,10 @@ export interface CoreExports {
   ottlErrorInfo(): number;
   traceDropEvents(header: number, eventKeep: number, spanKeep: number): number;
   eventDropResult(): number;
+  // The gateway's trace store (issue 7).
+  storeAddTraceIds(bloom: number, header: number): number;
+  storeMatchTraceId(header: number, id: number, out: number): number;
+  storeTimeRange(header: number, out: number): void;
 }
 
 const ABI_VERSION = 1;

@@ -33,6 +33,8 @@ export interface OtlpHandlerStats {
   spansAccepted: number;
   /** Spans the pipeline rejected as invalid (sent back as partial_success). */
   spansRejected: number;
+  /** Spans of decoded requests refused under pressure (answered 429/503; the client retries them). */
+  spansRefused: number;
   /** Spans handed to the exporters. */
   spansExported: number;
   /** Exports still running (scheduled through waitUntil or awaited). */
@@ -45,6 +47,12 @@ export type OtlpHandler = ((request: Request, context?: WaitUntilContext | objec
    * waits for them; for shutdown, or `ctx.waitUntil(handler.flush())` at the edge. Never rejects.
    */
   flush(): Promise<void>;
+  /**
+   * Runs the pipeline's timers at `now()` (tail-sampling decisions after decision_wait, batch
+   * timeouts) and exports what they release. Requests run them too; a long-running server calls
+   * this from a timer so traces are decided while no request arrives. Never rejects.
+   */
+  tick(): Promise<void>;
   stats(): OtlpHandlerStats;
 };
 
@@ -89,7 +97,7 @@ export function createOtlpHandler(pipeline: TracesPipelineLike, options: OtlpHan
   const onError = options.onError ?? d.onError;
   const cors: CorsPolicy | undefined = options.cors ? corsPolicy(options.cors) : undefined;
 
-  const stats: OtlpHandlerStats = { responses: {}, spansAccepted: 0, spansRejected: 0, spansExported: 0, exportsPending: 0 };
+  const stats: OtlpHandlerStats = { responses: {}, spansAccepted: 0, spansRejected: 0, spansRefused: 0, spansExported: 0, exportsPending: 0 };
 
   /** Hands batches to every exporter and disposes them; returns when all exporters are done. */
   function exportAll(batches: TraceBatch[]): Promise<unknown> | undefined {
@@ -148,6 +156,8 @@ export function createOtlpHandler(pipeline: TracesPipelineLike, options: OtlpHan
     if (!encoding) return text(415, '415 unsupported media type, supported: [application/json, application/x-protobuf]');
 
     let batch: TraceBatch | undefined;
+    // Spans of a request that decoded; counted as refused if it is then refused under pressure.
+    let decoded = 0;
     try {
       const body = await readRequestBody(request, limit);
       // An empty request succeeds (the spec says SHOULD), without touching the pipeline.
@@ -155,11 +165,12 @@ export function createOtlpHandler(pipeline: TracesPipelineLike, options: OtlpHan
       const decodeOptions = { ...decode, maxBytes: limit, allowEmpty: true };
       batch = encoding === 'json' ? TraceBatch.fromJSON(body, decodeOptions) : TraceBatch.fromProtobuf(body, decodeOptions);
       // Admission: data we could not hand on is refused now rather than acknowledged and dropped.
+      const spans = batch.spanCount;
+      decoded = spans;
       const full = exporters.find((e) => !e.accepting);
       if (full) {
         throw new PipelineRefusedError(`exporter ${full.id}: sending queue is full`);
       }
-      const spans = batch.spanCount;
       const at = now();
       const outcome = runPipeline(pipeline, batch, at);
       batch = undefined; // the pipeline owns it now
@@ -175,7 +186,9 @@ export function createOtlpHandler(pipeline: TracesPipelineLike, options: OtlpHan
       const partial = outcome.rejectedSpans > 0 || outcome.message ? { rejected: outcome.rejectedSpans, message: outcome.message } : undefined;
       return { status: 200, body: encodeExportResponse('traces', partial, encoding), headers: { 'content-type': contentTypeOf(encoding) } };
     } catch (err) {
-      return classify(err, encoding);
+      const failed = classify(err, encoding);
+      if (failed.status === 429 || failed.status === 503) stats.spansRefused += decoded;
+      return failed;
     } finally {
       batch?.dispose();
     }
@@ -209,8 +222,17 @@ export function createOtlpHandler(pipeline: TracesPipelineLike, options: OtlpHan
     await Promise.all(exporters.map((e) => e.forceFlush().catch((err: unknown) => onError(err instanceof Error ? err : new Error(String(err))))));
   };
 
+  const tick = async (): Promise<void> => {
+    try {
+      await exportAll(tickPipeline(pipeline, now()));
+    } catch (err) {
+      onError(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+
   return Object.assign(handler, {
     flush,
+    tick,
     stats: (): OtlpHandlerStats => ({ ...stats, responses: { ...stats.responses } }),
   });
 }

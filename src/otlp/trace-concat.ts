@@ -10,17 +10,20 @@ import { TraceBatch } from './trace-batch.js';
 export function concatTraceBatches(batches: readonly TraceBatch[]): TraceBatch {
   if (batches.length === 0) throw new RangeError('concatTraceBatches needs at least one batch');
   const core = batches[0]!.core;
+  // A batch the decode limits truncated is re-written without the dropped entries, so its bytes
+  // are shorter than its input: encode those first (to JavaScript) to know the total.
+  const rewritten = batches.map((b) => (b.truncated ? b.toProtobuf() : undefined));
   let total = 0;
-  for (const b of batches) total += b.byteLength;
+  batches.forEach((b, i) => (total += rewritten[i]?.length ?? b.byteLength));
   const ptr = core.call('allocInput', (ex) => ex.allocInput(total) >>> 0);
   if (!ptr) throw new OtlpDecodeError({ code: ERR.ERR_OUT_OF_MEMORY, offset: 0, message: 0, field: 0, detail: BigInt(total) }, total);
   let at = ptr;
-  for (const b of batches) {
-    // protobufView() re-writes spans the decode limits truncated; a plain copy otherwise.
-    const view = b.protobufView();
-    core.u8.set(view, at);
-    at += view.length;
-  }
+  batches.forEach((b, i) => {
+    // Views are taken after the allocation: growing the memory detaches earlier ones.
+    const bytes = rewritten[i] ?? b.protobufView();
+    core.u8.set(bytes, at);
+    at += bytes.length;
+  });
   return TraceBatch.fromCoreBuffer(core, ptr, total, {});
 }
 

@@ -14,6 +14,7 @@ import type { ComponentRegistry } from './component-registry.js';
 import type { Millis, TracesProcessor, TracesToMetricsConnector } from './types.js';
 import { PendingEdits } from './pending-edits.js';
 import type { MetricsData } from '../metrics/metrics-data.js';
+import { concatTraceBatches } from '../otlp/trace-concat.js';
 
 export interface PipelineOptions {
   /** Component factories; default: the built-in ones. */
@@ -24,9 +25,30 @@ export interface PipelineOptions {
   clock?: () => Millis;
 }
 
+/** A batch a traces pipeline released, with that pipeline's id (a gateway routes it to the pipeline's exporters). */
+export interface RoutedBatch {
+  /** `traces`, `traces/sampled`, … */
+  readonly pipeline: string;
+  readonly batch: TraceBatch;
+}
+
+/** Spans into and out of one processor of one pipeline (the collector's processor incoming/outgoing items). */
+export interface ProcessorItems {
+  readonly pipeline: string;
+  /** The processor id as written: `tail_sampling` or `tail_sampling/errors`. */
+  readonly processor: string;
+  /** Its type: `tail_sampling`. */
+  readonly type: string;
+  readonly incoming: number;
+  readonly outgoing: number;
+}
+
 interface RunningPipeline {
   readonly config: PipelineConfig;
   readonly processors: TracesProcessor[];
+  /** Spans into / out of each processor, by index (buffered spans are in neither until released). */
+  readonly incoming: number[];
+  readonly outgoing: number[];
   readonly connectors: TracesToMetricsConnector[];
   /** Whether any exporter is a real exporter (the caller receives the output). */
   readonly exports: boolean;
@@ -60,6 +82,8 @@ export class Pipeline {
           const c = config.processors.get(id)!;
           return registry.processor(c.id.type)!.create(c.config, { id, path: c.path });
         }),
+        incoming: p.processors.map(() => 0),
+        outgoing: p.processors.map(() => 0),
         connectors: p.exporters.filter((id) => connectors.has(id)).map((id) => connectors.get(id)!),
         exports: p.exporters.some((id) => config.exporters.has(id)),
         fed: p.receivers.some((id) => config.receivers.has(id)),
@@ -82,10 +106,15 @@ export class Pipeline {
    * (memory_limiter), the batch was not accepted and the caller still owns it.
    */
   process(batch: TraceBatch, now: Millis = this.clock()): TraceBatch[] {
+    return this.processRouted(batch, now).map((r) => r.batch);
+  }
+
+  /** process(), with the pipeline each batch came out of (to give it to that pipeline's exporters). */
+  processRouted(batch: TraceBatch, now: Millis = this.clock()): RoutedBatch[] {
     const fed = this.traces.filter((p) => p.fed);
     for (const p of fed) for (const proc of p.processors) proc.admit?.(batch, now);
     this.spansIn += batch.spanCount;
-    const out: TraceBatch[] = [];
+    const out: RoutedBatch[] = [];
     fed.forEach((p, i) => {
       // Every pipeline after the first gets its own copy, as the collector fans out a receiver.
       const input = i === fed.length - 1 ? batch : copyBatch(batch);
@@ -96,11 +125,16 @@ export class Pipeline {
 
   /** Runs timers due at `now` (batch timeouts, tail-sampling decisions) and returns what they release. */
   tick(now: Millis = this.clock()): TraceBatch[] {
-    const out: TraceBatch[] = [];
+    return this.tickRouted(now).map((r) => r.batch);
+  }
+
+  /** tick(), with the pipeline each batch came out of. */
+  tickRouted(now: Millis = this.clock()): RoutedBatch[] {
+    const out: RoutedBatch[] = [];
     for (const p of this.traces) {
       p.processors.forEach((proc, i) => {
         if (!proc.tick) return;
-        out.push(...this.finish(p, this.runFrom(p, i + 1, proc.tick(now), now), now));
+        out.push(...this.finish(p, this.runFrom(p, i + 1, this.released(p, i, proc.tick(now)), now), now));
       });
       for (const c of p.connectors) c.tick?.(now);
     }
@@ -109,13 +143,24 @@ export class Pipeline {
 
   /** Drains every buffer in pipeline order (end of input, shutdown). */
   flush(now: Millis = this.clock()): TraceBatch[] {
-    const out: TraceBatch[] = [];
+    return this.flushRouted(now).map((r) => r.batch);
+  }
+
+  /** flush(), with the pipeline each batch came out of. */
+  flushRouted(now: Millis = this.clock()): RoutedBatch[] {
+    const out: RoutedBatch[] = [];
     for (const p of this.traces) {
       p.processors.forEach((proc, i) => {
-        out.push(...this.finish(p, this.runFrom(p, i + 1, proc.flush(now), now), now));
+        out.push(...this.finish(p, this.runFrom(p, i + 1, this.released(p, i, proc.flush(now)), now), now));
       });
     }
     return out;
+  }
+
+  /** Counts what processor `i` released from its buffer (its incoming spans were counted on arrival). */
+  private released(p: RunningPipeline, i: number, batches: TraceBatch[]): TraceBatch[] {
+    for (const b of batches) p.outgoing[i]! += b.spanCount;
+    return batches;
   }
 
   /**
@@ -129,7 +174,12 @@ export class Pipeline {
       const proc = p.processors[i]!;
       if (!proc.edit) {
         const next: TraceBatch[] = [];
-        for (const b of current) next.push(...proc.process(b, now));
+        for (const b of current) {
+          p.incoming[i]! += b.spanCount;
+          const out = proc.process(b, now);
+          for (const o of out) p.outgoing[i]! += o.spanCount;
+          next.push(...out);
+        }
         current = next;
         i++;
         continue;
@@ -147,7 +197,9 @@ export class Pipeline {
               if (!mid) break;
               pending = PendingEdits.begin(mid);
             }
+            p.incoming[k]! += alive(pending);
             editor.edit!(pending, now);
+            p.outgoing[k]! += alive(pending);
             if (pending.kept === 0) break;
           }
         } catch (err) {
@@ -165,16 +217,32 @@ export class Pipeline {
   }
 
   /** Hands the pipeline's output to its connectors and to the caller (when it has exporters). */
-  private finish(p: RunningPipeline, batches: TraceBatch[], now: Millis): TraceBatch[] {
-    const out: TraceBatch[] = [];
+  private finish(p: RunningPipeline, batches: TraceBatch[], now: Millis): RoutedBatch[] {
+    const out: RoutedBatch[] = [];
     for (const b of batches) {
       for (const c of p.connectors) c.consume(b, now);
       if (p.exports && b.spanCount > 0) {
         this.spansOut += b.spanCount;
-        out.push(b);
+        out.push({ pipeline: p.config.id, batch: b });
       } else b.dispose();
     }
     return out;
+  }
+
+  /** Spans into and out of every processor of every traces pipeline, in config order. */
+  processorItems(): ProcessorItems[] {
+    const out: ProcessorItems[] = [];
+    for (const p of this.traces) {
+      p.processors.forEach((proc, i) => {
+        out.push({ pipeline: p.config.id, processor: proc.id, type: this.config.processors.get(proc.id)?.id.type ?? proc.id, incoming: p.incoming[i]!, outgoing: p.outgoing[i]! });
+      });
+    }
+    return out;
+  }
+
+  /** The processors of each traces pipeline, with their pipeline id (for their own counters). */
+  processorsByPipeline(): { pipeline: string; processor: TracesProcessor }[] {
+    return this.traces.flatMap((p) => p.processors.map((processor) => ({ pipeline: p.config.id, processor })));
   }
 
   /**
@@ -205,6 +273,13 @@ export class Pipeline {
   }
 }
 
+/** Spans still kept in a run of edits (kept is -1 while nothing was dropped). */
+function alive(pending: PendingEdits): number {
+  return pending.kept < 0 ? pending.batch.spanCount : pending.kept;
+}
+
 function copyBatch(batch: TraceBatch): TraceBatch {
-  return (batch.constructor as typeof TraceBatch).fromProtobuf(batch.protobufView(), { allowEmpty: true });
+  // Copied inside core memory after allocating: a view of the source taken before an allocation
+  // that grows the memory would be detached (empty) by the time it is copied.
+  return concatTraceBatches([batch]);
 }

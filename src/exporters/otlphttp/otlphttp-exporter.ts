@@ -32,6 +32,12 @@ export class OtlpHttpExporter implements TracesExporter {
     return this.sender.accepting;
   }
 
+  /** sending_queue.queue_size, or 0 when the queue is disabled. */
+  get queueCapacity(): number {
+    const q = this.sender.config.queue;
+    return q.enabled ? q.queueSize : 0;
+  }
+
   export(batch: TraceBatch): Promise<ExportOutcome> {
     let spans = 0;
     let body: Uint8Array | string;

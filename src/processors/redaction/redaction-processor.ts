@@ -5,8 +5,7 @@ import type { Core } from '../../core/core.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 import type { ComponentContext, Millis, TracesProcessor } from '../../pipeline/types.js';
 import { editPending, runEditPlan } from '../attr-edit/attr-edit-runner.js';
-import type { KeyPatterns, ValueMasking } from '../attr-edit/attr-edit-runner.js';
-import { valueMasking } from './value-masking.js';
+import type { KeyPatterns } from '../attr-edit/attr-edit-runner.js';
 import type { PendingEdits } from '../../pipeline/pending-edits.js';
 import type { EditCounts } from '../attr-edit/attr-edit-runner.js';
 import type { RedactionConfig } from './redaction-config.js';
@@ -19,7 +18,6 @@ export class RedactionProcessor implements TracesProcessor {
   private block: number;
   private readonly plan: number;
   private readonly keys: KeyPatterns;
-  private readonly values: ValueMasking | undefined;
   private readonly counts: EditCounts = { spans: 0, resources: 0, scopes: 0, redacted: 0, ignored: 0, allowed: 0, masked: 0 };
 
   constructor(config: RedactionConfig, context: ComponentContext) {
@@ -30,17 +28,16 @@ export class RedactionProcessor implements TracesProcessor {
     this.block = block;
     this.plan = plan;
     this.keys = { patterns: redactionPatterns(config), cache: new Map() };
-    this.values = valueMasking(this.core, config.blockedValues, config.allowedValues, config.hashFunction, config.hmacKey);
   }
 
   process(batch: TraceBatch, _now: Millis): TraceBatch[] {
     this.core.check(this.generation, `redaction processor ${this.id}`);
-    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, false, undefined, this.keys, this.values);
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, false, undefined, this.keys);
   }
 
   edit(pending: PendingEdits, _now: Millis): void {
     this.core.check(this.generation, `redaction processor ${this.id}`);
-    editPending(this.core, pending, this.plan, this.id, this.counts, false, this.keys, this.values);
+    editPending(this.core, pending, this.plan, this.id, this.counts, false, this.keys);
   }
 
   flush(): TraceBatch[] {
