@@ -73,6 +73,13 @@ export {
 } from './exporters/metrics/prometheus-handler.js';
 export type { PrometheusHandlerOptions } from './exporters/metrics/prometheus-handler.js';
 export type { OtlpMetricsSource, PrometheusSource, MetricsPayload } from './exporters/metrics/metrics-source.js';
+export { pipelineMetricsSource, MetricsSnapshot } from './exporters/metrics/pipeline-metrics-source.js';
+export type { MetricsCollector, PipelineMetricsSource, PipelineMetricsSourceOptions } from './exporters/metrics/pipeline-metrics-source.js';
+export { DebugMetricsExporter } from './exporters/debug/debug-metrics-exporter.js';
+export { createTracesExporter, createTracesExporters, createMetricsExporter } from './exporters/exporter-factory.js';
+export type {
+  ExporterFactoryOptions, FileExporterClass, MetricsExporter, MetricsPushExporter, PrometheusPullExporter,
+} from './exporters/exporter-factory.js';
 // Metrics from traces (issue 5): connectors, the metrics data model and its encoders.
 export { connectorFactories } from './connectors/index.js';
 export type { TracesToMetricsConnectorFactory } from './connectors/index.js';
@@ -134,3 +141,22 @@ export type { AnyBatch } from './pipeline/pending-edits.js';
 export { TRACE_KEPT, TRACE_DROPPED, TRACE_PENDING, TRACE_UNKNOWN, isTraceLookup } from './correlation/trace-lookup.js';
 export type { TraceLookup, TraceDecision } from './correlation/trace-lookup.js';
 export { concatBatches, sliceBatch, batchItemCount } from './otlp/batch-concat.js';
+// OTTL conditions (filter processor, tail-sampling ottl_condition).
+export { ottl } from './ottl/index.js';
+export { OttlError } from './ottl/errors.js';
+export type { OttlErrorStage } from './ottl/errors.js';
+export { OttlRuntimeError } from './ottl/condition-set.js';
+export type { ErrorMode as OttlErrorMode } from './ottl/condition-set.js';
+export type { EvaluateOptions as OttlEvaluateOptions, Evaluation as OttlEvaluation } from './ottl/evaluate.js';
+export type { ContextName as OttlContextName } from './ottl/contexts.js';
+export type { CompiledCondition as OttlCompiledCondition } from './ottl/condition.js';
+export { filterProcessorFactory, logsFilterProcessorFactory, metricsFilterProcessorFactory } from './processors/filter/filter-factory.js';
+export type { FilterConfig, TraceQLDrop } from './processors/filter/filter-config.js';
+// The gateway's trace store and Tempo's query API over it (web-standard, any runtime; `otel-sieve
+// serve` runs them on Node).
+export { TraceStore, traceIdBytes } from './gateway/trace-store/trace-store.js';
+export type { TraceStoreStats, NanoRange, StoreSearchOptions, StoreSearchResult, EvictionReason } from './gateway/trace-store/trace-store.js';
+export { DEFAULT_TRACE_STORE_CONFIG } from './gateway/trace-store/trace-store-config.js';
+export type { TraceStoreConfig } from './gateway/trace-store/trace-store-config.js';
+export { createTempoApi } from './gateway/tempo/tempo-api.js';
+export type { TempoApiOptions } from './gateway/tempo/tempo-api.js';

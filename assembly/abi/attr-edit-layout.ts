@@ -19,9 +19,13 @@ export const EP_BLOCKED_KEY_PATTERNS = 52; // redaction: key-verdict bits of blo
 export const EP_HASH_FN = 56; // redaction hash_function: 0 mask with ****, else HF_* of digests.ts
 export const EP_HMAC_KEY = 60; // pointer to hmac_key bytes
 export const EP_HMAC_KEY_LEN = 64;
-export const EP_VALUE_KEYS = 68; // string list: collect values only under these keys (0 = all)
-export const EP_VALUE_KEYS_COUNT = 72;
-export const EP_SIZE = 80;
+export const EP_EXTRACT_WORDS = 68; // attributes: u32 words of a value's extraction block (see OP_EXTRACT)
+export const EP_BLOCKED_VALUES = 72; // redaction: u32 pointers to compiled regex programs (unanchored)
+export const EP_BLOCKED_VALUES_COUNT = 76;
+export const EP_ALLOWED_VALUES = 80; // redaction: u32 pointers to compiled regex programs (unanchored)
+export const EP_ALLOWED_VALUES_COUNT = 84;
+export const EP_MASK_ALL = 88; // redaction: the program of `.*`, which masks a blocked key's whole value
+export const EP_SIZE = 96;
 
 // hash_function values (same numbering as assembly/processors/digests.ts).
 export const HF_MD5 = 1;
@@ -71,7 +75,9 @@ export const OP_DELETE = 4;
 export const OP_HASH = 5;
 export const OP_CONVERT = 6;
 // extract: AC_SRC_KEY = string list of the pattern's group names, AC_SRC_KEY_LEN = their count,
-// AC_TYPE = the action's slot (u32 offset) in each value's extraction block (DV_NEW).
+// AC_VALUE = pointer to the pattern's program (compiled with captures), AC_TYPE = the action's
+// slot (u32 offset) in each distinct value's extraction block: a state word (0 not matched yet,
+// 1 no match, 2 match), then 2 × (1 + groups) i32 match positions relative to the value.
 export const OP_EXTRACT = 7;
 
 export const NO_PATTERN = 0xffffffff;
@@ -161,15 +167,20 @@ export const DK_HASH = 8;
 export const DK_BITS = 12; // bit i: pattern i matches this key
 export const DK_ROW = 16;
 
-// Distinct string values of a batch (editCollectStrings with COLLECT_VALUES): the facade computes
-// the masked text of each once (redaction blocked_values / allowed_values) and writes it back.
+// Distinct string values of a batch, as editAttributes meets them: each is matched against the
+// plan's value patterns once (redaction blocked_values / allowed_values, attributes extract) and
+// the results kept in its row for the next attribute with the same bytes.
 export const DV_PTR = 0;
 export const DV_LEN = 4;
 export const DV_HASH = 8;
-export const DV_NEW = 12; // pointer to the replacement text (set by the facade), 0 = unchanged
+export const DV_NEW = 12; // redaction: arena offset of the masked text; attributes: extraction block offset + 1
 export const DV_NEW_LEN = 16;
-export const DV_ALLOWED = 20; // 1 when an allowed_values pattern matches the value (set by the facade)
+export const DV_FLAGS = 20; // DVF_* bits
 export const DV_ROW = 24;
 
+export const DVF_ALLOWED_DONE = 1; // allowed_values were tried
+export const DVF_ALLOWED = 2; // an allowed_values pattern matches
+export const DVF_MASK_DONE = 4; // blocked_values were applied
+export const DVF_MASKED = 8; // and changed the text (DV_NEW, DV_NEW_LEN)
+
 export const COLLECT_KEYS = 1;
-export const COLLECT_VALUES = 2;

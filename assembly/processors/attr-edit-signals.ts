@@ -11,8 +11,8 @@ import { allocZeroed } from '../mem/alloc';
 import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
 import {
   editBegin, editEnvelope, editEnd, editMap, editWrite, editLastLen, editOutOfMemory, editChanged, redactBody,
-  redactedBody, redactedBodyLen, matchesLog, matchesMetric, allActionsKeyed, holdsActionKey, planIsRedaction,
-  collectBegin, collectEnvelope, collectMap, collectValue, collectEnd,
+  redactedBodyOffset, redactedBodyLen, matchesLog, matchesMetric, allActionsKeyed, holdsActionKey, planIsRedaction,
+  collectBegin, collectEnvelope, collectMap, collectEnd,
 } from './attr-edit';
 
 const TAG_LOG_ATTRS: u32 = 0x32; // LogRecord.attributes = 6
@@ -77,7 +77,7 @@ function bodyStringIn(cs: usize, ce: usize): bool {
  * an include/exclude evaluated outside the core selects) as in editAttributes. Fills editResult().
  */
 export function editLogAttributes(header: usize, plan: usize, keep: usize, recIn: usize, resIn: usize, scopeIn: usize, eligible: usize): u32 {
-  editBegin(header);
+  editBegin(header, plan);
   let input = <usize>load<u32>(header + B.B_INPUT);
   let n = load<u32>(header + B.B_ITEM_COUNT);
   let records = <usize>load<u32>(header + B.B_ITEMS);
@@ -113,7 +113,7 @@ export function editLogAttributes(header: usize, plan: usize, keep: usize, recIn
         ? bodyStringIn(cs, ce)
         : (load<u32>(rec + LG.LR_PRESENCE) & LG.P_BODY) != 0 && anyValueString(input + load<u32>(rec + LG.LR_BODY_OFF), input + load<u32>(rec + LG.LR_BODY_OFF) + load<u32>(rec + LG.LR_BODY_LEN));
       if (isString && redactBody(plan, foundStr, foundStrLen)) {
-        bodyPtr = redactedBody();
+        bodyPtr = redactedBodyOffset();
         bodyLen = redactedBodyLen();
       }
       // The body's summary attributes join the record's attributes.
@@ -140,7 +140,7 @@ export function editLogAttributes(header: usize, plan: usize, keep: usize, recIn
 export function editPointAttributes(
   header: usize, plan: usize, metricKeep: usize, pointKeep: usize, pointIn: usize, resIn: usize, scopeIn: usize, eligible: usize,
 ): u32 {
-  editBegin(header);
+  editBegin(header, plan);
   let input = <usize>load<u32>(header + B.B_INPUT);
   let nMetrics = load<u32>(header + M.B_METRIC_COUNT);
   let metrics = <usize>load<u32>(header + M.B_METRICS);
@@ -188,9 +188,9 @@ export function editPointAttributes(
 }
 
 /**
- * Collects the distinct keys and/or string values (COLLECT_*) of the maps `plan` targets in a
- * LogBatch — record attributes and, for TARGET_LOG_BODY, string bodies — with the keep mask and
- * replacements editLogAttributes will get. 0, or 0xFFFFFFFF when out of memory.
+ * Collects the distinct keys (COLLECT_KEYS) of the maps `plan` targets in a LogBatch — record
+ * attributes — with the keep mask and replacements editLogAttributes will get (bodies are matched
+ * against value patterns in the edit call itself). 0, or 0xFFFFFFFF when out of memory.
  */
 export function editCollectLogStrings(header: usize, plan: usize, keep: usize, recIn: usize, resIn: usize, scopeIn: usize, what: u32): u32 {
   let input = collectBegin(header, plan, what);
@@ -205,12 +205,6 @@ export function editCollectLogStrings(header: usize, plan: usize, keep: usize, r
     let cs = over ? over : input + load<u32>(rec + LG.LR_CONTENT_START);
     let ce = over ? over + <usize>load<u32>(recIn + <usize>i * 8 + 4) : input + load<u32>(rec + LG.LR_CONTENT_END);
     if (targets & A.TARGET_LOG) ok = collectMap(cs, ce, TAG_LOG_ATTRS, over ? 0xffffffff : load<u32>(rec + LG.LR_ATTR_COUNT));
-    if (ok && targets & A.TARGET_LOG_BODY) {
-      let isString = over
-        ? bodyStringIn(cs, ce)
-        : (load<u32>(rec + LG.LR_PRESENCE) & LG.P_BODY) != 0 && anyValueString(input + load<u32>(rec + LG.LR_BODY_OFF), input + load<u32>(rec + LG.LR_BODY_OFF) + load<u32>(rec + LG.LR_BODY_LEN));
-      if (isString) ok = collectValue(foundStr, foundStrLen);
-    }
   }
   return collectEnd(ok);
 }

@@ -18,8 +18,9 @@ import { varintSize, writeVarint } from '../wire/writer';
 import { findAttr } from './attr-lookup';
 import { nextField, fieldEnd, kvParts, kvKey, kvKeyLen, readAnyValue, rawType, rawValue } from './raw-attr';
 import { sha256Hex } from './sha256';
-import { digest } from './digests';
 import { regexRun } from '../regex/match';
+import { findAt } from '../regex/find';
+import { valueAllowed, maskBlocked, maskWhole, maskedText, maskedLen } from './value-masking';
 
 /** match_type regexp: entries of string lists and test values are compiled regex programs. */
 let regexpMatch = false;
@@ -60,6 +61,7 @@ export function editResult(): usize {
 
 let IN: usize = 0;
 let HEADER: usize = 0;
+let PLAN: usize = 0;
 let work: usize = 0;
 let workCap: u32 = 0;
 let workLen: u32 = 0;
@@ -785,21 +787,18 @@ function runActions(plan: usize): void {
 }
 
 /**
- * extract: the facade matched each distinct value of the action's key once and wrote, per value,
- * an extraction block (DV_NEW): at this action's slot, 1 if the pattern matched, then (ptr, len)
- * of every named group. Each group is upserted as a string attribute, as FindStringSubmatch +
- * PutStr do upstream.
+ * extract: FindStringSubmatch of the action's pattern on a string value; on a match every named
+ * group is upserted as a string attribute (a group that took no part as ""), as PutStr does
+ * upstream. Results are kept per distinct value (extractionOf).
  */
 function extractEntry(e: usize, ac: usize): void {
-  if (!valueVerdicts || typeOf(e) != L.V_STRING) return;
+  if (typeOf(e) != L.V_STRING) return;
+  let inArena = load<u32>(e + W_KIND) == K_STR_ARENA;
+  let off: usize = inArena ? <usize>load<u64>(e + W_A) : 0;
   let p = strPtr(e);
   let len = strLen(e);
-  let i = ssFind(VALUES, p, len, hash32(p, len));
-  if (i < 0) return;
-  let block = <usize>load<u32>(<usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW + A.DV_NEW);
-  if (!block) return;
-  let slot = block + <usize>load<u32>(ac + A.AC_TYPE) * 4;
-  if (!load<u32>(slot)) return;
+  let caps = extractionOf(p, len, ac, inArena);
+  if (!caps) return;
   let names = <usize>load<u32>(ac + A.AC_SRC_KEY);
   let n = load<u32>(ac + A.AC_SRC_KEY_LEN);
   for (let g: u32 = 0; g < n; g++) {
@@ -813,10 +812,22 @@ function extractEntry(e: usize, ac: usize): void {
       store<u32>(target + W_KEY, <u32>np);
       store<u32>(target + W_KEY_LEN, nl);
     }
-    store<u32>(target + W_KIND, K_STR_ABS);
-    store<u64>(target + W_A, <u64>load<u32>(slot + 4 + <usize>g * 8));
-    store<u32>(target + W_B, load<u32>(slot + 8 + <usize>g * 8));
-    changed = true;
+    // Group positions are relative to the value: its substrings live where the value does.
+    let gs = load<i32>(caps + 8 + <usize>g * 8);
+    let ge = load<i32>(caps + 12 + <usize>g * 8);
+    if (gs < 0) {
+      store<u32>(target + W_KIND, K_STR_ABS);
+      store<u64>(target + W_A, <u64>p);
+      store<u32>(target + W_B, 0);
+      changed = true;
+    } else if (inArena) {
+      setArenaString(target, off + <usize>gs, <usize>(ge - gs));
+    } else {
+      store<u32>(target + W_KIND, K_STR_ABS);
+      store<u64>(target + W_A, <u64>(p + <usize>gs));
+      store<u32>(target + W_B, <u32>(ge - gs));
+      changed = true;
+    }
   }
 }
 
@@ -840,7 +851,6 @@ const SS_ROW = 20;
 const KEYS = memory.data(24, 8);
 const VALUES = memory.data(24, 8);
 let verdicts = false;
-let valueVerdicts = false;
 
 function ssInit(set: usize, rowSize: u32): void {
   if (!load<u32>(set + SS_ROW)) store<u32>(set + SS_ROW, rowSize);
@@ -918,24 +928,168 @@ function keyBitsOf(key: usize, len: u32): u32 {
   return i < 0 ? 0 : load<u32>(<usize>load<u32>(KEYS + SS_LIST) + <usize>i * A.DK_ROW + A.DK_BITS);
 }
 
-/** The facade's replacement text for a string entry (masked blocked values), if any: sets e. */
-function maskedValue(e: usize): bool {
-  if (!valueVerdicts || typeOf(e) != L.V_STRING) return false;
-  let p = strPtr(e);
-  let len = strLen(e);
-  let i = ssFind(VALUES, p, len, hash32(p, len));
-  if (i < 0) return false;
-  let r = <usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW;
-  let np = load<u32>(r + A.DV_NEW);
-  if (!np) return false;
-  store<u32>(e + W_KIND, K_STR_ABS);
-  store<u64>(e + W_A, <u64>np);
-  store<u32>(e + W_B, load<u32>(r + A.DV_NEW_LEN));
-  changed = true;
+// ---------------------------------------------------------------------------------------------
+// String values matched with the plan's regexes (redaction blocked_values / allowed_values,
+// attributes extract), in the core: each distinct value of the batch meets each pattern once, its
+// results kept in its VALUES row (DV_*) and, for extract, in a per-batch block of match positions.
+
+const EMPTY = memory.data(8, 8); // the bytes of "", the text the collector reads a non-string as
+const SCRATCH_ROW = memory.data(A.DV_ROW, 8);
+let emptyRow: i32 = -1;
+let extractBlocks: usize = 0;
+let extractCap: usize = 0;
+let extractLen: usize = 0;
+
+/**
+ * The row holding results for the value [p, p+len): found or added to VALUES, or, for a value in
+ * the arena (which moves as it grows, so cannot key a row), a cleared scratch row. 0 when out of
+ * memory.
+ */
+function valueRow(p: usize, len: u32, inArena: bool): usize {
+  if (inArena) {
+    memory.fill(SCRATCH_ROW, 0, A.DV_ROW);
+    return SCRATCH_ROW;
+  }
+  // "" is what every non-string reads as: its row is remembered rather than looked up each time.
+  let i = len == 0 ? emptyRow : -1;
+  if (i < 0) i = ssFind(VALUES, p, len, hash32(p, len));
+  if (i < 0) {
+    if (!ssAdd(VALUES, p, len)) {
+      oomFlag = true;
+      return 0;
+    }
+    i = <i32>load<u32>(VALUES + SS_COUNT) - 1;
+  }
+  if (len == 0) emptyRow = i;
+  return <usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW;
+}
+
+/**
+ * The extract action's match positions for the value (2 × (1 + groups) i32, relative to the
+ * value), or 0 without a match (or out of memory).
+ */
+function extractionOf(p: usize, len: u32, ac: usize, inArena: bool): usize {
+  let row = valueRow(p, len, inArena);
+  if (!row) return 0;
+  let words = <usize>load<u32>(PLAN + A.EP_EXTRACT_WORDS);
+  let block = <usize>load<u32>(row + A.DV_NEW);
+  if (!block) {
+    let bytes = words * 4;
+    if (extractLen + bytes > extractCap) {
+      let cap = max<usize>(extractCap * 2, extractLen + bytes + 1024);
+      let q = realloc(extractBlocks, cap);
+      if (!q) {
+        oomFlag = true;
+        return 0;
+      }
+      extractBlocks = q;
+      extractCap = cap;
+    }
+    memory.fill(extractBlocks + extractLen, 0, bytes);
+    block = extractLen + 1;
+    extractLen += bytes;
+    store<u32>(row + A.DV_NEW, <u32>block);
+  }
+  let slot = extractBlocks + block - 1 + <usize>load<u32>(ac + A.AC_TYPE) * 4;
+  let state = load<u32>(slot);
+  if (state == 0) {
+    let slots = 2 * (1 + <usize>load<u32>(ac + A.AC_SRC_KEY_LEN));
+    let r = findAt(<usize>load<u32>(ac + A.AC_VALUE), p, len, 0, slot + 4, slots);
+    if (r < 0) {
+      oomFlag = true;
+      return 0;
+    }
+    state = r == 1 ? 2 : 1;
+    store<u32>(slot, state);
+  }
+  return state == 2 ? slot + 4 : 0;
+}
+
+/** The text the redaction rules read from an entry: a string's bytes, or "" for any other type (pdata's Str()). */
+let textPtr: usize = 0;
+let textLen: u32 = 0;
+let textInArena = false;
+
+function entryText(e: usize): void {
+  if (typeOf(e) == L.V_STRING) {
+    textPtr = strPtr(e);
+    textLen = strLen(e);
+    textInArena = load<u32>(e + W_KIND) == K_STR_ARENA;
+  } else {
+    textPtr = EMPTY;
+    textLen = 0;
+    textInArena = false;
+  }
+}
+
+/** Releases what a call's value results held beyond it (the VALUES rows are reused). */
+function endValues(): void {
+  free(extractBlocks);
+  extractBlocks = 0;
+  extractCap = 0;
+  extractLen = 0;
+}
+
+/** Whether an allowed_values pattern matches the entry's text (memoized per distinct text). */
+function textAllowed(plan: usize, row: usize): bool {
+  let flags = load<u32>(row + A.DV_FLAGS);
+  if (!(flags & A.DVF_ALLOWED_DONE)) {
+    let r = valueAllowed(plan, textPtr, textLen);
+    if (r < 0) {
+      oomFlag = true;
+      return false;
+    }
+    flags |= A.DVF_ALLOWED_DONE | (r == 1 ? A.DVF_ALLOWED : 0);
+    store<u32>(row + A.DV_FLAGS, flags);
+  }
+  return (flags & A.DVF_ALLOWED) != 0;
+}
+
+/**
+ * blocked_values on the current text (textPtr / textLen), memoized in its row: whether it changed,
+ * the masked text then at arena offset DV_NEW, DV_NEW_LEN bytes.
+ */
+function maskedTextOf(plan: usize, row: usize): bool {
+  let flags = load<u32>(row + A.DV_FLAGS);
+  if (!(flags & A.DVF_MASK_DONE)) {
+    let r = maskBlocked(plan, textPtr, textLen);
+    if (r < 0 || (r == 1 && !reserveArena(maskedLen))) {
+      oomFlag = true;
+      return false;
+    }
+    if (r == 1) {
+      // Copied once into the arena; every attribute with the same text points at it.
+      memory.copy(arena + arenaLen, maskedText, maskedLen);
+      store<u32>(row + A.DV_NEW, <u32>arenaLen);
+      store<u32>(row + A.DV_NEW_LEN, <u32>maskedLen);
+      arenaLen += maskedLen;
+      flags |= A.DVF_MASKED;
+    }
+    store<u32>(row + A.DV_FLAGS, flags | A.DVF_MASK_DONE);
+  }
+  return (flags & A.DVF_MASKED) != 0;
+}
+
+/** blocked_values on the entry's text: replaces the entry with the masked text when it changed. */
+function maskTextOf(e: usize, plan: usize, row: usize): bool {
+  if (!maskedTextOf(plan, row)) return false;
+  setArenaString(e, <usize>load<u32>(row + A.DV_NEW), <usize>load<u32>(row + A.DV_NEW_LEN));
   return true;
 }
 
-/** Adds the keys and/or string values of the first `count` KeyValue fields tagged `tag` in [cs, ce). */
+/** A blocked key pattern's mask of the entry's whole text (`.*` replaced: "****" or digests, per line). */
+function maskWholeOf(e: usize, plan: usize): void {
+  let r = maskWhole(plan, textPtr, textLen);
+  if (r < 0 || !reserveArena(maskedLen)) {
+    oomFlag = true;
+    return;
+  }
+  memory.copy(arena + arenaLen, maskedText, maskedLen);
+  setArenaString(e, arenaLen, maskedLen);
+  arenaLen += maskedLen;
+}
+
+/** Adds the keys of the first `count` KeyValue fields tagged `tag` in [cs, ce). */
 function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
   let n: u32 = 0;
   let p = cs;
@@ -952,20 +1106,12 @@ function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
     let e = scratchEntry;
     parseKeyValue(e, vs, p);
     if (collectWhat & A.COLLECT_KEYS && !ssAdd(KEYS, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN))) return false;
-    if (collectWhat & A.COLLECT_VALUES) ensureValue(e);
-    if (collectWhat & A.COLLECT_VALUES && load<u32>(e + W_VTYPE) == L.V_STRING
-      && (!valueKeysCount || inStringList(valueKeys, valueKeysCount, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN)))) {
-      let v = load<u64>(e + W_VAL);
-      if (!ssAdd(VALUES, <usize>(<u32>v), <u32>(v >> 32))) return false;
-    }
   }
   return true;
 }
 
 const scratchEntry = memory.data(<i32>W_SIZE, 8);
 let collectWhat: u32 = 0;
-let valueKeys: usize = 0;
-let valueKeysCount: u32 = 0;
 
 /**
  * Collects the distinct attribute keys of the maps `plan` targets (with the same keep mask and
@@ -1010,10 +1156,7 @@ export function collectBegin(header: usize, plan: usize, what: u32): usize {
   clearError();
   HEADER = header;
   collectWhat = what;
-  valueKeys = <usize>load<u32>(plan + A.EP_VALUE_KEYS);
-  valueKeysCount = load<u32>(plan + A.EP_VALUE_KEYS_COUNT);
   ssInit(KEYS, A.DK_ROW);
-  ssInit(VALUES, A.DV_ROW);
   return <usize>load<u32>(header + L.B_INPUT);
 }
 
@@ -1051,11 +1194,6 @@ export function collectMap(cs: usize, ce: usize, tag: u32, count: u32): bool {
   return collectKeys(cs, ce, tag, count);
 }
 
-/** Adds a string that is not an attribute value (a log body) to the values, when values are collected. */
-export function collectValue(p: usize, len: u32): bool {
-  return !(collectWhat & A.COLLECT_VALUES) || ssAdd(VALUES, p, len);
-}
-
 /** Ends a collect call: 0, or 0xFFFFFFFF with ERR_OUT_OF_MEMORY recorded when `ok` is false. */
 export function collectEnd(ok: bool): u32 {
   if (!ok) {
@@ -1063,7 +1201,6 @@ export function collectEnd(ok: bool): u32 {
     return 0xffffffff;
   }
   verdicts = (collectWhat & A.COLLECT_KEYS) != 0;
-  valueVerdicts = (collectWhat & A.COLLECT_VALUES) != 0;
   return 0;
 }
 
@@ -1074,15 +1211,6 @@ export function editKeyList(): usize {
 
 export function editKeyCount(): u32 {
   return load<u32>(KEYS + SS_COUNT);
-}
-
-/** The distinct string values (DV_* rows) and their count, after editCollectStrings. */
-export function editValueList(): usize {
-  return <usize>load<u32>(VALUES + SS_LIST);
-}
-
-export function editValueCount(): u32 {
-  return load<u32>(VALUES + SS_COUNT);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1102,7 +1230,6 @@ const SK_MASKED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69
 const SK_MASKED_KEYS_LEN: i32 = 21;
 const SK_MASKED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x6d, 0x61, 0x73, 0x6b, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.masked.count
 const SK_MASKED_COUNT_LEN: i32 = 22;
-const MASK = memory.data<u8>([0x2a, 0x2a, 0x2a, 0x2a]); // ****
 const SK_REDACTED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.redacted.keys
 const SK_REDACTED_KEYS_LEN: i32 = 23;
 const SK_REDACTED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.redacted.count
@@ -1124,6 +1251,8 @@ function redactList(plan: usize): void {
   let summary = load<u32>(plan + A.EP_SUMMARY);
   let ignoredPatterns = load<u32>(plan + A.EP_IGNORED_PATTERNS);
   let blockedPatterns = load<u32>(plan + A.EP_BLOCKED_KEY_PATTERNS);
+  let allowedValues = load<u32>(plan + A.EP_ALLOWED_VALUES_COUNT);
+  let blockedValues = load<u32>(plan + A.EP_BLOCKED_VALUES_COUNT);
   let nMask: u32 = 0;
   let nRed: u32 = 0;
   let nAll: u32 = 0;
@@ -1157,32 +1286,35 @@ function redactList(plan: usize): void {
       changed = true;
       continue;
     }
-    if (bits & blockedPatterns) {
-      // A blocked key pattern masks the whole value (the collector's ".*" replacement): "****",
-      // or the hex hash_function digest of the value's text (non-strings read as "").
-      let fn = load<u32>(plan + A.EP_HASH_FN);
-      if (fn) maskWithDigest(e, fn, <usize>load<u32>(plan + A.EP_HMAC_KEY), <usize>load<u32>(plan + A.EP_HMAC_KEY_LEN));
-      else {
-        store<u32>(e + W_KIND, K_STR_ABS);
-        store<u64>(e + W_A, <u64>MASK);
-        store<u32>(e + W_B, 4);
-      }
-      changed = true;
-      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8, <u32>key);
-      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8 + 4, kl);
-      nMask++;
+    // The collector reads the value as text (a non-string as ""): a value an allowed_values
+    // pattern matches is left alone and counted as allowed, even under a blocked key pattern.
+    let row: usize = 0;
+    if (allowedValues || blockedValues) {
+      entryText(e);
+      row = valueRow(textPtr, textLen, textInArena);
+      if (!row) return;
+    }
+    if (allowedValues && textAllowed(plan, row)) {
+      store<u32>(keyList + <usize>(origLen + nAll) * 8, <u32>key);
+      store<u32>(keyList + <usize>(origLen + nAll) * 8 + 4, kl);
+      nAll++;
       continue;
     }
-    if (maskedValue(e)) {
-      // Blocked text inside the value was masked (allowed_values exempted it otherwise); the key
-      // counts as masked and, as upstream does, as allowed too.
+    let masked = false;
+    if (bits & blockedPatterns) {
+      if (!row) entryText(e);
+      maskWholeOf(e, plan);
+      masked = true;
+    } else if (blockedValues) {
+      // Counted only when the text changed, as upstream compares before and after.
+      masked = maskTextOf(e, plan, row);
+    }
+    if (oomFlag) return;
+    if (masked) {
       store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8, <u32>key);
       store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8 + 4, kl);
       nMask++;
     }
-    store<u32>(keyList + <usize>(origLen + nAll) * 8, <u32>key);
-    store<u32>(keyList + <usize>(origLen + nAll) * 8 + 4, kl);
-    nAll++;
   }
   redacted += nRed;
   allowedN += nAll;
@@ -1205,41 +1337,44 @@ const SK_BODY_ALLOWED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x7
 const SK_BODY_ALLOWED_COUNT_LEN: i32 = 28;
 const BODY_KEY = memory.data<u8>([0x62, 0x6f, 0x64, 0x79]); // body
 
-let bodyText: usize = 0;
+let bodyTextOff: usize = 0;
 let bodyTextLen: u32 = 0;
 
 /**
  * redaction of a log record's string body [bp, +bl), after editMap ran the plan on the record's
  * attributes: the working list still holds them, so the body's summary attributes land there, as
  * upstream adds them to the record's attributes. A body an allowed_values pattern matches is left
- * alone and counted as allowed; otherwise the blocked_values masking the facade computed for the
- * distinct value (DV_NEW) becomes the new body. Returns whether the body changed; its new text is
- * at redactedBody() / redactedBodyLen(). Whether summary attributes were added: editChanged().
+ * alone and counted as allowed; otherwise blocked_values mask it as they mask a value (matched
+ * once per distinct text, like attribute values). Returns whether the body changed; its new text
+ * is in the arena at redactedBodyOffset() / redactedBodyLen(). Whether summary attributes were
+ * added: editChanged().
  */
 export function redactBody(plan: usize, bp: usize, bl: u32): bool {
-  if (!valueVerdicts) return false;
-  let i = ssFind(VALUES, bp, bl, hash32(bp, bl));
-  if (i < 0) return false;
-  let r = <usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW;
+  if (!load<u32>(plan + A.EP_BLOCKED_VALUES_COUNT) && !load<u32>(plan + A.EP_ALLOWED_VALUES_COUNT)) return false;
+  let row = valueRow(bp, bl, false);
+  if (!row) return false;
+  textPtr = bp;
+  textLen = bl;
+  textInArena = false;
   let summary = load<u32>(plan + A.EP_SUMMARY);
   let one = memory.data(8, 8);
   store<u32>(one, <u32>BODY_KEY);
   store<u32>(one + 4, 4);
-  if (load<u32>(r + A.DV_ALLOWED)) {
+  if (load<u32>(plan + A.EP_ALLOWED_VALUES_COUNT) && textAllowed(plan, row)) {
     if (summary) summarise(one, 1, SK_BODY_ALLOWED_KEYS, SK_BODY_ALLOWED_KEYS_LEN, SK_BODY_ALLOWED_COUNT, SK_BODY_ALLOWED_COUNT_LEN, summary);
     return false;
   }
-  let np = <usize>load<u32>(r + A.DV_NEW);
-  if (!np) return false;
-  bodyText = np;
-  bodyTextLen = load<u32>(r + A.DV_NEW_LEN);
+  if (oomFlag || !maskedTextOf(plan, row)) return false;
+  bodyTextOff = <usize>load<u32>(row + A.DV_NEW);
+  bodyTextLen = load<u32>(row + A.DV_NEW_LEN);
   bodiesMasked++;
   if (summary) summarise(one, 1, SK_BODY_MASKED_KEYS, SK_BODY_MASKED_KEYS_LEN, SK_BODY_MASKED_COUNT, SK_BODY_MASKED_COUNT_LEN, summary);
   return true;
 }
 
-export function redactedBody(): usize {
-  return bodyText;
+/** The arena offset of the body text redactBody made (valid until the edit call ends). */
+export function redactedBodyOffset(): usize {
+  return bodyTextOff;
 }
 
 export function redactedBodyLen(): u32 {
@@ -1254,21 +1389,6 @@ export function editChanged(): bool {
 /** The plan's kind: EDIT_ATTRIBUTES or EDIT_REDACTION. */
 export function planIsRedaction(plan: usize): bool {
   return load<u32>(plan + A.EP_KIND) == A.EDIT_REDACTION;
-}
-
-function maskWithDigest(e: usize, fn: u32, key: usize, keyLen: usize): void {
-  if (!reserveArena(128)) return;
-  let isString = typeOf(e) == L.V_STRING;
-  let raw = memory.data(64, 8);
-  let n = digest(fn, isString ? strPtr(e) : raw, isString ? strLen(e) : 0, key, keyLen, raw);
-  let out = arena + arenaLen;
-  for (let i: usize = 0; i < n; i++) {
-    let b = <u32>load<u8>(raw + i);
-    store<u8>(out + i * 2, <u8>(b >> 4 < 10 ? 0x30 + (b >> 4) : 0x57 + (b >> 4)));
-    store<u8>(out + i * 2 + 1, <u8>((b & 15) < 10 ? 0x30 + (b & 15) : 0x57 + (b & 15)));
-  }
-  setArenaString(e, arenaLen, n * 2);
-  arenaLen += n * 2;
 }
 
 function keyLess(a: usize, b: usize): bool {
@@ -1376,11 +1496,15 @@ let resEdited: u32 = 0;
 let scopesEdited: u32 = 0;
 
 /** Starts an edit call over the batch at `header`: clears the result, the counters and the arena. */
-export function editBegin(header: usize): void {
+export function editBegin(header: usize, plan: usize): void {
   clearError();
   memory.fill(RESULT, 0, A.ER_SIZE);
   HEADER = header;
+  PLAN = plan;
   IN = <usize>load<u32>(header + L.B_INPUT);
+  ssInit(VALUES, A.DV_ROW);
+  emptyRow = -1;
+  extractLen = 0;
   oomFlag = false;
   arena = 0;
   arenaCap = 0;
@@ -1457,7 +1581,7 @@ export function editEnd(itemRepl: usize, nItems: u32, itemIn: usize, keep: usize
   let nRes = load<u32>(HEADER + L.B_RESOURCE_COUNT);
   let nScopes = load<u32>(HEADER + L.B_SCOPE_COUNT);
   verdicts = false;
-  valueVerdicts = false;
+  endValues();
   if (oomFlag || !itemRepl || !resRepl || !scopeRepl) {
     free(itemRepl); free(resRepl); free(scopeRepl); free(arena);
     arena = 0;
@@ -1527,7 +1651,8 @@ function keysOnlyRedaction(plan: usize): bool {
   return load<u32>(plan + A.EP_KIND) != A.EDIT_ATTRIBUTES
     && (load<u32>(plan + A.EP_FLAGS) & A.EF_ALLOW_ALL_KEYS) != 0
     && load<u32>(plan + A.EP_SUMMARY) == 0
-    && !valueVerdicts
+    && load<u32>(plan + A.EP_BLOCKED_VALUES_COUNT) == 0
+    && load<u32>(plan + A.EP_ALLOWED_VALUES_COUNT) == 0
     && load<u32>(plan + A.EP_IGNORED_COUNT) == 0
     && load<u32>(plan + A.EP_IGNORED_PATTERNS) == 0;
 }
@@ -1555,11 +1680,12 @@ function unblockedKeys(plan: usize, cs: usize, ce: usize, tag: u32, count: u32):
 /**
  * Writes [cs, ce) into the arena with the map last given to editMap (tagged `tag`) in place of
  * its attribute fields when `mapChanged`, and — when `bodyLen` is not 0xFFFFFFFF — the last body
- * field (tag 0x2a, LogRecord.body) replaced by a string AnyValue holding [bodyPtr, +bodyLen)
+ * field (tag 0x2a, LogRecord.body) replaced by a string AnyValue holding the arena's bytes
+ * [bodyOff, +bodyLen) (an offset: the arena may move while this reserves room)
  * (earlier body fields are left out: the last one is what every decoder reads). Returns the
  * arena offset + 1 (0 when out of memory); the length is in editLastLen().
  */
-export function editWrite(cs: usize, ce: usize, tag: u32, mapChanged: bool, bodyPtr: usize, bodyLen: u32): u32 {
+export function editWrite(cs: usize, ce: usize, tag: u32, mapChanged: bool, bodyOff: usize, bodyLen: u32): u32 {
   if (bodyLen == 0xffffffff) {
     let off = rewrite(cs, ce, tag, mapChanged, 0, 0, 0, 0);
     return oomFlag ? 0 : <u32>off + 1;
@@ -1567,7 +1693,7 @@ export function editWrite(cs: usize, ce: usize, tag: u32, mapChanged: bool, body
   let bodyContent = <usize>1 + varintSize(<u64>bodyLen) + <usize>bodyLen;
   let listBytes = mapChanged ? listSize(tag) : 0;
   if (!reserveArena((ce - cs) + listBytes + bodyContent + 12)) return 0;
-  // The body text may live in the arena (masked text is not, but be safe): copy after reserving.
+  let bodyPtr = arena + bodyOff;
   let lastBody: usize = 0;
   let p = cs;
   while (p < ce) {
@@ -1633,7 +1759,7 @@ export function editLastLen(): u32 {
  * replacement tables for the splice encoder; free them with editFreeResult(), or take them over.
  */
 export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, eligible: usize): u32 {
-  editBegin(header);
+  editBegin(header, plan);
   let nSpans = load<u32>(header + L.B_SPAN_COUNT);
   let targets = load<u32>(plan + A.EP_TARGETS);
   let spanRepl = allocZeroed(<usize>max<u32>(nSpans, 1) * 8);

@@ -1,9 +1,9 @@
 // The OpenTelemetry JS SDK in Node with otel-sieve in front of its OTLP exporter: every trace is
-// held until its last local span ends, then health checks (with their children) are dropped and
-// only traces worth keeping — errors, slow requests — go to the collector.
+// held until its last local span ends, then a collector-shaped tail-sampling config drops health
+// checks and keeps only traces worth keeping — errors, slow requests — for the collector.
 //
 //   OTLP_URL=http://127.0.0.1:4318/v1/traces node main.mjs
-import { init } from 'otel-sieve';
+import { init, Pipeline } from 'otel-sieve';
 import { SieveSpanProcessor } from 'otel-sieve/sdk';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -12,24 +12,33 @@ import { context, trace, SpanStatusCode } from '@opentelemetry/api';
 
 await init();
 
-/** Keeps traces with an error or a slow root; drops health checks and their children. */
-const pipeline = {
-  process(batch) {
-    try {
-      const spans = batch.spans();
-      const health = new Set(spans.filter((s) => /\/health/.test(s.name)).map((s) => s.spanId));
-      const interesting = new Set(spans.filter((s) => s.status.code === 2 || (s.parentSpanId === '' && s.durationNanos > 500_000_000n)).map((s) => s.traceId));
-      return [batch.filter((s) => interesting.has(s.traceId) && !health.has(s.spanId) && !health.has(s.parentSpanId))];
-    } finally {
-      batch.dispose();
-    }
+const url = process.env.OTLP_URL ?? 'http://127.0.0.1:4318/v1/traces';
+
+/** Keeps traces with an error or longer than 500 ms; drops health checks whole. */
+const pipeline = Pipeline.fromConfig({
+  receivers: { otlp: { protocols: { http: {} } } },
+  processors: {
+    tail_sampling: {
+      decision_wait: '10s',
+      policies: [
+        {
+          name: 'drop-health-checks',
+          type: 'drop',
+          drop: { drop_sub_policy: [{ name: 'health-route', type: 'string_attribute', string_attribute: { key: 'http.route', values: ['/health'] } }] },
+        },
+        { name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } },
+        { name: 'slow', type: 'latency', latency: { threshold_ms: 500 } },
+      ],
+    },
   },
-  flush: () => [],
-};
+  // The SDK's own OTLPTraceExporter below sends what is kept, to the same URL.
+  exporters: { otlphttp: { traces_endpoint: url } },
+  service: { pipelines: { traces: { receivers: ['otlp'], processors: ['tail_sampling'], exporters: ['otlphttp'] } } },
+});
 
 const processor = new SieveSpanProcessor({
   pipeline,
-  exporter: new OTLPTraceExporter({ url: process.env.OTLP_URL ?? 'http://127.0.0.1:4318/v1/traces' }),
+  exporter: new OTLPTraceExporter({ url }),
 });
 const provider = new BasicTracerProvider({
   resource: resourceFromAttributes({ 'service.name': 'orders' }),
@@ -40,7 +49,7 @@ const tracer = provider.getTracer('orders-http', '1.0.0');
 /** A request handled with a root span and children; `fail` marks one child as failed. */
 function handle(route, steps, { fail, slowNanos = 0n } = {}) {
   const start = Date.now();
-  const root = tracer.startSpan(route, { startTime: slowNanos ? start - Number(slowNanos / 1_000_000n) : start });
+  const root = tracer.startSpan(route, { startTime: slowNanos ? start - Number(slowNanos / 1_000_000n) : start, attributes: { 'http.route': route.split(' ')[1] } });
   const ctx = trace.setSpan(context.active(), root);
   for (const step of steps) {
     const span = tracer.startSpan(step, {}, ctx);

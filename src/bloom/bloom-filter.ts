@@ -122,6 +122,12 @@ export class BloomFilter {
     return keys.length / keyLength;
   }
 
+  /** @internal The filter in core memory, for core calls that add keys themselves (the trace store). */
+  get corePointer(): number {
+    this.ex;
+    return this.ptr;
+  }
+
   /** Keys added so far (duplicates included). */
   get size(): number {
     return this.ex.bloomCount(this.ptr) >>> 0;

@@ -19,6 +19,11 @@ export interface ComponentConfig {
   readonly path: string;
   /** What the factory read (processors and connectors); undefined for receivers/exporters/extensions. */
   readonly config: unknown;
+  /**
+   * The block as written, with positions: whoever starts a receiver, exporter or extension (the
+   * gateway) reads it strictly with a ConfigReader, so its errors point at the line too.
+   */
+  readonly node: ConfigNode;
 }
 
 export interface PipelineConfig {
@@ -38,6 +43,8 @@ export interface CollectorConfig {
   readonly connectors: ReadonlyMap<string, ComponentConfig>;
   readonly extensions: ReadonlyMap<string, ComponentConfig>;
   readonly pipelines: readonly PipelineConfig[];
+  /** `service.telemetry` as written (log level, …), for whoever runs the service (the gateway). */
+  readonly telemetry?: ConfigNode;
 }
 
 const TOP_LEVEL = ['receivers', 'processors', 'exporters', 'connectors', 'extensions', 'service'] as const;
@@ -62,7 +69,7 @@ function readSection(
     if (typeof parsed === 'string') throw block.error(parsed, block.keyPosition(key), `${section}.${key}`);
     const reader = block.child(key);
     const config = readBlock(parsed, reader);
-    out.set(parsed.id, { id: parsed, path: `${section}.${key}`, config });
+    out.set(parsed.id, { id: parsed, path: `${section}.${key}`, config, node: reader.node });
   }
   return out;
 }
@@ -124,7 +131,7 @@ export function readCollectorConfig(input: string | object, registry: ComponentR
   serviceExtensions.forEach((ext, i) => {
     if (!extensions.has(ext)) throw service.error(`extension "${ext}" is not defined in extensions`, undefined, `service.extensions[${i}]`);
   });
-  service.ignore('telemetry');
+  const telemetry = service.raw('telemetry');
   const pipelinesBlock = service.child('pipelines');
   const pipelines: PipelineConfig[] = [];
   for (const key of pipelinesBlock.keys()) {
@@ -179,7 +186,7 @@ export function readCollectorConfig(input: string | object, registry: ComponentR
       throw new ConfigError(c.path, `connector "${id}" is used as a receiver in ${asReceiver[0]!.path} but not as an exporter in any pipeline`, undefined, source);
     }
   }
-  return { receivers, processors, exporters, connectors, extensions, pipelines };
+  return { receivers, processors, exporters, connectors, extensions, pipelines, telemetry };
 }
 
 function listItemPosition(reader: ConfigReader, key: string, i: number) {

@@ -65,6 +65,11 @@ export interface TracesExporter {
    * data it would then drop.
    */
   readonly accepting: boolean;
+  /**
+   * How many batches (requests) may wait in the exporter's queue, when it has one: reported as the
+   * collector's `otelcol_exporter_queue_capacity` next to `stats().queued + stats().inFlight`.
+   */
+  readonly queueCapacity?: number;
   /** Settles when everything handed over so far was delivered or given up; never rejects. */
   forceFlush(): Promise<void>;
   /** Stops accepting (later exports are dropped and counted), then flushes; never rejects. */

@@ -38,15 +38,19 @@ export interface OtlpHandlerStats {
   spansAccepted: number;
   /** Spans the pipeline rejected as invalid (sent back as partial_success). */
   spansRejected: number;
+  /** Spans of decoded requests refused under pressure (answered 429/503; the client retries them). */
+  spansRefused: number;
   /** Spans handed to the exporters. */
   spansExported: number;
   /** The same for log records (/v1/logs). */
   logRecordsAccepted: number;
   logRecordsRejected: number;
+  logRecordsRefused: number;
   logRecordsExported: number;
   /** The same for metric data points (/v1/metrics). */
   dataPointsAccepted: number;
   dataPointsRejected: number;
+  dataPointsRefused: number;
   dataPointsExported: number;
   /** Exports still running (scheduled through waitUntil or awaited). */
   exportsPending: number;
@@ -56,10 +60,11 @@ type AnyBatch = TraceBatch | LogBatch | MetricBatch;
 type AnyExporter = TracesExporter | SignalExporter;
 
 /** Stats keys per signal. */
-const STAT_KEYS: Readonly<Record<Signal, { accepted: keyof OtlpHandlerStats; rejected: keyof OtlpHandlerStats; exported: keyof OtlpHandlerStats }>> = {
-  traces: { accepted: 'spansAccepted', rejected: 'spansRejected', exported: 'spansExported' },
-  logs: { accepted: 'logRecordsAccepted', rejected: 'logRecordsRejected', exported: 'logRecordsExported' },
-  metrics: { accepted: 'dataPointsAccepted', rejected: 'dataPointsRejected', exported: 'dataPointsExported' },
+type StatKey = Exclude<keyof OtlpHandlerStats, 'responses'>;
+const STAT_KEYS: Readonly<Record<Signal, { accepted: StatKey; rejected: StatKey; refused: StatKey; exported: StatKey }>> = {
+  traces: { accepted: 'spansAccepted', rejected: 'spansRejected', refused: 'spansRefused', exported: 'spansExported' },
+  logs: { accepted: 'logRecordsAccepted', rejected: 'logRecordsRejected', refused: 'logRecordsRefused', exported: 'logRecordsExported' },
+  metrics: { accepted: 'dataPointsAccepted', rejected: 'dataPointsRejected', refused: 'dataPointsRefused', exported: 'dataPointsExported' },
 };
 
 const SIGNAL_ORDER: readonly Signal[] = ['traces', 'logs', 'metrics'];
@@ -76,6 +81,12 @@ export type OtlpHandler = ((request: Request, context?: WaitUntilContext | objec
    * waits for them; for shutdown, or `ctx.waitUntil(handler.flush())` at the edge. Never rejects.
    */
   flush(): Promise<void>;
+  /**
+   * Runs the pipeline's timers at `now()` (tail-sampling decisions after decision_wait, batch
+   * timeouts) and exports what they release. Requests run them too; a long-running server calls
+   * this from a timer so traces are decided while no request arrives. Never rejects.
+   */
+  tick(): Promise<void>;
   stats(): OtlpHandlerStats;
 };
 
@@ -136,11 +147,12 @@ export function createOtlpHandler(pipeline: TracesPipelineLike | OtlpPipelines |
   const cors: CorsPolicy | undefined = options.cors ? corsPolicy(options.cors) : undefined;
 
   const stats: OtlpHandlerStats = {
-    responses: {}, spansAccepted: 0, spansRejected: 0, spansExported: 0, logRecordsAccepted: 0, logRecordsRejected: 0, logRecordsExported: 0,
-    dataPointsAccepted: 0, dataPointsRejected: 0, dataPointsExported: 0, exportsPending: 0,
+    responses: {}, spansAccepted: 0, spansRejected: 0, spansRefused: 0, spansExported: 0,
+    logRecordsAccepted: 0, logRecordsRejected: 0, logRecordsRefused: 0, logRecordsExported: 0,
+    dataPointsAccepted: 0, dataPointsRejected: 0, dataPointsRefused: 0, dataPointsExported: 0, exportsPending: 0,
   };
-  const count = (key: keyof OtlpHandlerStats, n: number) => {
-    (stats[key] as number) += n;
+  const count = (key: StatKey, n: number) => {
+    stats[key] += n;
   };
 
   /** Hands a signal's batches to every exporter of that signal and disposes them; returns when all are done. */
@@ -213,6 +225,8 @@ export function createOtlpHandler(pipeline: TracesPipelineLike | OtlpPipelines |
     if (!encoding) return text(415, '415 unsupported media type, supported: [application/json, application/x-protobuf]');
 
     let batch: AnyBatch | undefined;
+    // Items of a request that decoded; counted as refused if it is then refused under pressure.
+    let decoded = 0;
     try {
       const body = await readRequestBody(request, limit);
       // An empty request succeeds (the spec says SHOULD), without touching the pipeline.
@@ -220,11 +234,12 @@ export function createOtlpHandler(pipeline: TracesPipelineLike | OtlpPipelines |
       const decodeOptions = { ...decode, maxBytes: limit, allowEmpty: true };
       batch = decodeAs(signal, encoding, body, decodeOptions);
       // Admission: data we could not hand on is refused now rather than acknowledged and dropped.
+      const items = batchItemCount(batch);
+      decoded = items;
       const full = exportersFor(signal).find((e) => !e.accepting);
       if (full) {
         throw new PipelineRefusedError(`exporter ${full.id}: sending queue is full`);
       }
-      const items = batchItemCount(batch);
       const at = now();
       const outcome = runPipeline(signalPipeline, batch, at);
       batch = undefined; // the pipeline owns it now
@@ -242,7 +257,9 @@ export function createOtlpHandler(pipeline: TracesPipelineLike | OtlpPipelines |
       const partial = outcome.rejectedSpans > 0 || outcome.message ? { rejected: outcome.rejectedSpans, message: outcome.message } : undefined;
       return { status: 200, body: encodeExportResponse(signal, partial, encoding), headers: { 'content-type': contentTypeOf(encoding) } };
     } catch (err) {
-      return classify(err, encoding);
+      const failed = classify(err, encoding);
+      if (failed.status === 429 || failed.status === 503) count(STAT_KEYS[signal].refused, decoded);
+      return failed;
     } finally {
       batch?.dispose();
     }
@@ -279,8 +296,17 @@ export function createOtlpHandler(pipeline: TracesPipelineLike | OtlpPipelines |
     await Promise.all(exporters.map((e) => e.forceFlush().catch((err: unknown) => onError(err instanceof Error ? err : new Error(String(err))))));
   };
 
+  const tick = async (): Promise<void> => {
+    try {
+      await Promise.all(tickAll(now()));
+    } catch (err) {
+      onError(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
+
   return Object.assign(handler, {
     flush,
+    tick,
     stats: (): OtlpHandlerStats => ({ ...stats, responses: { ...stats.responses } }),
   });
 }

@@ -25,20 +25,23 @@ export function concatBatches<B extends Batch>(batches: readonly B[]): B {
   if (batches.length === 0) throw new RangeError('concatBatches needs at least one batch');
   const first = batches[0]!;
   const core = first.core;
-  let total = 0;
   for (const b of batches) {
     if (b.constructor !== first.constructor) throw new TypeError(`concatBatches: cannot join a ${b.constructor.name} to a ${first.constructor.name}`);
-    total += b.byteLength;
   }
+  // A batch the decode limits truncated is re-written without the dropped entries, so its bytes
+  // are shorter than its input: encode those first (to JavaScript) to know the total.
+  const rewritten = batches.map((b) => (b.truncated ? b.toProtobuf() : undefined));
+  let total = 0;
+  batches.forEach((b, i) => (total += rewritten[i]?.length ?? b.byteLength));
   const ptr = core.call('allocInput', (ex) => ex.allocInput(total) >>> 0);
   if (!ptr) throw new OtlpDecodeError({ code: ERR.ERR_OUT_OF_MEMORY, offset: 0, message: 0, field: 0, detail: BigInt(total) }, total);
   let at = ptr;
-  for (const b of batches) {
-    // protobufView() re-writes items the decode limits truncated; a plain copy otherwise.
-    const view = b.protobufView();
-    core.u8.set(view, at);
-    at += view.length;
-  }
+  batches.forEach((b, i) => {
+    // Views are taken after the allocation: growing the memory detaches earlier ones.
+    const bytes = rewritten[i] ?? b.protobufView();
+    core.u8.set(bytes, at);
+    at += bytes.length;
+  });
   return (first.constructor as unknown as { fromCoreBuffer(core: unknown, input: number, length: number, options: object): B }).fromCoreBuffer(core, ptr, total, {});
 }
 

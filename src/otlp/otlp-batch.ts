@@ -248,6 +248,12 @@ export abstract class OtlpBatch implements BatchRows {
   /** A copy of the batch with every item kept: re-writes what the decode limits truncated. */
   protected abstract rewritten(): OtlpBatch;
 
+  /** @internal Whether the decode limits truncated something, so the bytes it hands out are re-written (and shorter). */
+  get truncated(): boolean {
+    this.live();
+    return this.needsRewrite();
+  }
+
   private needsRewrite(): boolean {
     return this.header !== 0 && (this.core.dv.getUint32(this.header + B.B_FLAGS, true) & B.BATCH_NEEDS_REWRITE) !== 0;
   }

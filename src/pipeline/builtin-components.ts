@@ -8,6 +8,7 @@ import { probabilisticSamplerProcessorFactory } from '../processors/probabilisti
 import { attributesProcessorFactory } from '../processors/attributes/attributes-factory.js';
 import { redactionProcessorFactory } from '../processors/redaction/redaction-factory.js';
 import { logsFollowTracesProcessorFactory } from '../processors/logs-follow-traces/logs-follow-traces-factory.js';
+import { filterProcessorFactory } from '../processors/filter/filter-factory.js';
 
 import { connectorFactories } from '../connectors/index.js';
 import { parseSpanMetricsConfig } from '../connectors/spanmetrics/spanmetrics-config.js';
@@ -16,8 +17,7 @@ import { ConnectorConfigError } from '../connectors/config/connector-config-erro
 import { configNodeToPlain, positionAtPath } from '../config/config-node.js';
 import type { ConfigReader } from '../config/config-reader.js';
 
-const OTTL_PENDING = 'it needs the OTTL condition engine, which is not part of this build yet';
-const OTTL_SIGNAL_PENDING = 'the OTTL contexts for logs (log_record) and metrics (metric, datapoint) are not part of this build yet';
+const TRANSFORM_PENDING = 'the transform processor (OTTL statements that edit telemetry) is not part of this build yet; filter and the ottl_condition policy are';
 
 const CONNECTOR_VALIDATORS: Readonly<Record<string, (value: unknown, path: string) => unknown>> = {
   spanmetrics: parseSpanMetricsConfig,
@@ -49,11 +49,9 @@ export function builtinComponents(): ComponentRegistry {
   registry.registerProcessor(probabilisticSamplerProcessorFactory);
   registry.registerProcessor(attributesProcessorFactory);
   registry.registerProcessor(redactionProcessorFactory);
-  registry.registerPending('filter', OTTL_PENDING);
-  registry.registerPending('transform', OTTL_PENDING);
+  registry.registerProcessor(filterProcessorFactory);
+  registry.registerPending('transform', TRANSFORM_PENDING);
   registry.registerProcessor(logsFollowTracesProcessorFactory);
-  // Until filter and transform handle these signals, pipelines of them get a clear message.
-  for (const type of ['filter', 'transform']) for (const signal of ['logs', 'metrics'] as const) registry.registerPendingSignal(type, signal, OTTL_SIGNAL_PENDING);
   for (const [type, create] of Object.entries(connectorFactories)) {
     registry.registerConnector({ type, readConfig: (r) => readConnectorBlock(type, r), create });
   }

@@ -144,6 +144,32 @@ export class PendingEdits<Batch extends AnyBatch = TraceBatch> {
     return this.kept >= 0 ? { items: this.kept } : undefined;
   }
 
+  /**
+   * Items (spans, log records, data points) the edits so far keep: what the next processor of the
+   * run receives. Exact for metrics too (a dropped metric drops its points).
+   */
+  liveItems(): number {
+    const batch = this.batch;
+    if (!isMetricBatch(batch)) {
+      if (this.kept >= 0) return this.kept;
+      return 'spanCount' in batch ? batch.spanCount : batch.logRecordCount;
+    }
+    if (!this.keep) return this.pointKeep ? this.pointsKept : batch.dataPointCount;
+    const u8 = batch.core.u8;
+    let n = 0;
+    for (let m = 0; m < batch.metricCount; m++) {
+      if (!u8[this.keep + m]) continue;
+      const metric = batch.metric(m);
+      if (!this.pointKeep) {
+        n += metric.dataPointCount;
+        continue;
+      }
+      const first = metric.firstDataPoint;
+      for (let k = 0; k < metric.dataPointCount; k++) if (u8[this.pointKeep + first + k]) n++;
+    }
+    return n;
+  }
+
   /** Frees the tables and content without splicing (the batch is left to the caller). */
   release(): void {
     const core = this.batch.core;

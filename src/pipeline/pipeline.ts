@@ -20,6 +20,7 @@ import type { AnyBatch } from './pending-edits.js';
 import type { MetricsData } from '../metrics/metrics-data.js';
 import type { TraceLookup } from '../correlation/trace-lookup.js';
 import { connectTraceLookups } from '../correlation/connect-lookups.js';
+import { concatBatches } from '../otlp/batch-concat.js';
 
 export interface PipelineOptions {
   /** Component factories; default: the built-in ones. */
@@ -42,10 +43,35 @@ export interface SignalPipeline<Batch extends AnyBatch> {
   tick(now?: Millis): Batch[];
 }
 
+/** A batch a pipeline released, with that pipeline's id (a gateway routes it to the pipeline's exporters). */
+export interface RoutedBatch<Batch extends AnyBatch = TraceBatch> {
+  /** `traces`, `traces/sampled`, `logs`, … */
+  readonly pipeline: string;
+  readonly batch: Batch;
+}
+
+/**
+ * Items (spans, log records, data points) into and out of one processor of one pipeline (the
+ * collector's processor incoming/outgoing items).
+ */
+export interface ProcessorItems {
+  readonly pipeline: string;
+  readonly signal: Signal;
+  /** The processor id as written: `tail_sampling` or `tail_sampling/errors`. */
+  readonly processor: string;
+  /** Its type: `tail_sampling`. */
+  readonly type: string;
+  readonly incoming: number;
+  readonly outgoing: number;
+}
+
 /** @internal A running pipeline of one signal. */
 export interface RunningPipeline<Batch extends AnyBatch> {
   readonly config: PipelineConfig;
   readonly processors: SignalProcessor<Batch>[];
+  /** Items into / out of each processor, by index (buffered items are in neither until released). */
+  readonly incoming: number[];
+  readonly outgoing: number[];
   readonly connectors: TracesToMetricsConnector[];
   /** Whether any exporter is a real exporter (the caller receives the output). */
   readonly exports: boolean;
@@ -105,6 +131,8 @@ export class Pipeline {
             }
             return factory.create(c.config, { id, path: c.path, signal }) as SignalProcessor<SignalBatches[S]>;
           }),
+          incoming: p.processors.map(() => 0),
+          outgoing: p.processors.map(() => 0),
           connectors: signal === 'traces' ? p.exporters.filter((id) => connectors.has(id)).map((id) => connectors.get(id)!) : [],
           exports: p.exporters.some((id) => config.exporters.has(id)),
           fed: p.receivers.some((id) => config.receivers.has(id)),
@@ -137,6 +165,11 @@ export class Pipeline {
     return this.processSignal('traces', batch, now);
   }
 
+  /** process(), with the pipeline each batch came out of (to give it to that pipeline's exporters). */
+  processRouted(batch: TraceBatch, now: Millis = this.clock()): RoutedBatch[] {
+    return this.processSignalRouted('traces', batch, now);
+  }
+
   /** process() for logs: every logs pipeline fed by a receiver. */
   processLogs(batch: LogBatch, now: Millis = this.clock()): LogBatch[] {
     return this.processSignal('logs', batch, now);
@@ -149,11 +182,16 @@ export class Pipeline {
 
   /** process() for the signal of `signal`. */
   processSignal<S extends Signal>(signal: S, batch: SignalBatches[S], now: Millis = this.clock()): SignalBatches[S][] {
+    return this.processSignalRouted(signal, batch, now).map((r) => r.batch);
+  }
+
+  /** processSignal(), with the pipeline each batch came out of. */
+  processSignalRouted<S extends Signal>(signal: S, batch: SignalBatches[S], now: Millis = this.clock()): RoutedBatch<SignalBatches[S]>[] {
     const fed = this.running[signal].filter((p) => p.fed);
     if (!fed.length) throw new TypeError(`process: no ${signal} pipeline takes data from a receiver in this config`);
     for (const p of fed) for (const proc of p.processors) proc.admit?.(batch, now);
     this.itemsIn[signal] += itemCount(batch);
-    const out: SignalBatches[S][] = [];
+    const out: RoutedBatch<SignalBatches[S]>[] = [];
     fed.forEach((p, i) => {
       // Every pipeline after the first gets its own copy, as the collector fans out a receiver.
       const input = i === fed.length - 1 ? batch : copyBatch(batch);
@@ -164,27 +202,38 @@ export class Pipeline {
 
   /** Runs the traces timers due at `now` (batch timeouts, tail-sampling decisions) and returns what they release. */
   tick(now: Millis = this.clock()): TraceBatch[] {
-    const out = this.tickSignal('traces', now);
+    return this.tickRouted(now).map((r) => r.batch);
+  }
+
+  /** tick(), with the pipeline each batch came out of. */
+  tickRouted(now: Millis = this.clock()): RoutedBatch[] {
+    // Processors' timers first, then the connectors' (flush intervals see what the timers released).
+    const out = this.runTimers('traces', now);
     for (const p of this.running.traces) for (const c of p.connectors) c.tick?.(now);
     return out;
   }
 
   /** tick() for logs (batch timeouts, logs waiting for their trace's decision). */
   tickLogs(now: Millis = this.clock()): LogBatch[] {
-    return this.tickSignal('logs', now);
+    return this.tickSignalRouted('logs', now).map((r) => r.batch);
   }
 
   /** tick() for metrics. */
   tickMetrics(now: Millis = this.clock()): MetricBatch[] {
-    return this.tickSignal('metrics', now);
+    return this.tickSignalRouted('metrics', now).map((r) => r.batch);
   }
 
-  private tickSignal<S extends Signal>(signal: S, now: Millis): SignalBatches[S][] {
-    const out: SignalBatches[S][] = [];
+  /** The timers of one signal's pipelines (traces: connectors' timers too), with each batch's pipeline. */
+  tickSignalRouted<S extends Signal>(signal: S, now: Millis = this.clock()): RoutedBatch<SignalBatches[S]>[] {
+    return signal === 'traces' ? (this.tickRouted(now) as RoutedBatch<SignalBatches[S]>[]) : this.runTimers(signal, now);
+  }
+
+  private runTimers<S extends Signal>(signal: S, now: Millis): RoutedBatch<SignalBatches[S]>[] {
+    const out: RoutedBatch<SignalBatches[S]>[] = [];
     for (const p of this.running[signal]) {
       p.processors.forEach((proc, i) => {
         if (!proc.tick) return;
-        out.push(...this.finish(signal, p, this.runFrom(p, i + 1, proc.tick(now), now), now));
+        out.push(...this.finish(signal, p, this.runFrom(p, i + 1, this.released(p, i, proc.tick(now)), now), now));
       });
     }
     return out;
@@ -192,7 +241,12 @@ export class Pipeline {
 
   /** Drains every traces buffer in pipeline order (end of input, shutdown). */
   flush(now: Millis = this.clock()): TraceBatch[] {
-    return this.flushSignal('traces', now);
+    return this.flushRouted(now).map((r) => r.batch);
+  }
+
+  /** flush(), with the pipeline each batch came out of. */
+  flushRouted(now: Millis = this.clock()): RoutedBatch[] {
+    return this.flushSignalRouted('traces', now);
   }
 
   /**
@@ -200,30 +254,37 @@ export class Pipeline {
    * released by the decisions a traces flush makes.
    */
   flushLogs(now: Millis = this.clock()): LogBatch[] {
-    return this.flushSignal('logs', now);
+    return this.flushSignalRouted('logs', now).map((r) => r.batch);
   }
 
   /** Drains every metrics buffer. */
   flushMetrics(now: Millis = this.clock()): MetricBatch[] {
-    return this.flushSignal('metrics', now);
+    return this.flushSignalRouted('metrics', now).map((r) => r.batch);
   }
 
-  private flushSignal<S extends Signal>(signal: S, now: Millis): SignalBatches[S][] {
-    const out: SignalBatches[S][] = [];
+  /** Drains one signal's buffers, with each batch's pipeline. */
+  flushSignalRouted<S extends Signal>(signal: S, now: Millis = this.clock()): RoutedBatch<SignalBatches[S]>[] {
+    const out: RoutedBatch<SignalBatches[S]>[] = [];
     for (const p of this.running[signal]) {
       p.processors.forEach((proc, i) => {
-        out.push(...this.finish(signal, p, this.runFrom(p, i + 1, proc.flush(now), now), now));
+        out.push(...this.finish(signal, p, this.runFrom(p, i + 1, this.released(p, i, proc.flush(now)), now), now));
       });
     }
     return out;
+  }
+
+  /** Counts what processor `i` released from its buffer (its incoming items were counted on arrival). */
+  private released<Batch extends AnyBatch>(p: RunningPipeline<Batch>, i: number, batches: Batch[]): Batch[] {
+    for (const b of batches) p.outgoing[i]! += itemCount(b);
+    return batches;
   }
 
   /** This pipeline for one signal: `{ process, flush, tick }`, as the OTLP handler and SDK adapters take it. */
   forSignal<S extends Signal>(signal: S): SignalPipeline<SignalBatches[S]> {
     return {
       process: (batch, now = this.clock()) => this.processSignal(signal, batch, now),
-      flush: (now = this.clock()) => (signal === 'traces' ? this.flush(now) : this.flushSignal(signal, now)) as SignalBatches[S][],
-      tick: (now = this.clock()) => (signal === 'traces' ? this.tick(now) : this.tickSignal(signal, now)) as SignalBatches[S][],
+      flush: (now = this.clock()) => this.flushSignalRouted(signal, now).map((r) => r.batch),
+      tick: (now = this.clock()) => this.tickSignalRouted(signal, now).map((r) => r.batch),
     };
   }
 
@@ -238,7 +299,12 @@ export class Pipeline {
       const proc = p.processors[i]!;
       if (!proc.edit) {
         const next: Batch[] = [];
-        for (const b of current) next.push(...proc.process(b, now));
+        for (const b of current) {
+          p.incoming[i]! += itemCount(b);
+          const out = proc.process(b, now);
+          for (const o of out) p.outgoing[i]! += itemCount(o);
+          next.push(...out);
+        }
         current = next;
         i++;
         continue;
@@ -256,7 +322,9 @@ export class Pipeline {
               if (!mid) break;
               pending = PendingEdits.begin(mid);
             }
+            p.incoming[k]! += pending.liveItems();
             editor.edit!(pending, now);
+            p.outgoing[k]! += pending.liveItems();
             if (pending.empty) break;
           }
         } catch (err) {
@@ -274,16 +342,36 @@ export class Pipeline {
   }
 
   /** Hands the pipeline's output to its connectors and to the caller (when it has exporters). */
-  private finish<Batch extends AnyBatch>(signal: Signal, p: RunningPipeline<Batch>, batches: Batch[], now: Millis): Batch[] {
-    const out: Batch[] = [];
+  private finish<Batch extends AnyBatch>(signal: Signal, p: RunningPipeline<Batch>, batches: Batch[], now: Millis): RoutedBatch<Batch>[] {
+    const out: RoutedBatch<Batch>[] = [];
     for (const b of batches) {
       for (const c of p.connectors) c.consume(b as TraceBatch, now);
       if (p.exports && hasItems(b)) {
         this.itemsOut[signal] += itemCount(b);
-        out.push(b);
+        out.push({ pipeline: p.config.id, batch: b });
       } else b.dispose();
     }
     return out;
+  }
+
+  /** Items into and out of every processor of every pipeline (traces, logs, metrics), in config order. */
+  processorItems(): ProcessorItems[] {
+    const out: ProcessorItems[] = [];
+    for (const signal of ['traces', 'logs', 'metrics'] as const) {
+      for (const p of this.running[signal]) {
+        (p.processors as SignalProcessor<AnyBatch>[]).forEach((proc, i) => {
+          const type = this.config.processors.get(proc.id)?.id.type ?? proc.id;
+          out.push({ pipeline: p.config.id, signal, processor: proc.id, type, incoming: p.incoming[i]!, outgoing: p.outgoing[i]! });
+        });
+      }
+    }
+    return out;
+  }
+
+  /** The processors of each pipeline, with their pipeline id and signal (for their own counters). */
+  processorsByPipeline(): { pipeline: string; signal: Signal; processor: SignalProcessor<AnyBatch> }[] {
+    return (['traces', 'logs', 'metrics'] as const).flatMap((signal) =>
+      this.running[signal].flatMap((p) => (p.processors as SignalProcessor<AnyBatch>[]).map((processor) => ({ pipeline: p.config.id, signal, processor }))));
   }
 
   /**
@@ -325,5 +413,7 @@ export class Pipeline {
 }
 
 function copyBatch<Batch extends AnyBatch>(batch: Batch): Batch {
-  return (batch.constructor as unknown as { fromProtobuf(bytes: Uint8Array, options: object): Batch }).fromProtobuf(batch.protobufView(), { allowEmpty: true });
+  // Copied inside core memory after allocating: a view of the source taken before an allocation
+  // that grows the memory would be detached (empty) by the time it is copied.
+  return concatBatches([batch]);
 }

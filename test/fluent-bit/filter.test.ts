@@ -70,7 +70,8 @@ describe('the module', () => {
     expect(baked.steps).toEqual(['redaction', 'attributes/tag']);
     expect(baked.skipped).toEqual(['batch']);
     expect(() => bakeFluentBitFilter(base, config({ logs_follow_traces: { decisions: 'x' } }))).toThrow('processor "logs_follow_traces" cannot run inside Fluent Bit');
-    expect(() => bakeFluentBitFilter(base, config({ redaction: { allow_all_keys: true, blocked_values: ['4[0-9]{15}'] } }))).toThrow('blocked_values needs match positions');
+    // A pattern whose automaton outgrows the module's program area is refused at bake time.
+    expect(() => bakeFluentBitFilter(base, config({ redaction: { allow_all_keys: true, blocked_values: ['4[0-9]{15}'] } }))).toThrow("the Fluent Bit program needs more than the module's 262144 bytes of program area");
     expect(() => bakeFluentBitFilter(base, { ...config({}), service: { pipelines: { traces: { receivers: ['otlp'], exporters: ['debug'] } } } })).toThrow('no logs pipeline to run inside Fluent Bit');
   });
 });
@@ -82,10 +83,10 @@ describe('records through the filter', () => {
     const out = h.filter('app.secure', [1717200000, 5], json);
     expect(out.status).toBe('kept');
     const ip = createHash('sha256').update('10.1.2.3').digest('hex');
-    expect(Object.keys(out.record!)).toEqual(['log', 'user.email', 'user.id', 'client.ip', 'password', 'n', 'deep', 'redaction.masked.keys', 'redaction.masked.count', 'redaction.allowed.keys', 'redaction.allowed.count', 'redaction.ignored.count', 'zone']);
+    expect(Object.keys(out.record!)).toEqual(['log', 'user.email', 'user.id', 'client.ip', 'password', 'n', 'deep', 'redaction.masked.keys', 'redaction.masked.count', 'redaction.ignored.count', 'zone']);
     expect(out.record).toEqual({
       log: 'login ok', 'user.email': '****', 'user.id': 7, 'client.ip': ip, password: '****', n: 1.5, deep: { a: [1, true, null, 'é\n'] },
-      'redaction.masked.keys': 'password,user.email', 'redaction.masked.count': 2, 'redaction.allowed.keys': 'client.ip,deep,n', 'redaction.allowed.count': 3,
+      'redaction.masked.keys': 'password,user.email', 'redaction.masked.count': 2,
       'redaction.ignored.count': 1, zone: 'secure',
     });
     // The facade, on the same record as OTLP (the tag as a resource attribute, the body as the body).
@@ -110,9 +111,17 @@ describe('records through the filter', () => {
     expect(Object.fromEntries(Object.entries(facade.attrs).filter(([k]) => k !== 'deep').map(([k, v]) => [k, plain(v)]))).toEqual(rest);
     void deep;
   });
+  it('blocked_values and allowed_values mask attribute values and the string body, as the facade does', () => {
+    const cfg = config({ redaction: { allow_all_keys: true, blocked_values: ['[0-9]{3}-[0-9]{4}'], allowed_values: ['^555-'], summary: 'info' } });
+    const h = host(cfg);
+    const out = h.filter('t', [0, 0], '{"log":"call 867-5309 now","phone":"867-5309","office":"555-0100","n":8675309}');
+    expect(out.status).toBe('kept');
+    expect(out.record).toEqual({ log: 'call **** now', phone: '****', office: '555-0100', n: 8675309, 'redaction.masked.count': 1, 'redaction.allowed.count': 1, 'redaction.body.masked.count': 1 });
+  });
   it('include/exclude see the tag: another tag is not edited by attributes/tag', () => {
     const out = host(PII).filter('app.public', [0, 0], '{"client.ip":"10.1.2.3","log":"x"}');
-    expect(out.record).toEqual({ 'client.ip': '10.1.2.3', log: 'x', 'redaction.allowed.keys': 'client.ip', 'redaction.allowed.count': 1 });
+    // Keys merely allowed are not summarised (only allowed_values matches count as allowed).
+    expect(out.record).toEqual({ 'client.ip': '10.1.2.3', log: 'x' });
   });
   it('a record nothing changes comes back as it came, byte for byte (the same text, not re-serialised)', () => {
     const h = host(config({ redaction: { allow_all_keys: true, blocked_key_patterns: ['^secret$'] } }));

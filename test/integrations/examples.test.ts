@@ -22,6 +22,7 @@ import { keysOfRequest, startSink } from './helpers/otlp-sink.js';
 import type { Sink, SinkRequest } from './helpers/otlp-sink.js';
 import { provider } from './helpers/sdk-spans.js';
 import { decodeTraces, toHex } from '../helpers/oracle.js';
+import { refProbabilisticSampled } from '../helpers/tail-sampling-reference.js';
 
 const TIMEOUT = 60_000;
 const EXAMPLES = join(REPO, 'examples');
@@ -72,13 +73,13 @@ function attributesAtSink(requests: SinkRequest[]): Map<string, Record<string, u
 }
 
 describe('examples/cloudflare-worker under workerd', () => {
-  it('receives OTLP/JSON from a browser-style exporter, drops, samples and redacts, forwards the rest upstream', async () => {
+  it('receives OTLP/JSON from a browser-style exporter, tail-samples and redacts by its collector config, forwards the rest upstream', async () => {
     sink.requests.length = 0;
     const dir = join(runDir, 'cloudflare-worker');
     cpSync(join(EXAMPLES, 'cloudflare-worker', 'src'), dir, { recursive: true });
     const host = await startWorker(pkg, runDir, {
       main: join(dir, 'worker.js'),
-      modules: [join(dir, 'edge-pipeline.js')],
+      modules: [join(dir, 'pipeline-config.js')],
       bindings: { UPSTREAM_URL: sink.url, ALLOWED_ORIGINS: 'https://shop.example' },
     }, TIMEOUT);
     try {
@@ -90,9 +91,13 @@ describe('examples/cloudflare-worker under workerd', () => {
       const memory = new InMemorySpanExporter();
       const p = provider([new SimpleSpanProcessor(memory), new BatchSpanProcessor(new JsonExporter({ url: `${host.url}/v1/traces`, headers: { origin: 'https://shop.example' } }))], 'storefront-web');
       const tracer = p.getTracer('browser');
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 60; i++) {
         const slow = i % 10 === 3;
-        const root = tracer.startSpan(i % 4 === 0 ? 'GET /health' : `page /products/${i}`, { startTime: slow ? Date.now() - 2000 : Date.now(), attributes: { 'user.email': `u${i}@example.com`, 'page.index': i } });
+        const health = i % 4 === 0;
+        const root = tracer.startSpan(health ? 'GET /health' : `page /products/${i}`, {
+          startTime: slow ? Date.now() - 2000 : Date.now(),
+          attributes: { 'http.route': health ? '/health' : '/products/:id', 'user.email': `u${i}@example.com`, 'page.index': i },
+        });
         const ctx = trace.setSpan(context.active(), root);
         const child = tracer.startSpan('fetch /api', { attributes: { 'enduser.id': `id-${i}`, 'http.status_code': i % 6 === 1 ? 500 : 200 } }, ctx);
         if (i % 6 === 1) child.setStatus({ code: SpanStatusCode.ERROR });
@@ -103,24 +108,32 @@ describe('examples/cloudflare-worker under workerd', () => {
       const produced = [...memory.getFinishedSpans()] as SdkReadableSpan[];
       await p.shutdown();
 
-      // What edge-pipeline.js keeps, computed here from the SDK's spans.
-      const health = new Set(produced.filter((s) => /\/health/.test(s.name)).map((s) => s.spanContext().spanId));
-      const keepTrace = new Set(produced.filter((s) => s.status.code === 2 || (!s.parentSpanContext && s.duration[0] >= 1)).map((s) => s.spanContext().traceId));
-      const sampled = (traceId: string) => parseInt(traceId.slice(-14), 16) / 2 ** 56 < 0.1;
-      const want = produced.filter((s) => !health.has(s.spanContext().spanId) && !health.has(s.parentSpanContext?.spanId ?? '')
-        && (keepTrace.has(s.spanContext().traceId) || sampled(s.spanContext().traceId))).map(key).sort();
+      // What pipeline-config.js keeps, computed here from the SDK's spans: health-check traces are
+      // dropped whole; of the rest, traces with an error, lasting 1 s or more, or in the 10 % the
+      // probabilistic policy picks by trace id.
+      const byTrace = new Map<string, SdkReadableSpan[]>();
+      for (const s of produced) byTrace.set(s.spanContext().traceId, [...(byTrace.get(s.spanContext().traceId) ?? []), s]);
+      const nanos = (t: [number, number]) => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
+      const keepTrace = new Set([...byTrace].filter(([id, spans]) => {
+        if (spans.some((s) => s.attributes['http.route'] === '/health')) return false;
+        const start = spans.reduce((m, s) => (nanos(s.startTime) < m ? nanos(s.startTime) : m), nanos(spans[0]!.startTime));
+        const end = spans.reduce((m, s) => (nanos(s.endTime) > m ? nanos(s.endTime) : m), 0n);
+        return spans.some((s) => s.status.code === SpanStatusCode.ERROR) || end - start >= 1_000_000_000n || refProbabilisticSampled(id, 10);
+      }).map(([id]) => id));
+      const want = produced.filter((s) => keepTrace.has(s.spanContext().traceId)).map(key).sort();
       expect(want.length).toBeGreaterThan(10);
       expect(want.length).toBeLessThan(produced.length);
 
       await until(() => sink.spanKeys().length >= want.length, () => `the upstream has ${sink.spanKeys().length} of ${want.length} spans\n${host.output()}`);
       expect(sink.spanKeys().sort()).toEqual(want);
-      // Redacted: gone from every span; everything else intact.
+      // Redacted: masked in every span that had them; everything else intact.
       const attrs = attributesAtSink(sink.requests);
       for (const [k, a] of attrs) {
-        expect(a['user.email'], k).toBeUndefined();
-        expect(a['enduser.id'], k).toBeUndefined();
+        if ('user.email' in a) expect(a['user.email'], k).toBe('****');
+        if ('enduser.id' in a) expect(a['enduser.id'], k).toBe('****');
         expect('page.index' in a || 'http.status_code' in a, k).toBe(true);
       }
+      expect([...attrs.values()].filter((a) => 'user.email' in a).length).toBe(keepTrace.size);
       expect(sink.requests.every((r) => r.headers['content-encoding'] === 'gzip' && r.headers['content-type'] === 'application/x-protobuf')).toBe(true);
     } finally {
       await host.stop();
@@ -129,7 +142,7 @@ describe('examples/cloudflare-worker under workerd', () => {
 });
 
 describe('examples/deno', () => {
-  it('serves OTLP on Deno.serve, drops health checks, forwards the rest, and shuts down cleanly on SIGTERM', async () => {
+  it('serves OTLP on Deno.serve, drops health-check traces, deletes cookies, forwards the rest, and shuts down cleanly on SIGTERM', async () => {
     sink.requests.length = 0;
     const dir = join(runDir, 'deno-example');
     cpSync(join(EXAMPLES, 'deno'), dir, { recursive: true });
@@ -150,17 +163,26 @@ describe('examples/deno', () => {
       const p = provider([new SimpleSpanProcessor(memory), new BatchSpanProcessor(new ProtoExporter({ url, compression: 'gzip' as never }))]);
       const tracer = p.getTracer('deno-client');
       for (let i = 0; i < 10; i++) {
-        const root = tracer.startSpan(i % 3 === 0 ? 'GET /health' : `GET /items/${i}`);
+        const health = i % 3 === 0;
+        const root = tracer.startSpan(health ? 'GET /health' : `GET /items/${i}`, {
+          attributes: { 'http.route': health ? '/health' : '/items/:id', 'http.request.header.cookie': `session=${i}`, 'item.index': i },
+        });
         tracer.startSpan('db', {}, trace.setSpan(context.active(), root)).end();
         root.end();
       }
       await p.forceFlush();
       const produced = [...memory.getFinishedSpans()] as SdkReadableSpan[];
       await p.shutdown();
-      const health = new Set(produced.filter((s) => /\/health/.test(s.name)).map((s) => s.spanContext().spanId));
-      const want = produced.filter((s) => !health.has(s.spanContext().spanId) && !health.has(s.parentSpanContext?.spanId ?? '')).map(key).sort();
+      // Traces holding a span with http.route /health are dropped whole; the rest is kept.
+      const healthTraces = new Set(produced.filter((s) => s.attributes['http.route'] === '/health').map((s) => s.spanContext().traceId));
+      const want = produced.filter((s) => !healthTraces.has(s.spanContext().traceId)).map(key).sort();
+      expect(want).toHaveLength(12);
       await until(() => sink.spanKeys().length >= want.length, () => `the upstream has ${sink.spanKeys().length} of ${want.length} spans\n${err}`);
       expect(sink.spanKeys().sort()).toEqual(want);
+      const attrs = attributesAtSink(sink.requests);
+      const roots = [...attrs.values()].filter((a) => 'item.index' in a);
+      expect(roots).toHaveLength(6);
+      for (const a of roots) expect('http.request.header.cookie' in a).toBe(false);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
@@ -173,7 +195,7 @@ describe('examples/deno', () => {
 });
 
 describe('examples/browser in headless Chromium', () => {
-  it('filters spans in the page (health checks dropped, user.email masked) before the SDK exports them', async () => {
+  it('filters spans in the page by a collector config (health-check traces dropped, user.email masked) before the SDK exports them', async () => {
     if (!existsSync(CHROMIUM)) throw new Error('install Debian chromium: apt-get install -y chromium');
     const dir = join(runDir, 'browser-example');
     cpSync(join(EXAMPLES, 'browser'), dir, { recursive: true, filter: (src) => !src.includes(`${sep}dist`) });
@@ -181,7 +203,7 @@ describe('examples/browser in headless Chromium', () => {
     expect(built.code, built.stderr).toBe(0);
 
     const received: SinkRequest[] = [];
-    let deliver!: (r: { created?: { name: string; traceId: string; spanId: string; parentSpanId: string }[]; fatal?: string }) => void;
+    let deliver!: (r: { created?: { name: string; url: string; traceId: string; spanId: string; parentSpanId: string }[]; fatal?: string }) => void;
     const results = new Promise<Parameters<typeof deliver>[0]>((resolve) => (deliver = resolve));
     const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm' };
     const server = createServer((req, res) => {
@@ -223,9 +245,10 @@ describe('examples/browser in headless Chromium', () => {
       expect(report.fatal, messages.join('\n')).toBeUndefined();
       const created = report.created!;
       expect(created).toHaveLength(7);
-      const health = new Set(created.filter((s) => /\/health/.test(s.name)).map((s) => s.spanId));
-      const want = created.filter((s) => !health.has(s.spanId) && !health.has(s.parentSpanId)).map((s) => `${s.traceId}/${s.spanId}`).sort();
-      expect(want).toHaveLength(4);
+      // A trace with a span fetching /health is dropped whole; every other span is kept.
+      const healthTraces = new Set(created.filter((s) => s.url === '/health').map((s) => s.traceId));
+      const want = created.filter((s) => !healthTraces.has(s.traceId)).map((s) => `${s.traceId}/${s.spanId}`).sort();
+      expect(want).toHaveLength(5);
       expect(received.flatMap(keysOfRequest).sort()).toEqual(want);
       expect(received.every((r) => String(r.headers['content-type']).startsWith('application/json'))).toBe(true);
       const attrs = attributesAtSink(received);

@@ -153,21 +153,50 @@ describe('pipelines and signals', () => {
       .toThrow('service.pipelines.logs.processors[0]: processor "tail_sampling" cannot be used in a logs pipeline: tail_sampling handles traces (the collector: telemetry type is not supported)');
     expect(() => signalPipeline('metrics', { probabilistic_sampler: { sampling_percentage: 5 } })).toThrow(ConfigError);
   });
-  it('filter and transform: "not supported yet" in logs and metrics pipelines while they handle traces only', () => {
+  it('a processor type that handles traces only: "not supported yet" with the registered reason, or "cannot be used"', () => {
     const registry = builtinComponents();
-    const traceOnlyFilter = {
-      type: 'filter',
+    const traceOnly = (type: string) => ({
+      type,
       readConfig: (r: { ignore(...k: string[]): void; keys(): string[] }) => r.ignore(...r.keys()),
       create: (_c: unknown, ctx: { id: string }): TracesProcessor => ({ id: ctx.id, process: (b) => [b], flush: () => [] }),
-    };
-    registry.registerProcessor(traceOnlyFilter as never);
-    const cfg = (signal: string) => ({
-      receivers: { otlp: { protocols: { http: {} } } }, processors: { filter: {} }, exporters: { debug: {} },
-      service: { pipelines: { [signal]: { receivers: ['otlp'], processors: ['filter'], exporters: ['debug'] } } },
     });
-    expect(() => Pipeline.fromConfig(cfg('traces'), { registry })).not.toThrow();
-    expect(() => Pipeline.fromConfig(cfg('logs'), { registry })).toThrow('processor "filter" is not supported yet in logs pipelines: the OTTL contexts for logs (log_record) and metrics (metric, datapoint) are not part of this build yet');
-    expect(() => Pipeline.fromConfig(cfg('metrics'), { registry })).toThrow('not supported yet in metrics pipelines');
+    registry.registerProcessor(traceOnly('probe') as never);
+    registry.registerProcessor(traceOnly('probe2') as never);
+    registry.registerPendingSignal('probe', 'logs', 'the probe has no log_record context yet');
+    const cfg = (signal: string, type: string) => ({
+      receivers: { otlp: { protocols: { http: {} } } }, processors: { [type]: {} }, exporters: { debug: {} },
+      service: { pipelines: { [signal]: { receivers: ['otlp'], processors: [type], exporters: ['debug'] } } },
+    });
+    expect(() => Pipeline.fromConfig(cfg('traces', 'probe'), { registry })).not.toThrow();
+    expect(() => Pipeline.fromConfig(cfg('logs', 'probe'), { registry })).toThrow('service.pipelines.logs.processors[0]: processor "probe" is not supported yet in logs pipelines: the probe has no log_record context yet');
+    expect(() => Pipeline.fromConfig(cfg('metrics', 'probe2'), { registry })).toThrow('service.pipelines.metrics.processors[0]: processor "probe2" cannot be used in a metrics pipeline: probe2 handles traces (the collector: telemetry type is not supported)');
+  });
+  it('filter runs in traces, logs and metrics pipelines (one component type, per-signal instances)', () => {
+    const config = {
+      receivers: { otlp: { protocols: { http: {} } } },
+      processors: { filter: { error_mode: 'ignore', traces: { span: ['name == "drop"'] }, logs: { log_record: ['severity_number < SEVERITY_NUMBER_WARN'] }, metrics: { metric: ['name == "drop"'] } } },
+      exporters: { debug: {} },
+      service: {
+        pipelines: {
+          traces: { receivers: ['otlp'], processors: ['filter'], exporters: ['debug'] },
+          logs: { receivers: ['otlp'], processors: ['filter'], exporters: ['debug'] },
+          metrics: { receivers: ['otlp'], processors: ['filter'], exporters: ['debug'] },
+        },
+      },
+    };
+    const p = Pipeline.fromConfig(config);
+    expect(p.signals).toEqual(['traces', 'logs', 'metrics']);
+    expect(p.processorsByPipeline().map((x) => [x.pipeline, x.signal, x.processor.constructor.name])).toEqual([
+      ['traces', 'traces', 'TracesFilterProcessor'], ['logs', 'logs', 'LogsFilterProcessor'], ['metrics', 'metrics', 'MetricsFilterProcessor'],
+    ]);
+    const logs = generateLogRequests({ seed: 5, requests: 1, recordsPerRequest: 300 })[0]!;
+    const before = decodedLogs(logs);
+    const kept = decodedLogs(drainAll(p.processLogs(LogBatch.fromProtobuf(logs), 0)));
+    const expected = before.filter((l) => !(l.severity < 13));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(before.length);
+    expect(kept).toEqual(expected);
+    p.shutdown();
   });
 });
 

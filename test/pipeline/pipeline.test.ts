@@ -147,6 +147,44 @@ describe('pipelines and connectors', () => {
     const out = decodedSpans(drain(p.process(TraceBatch.fromProtobuf(spans(1)), 0)));
     expect(out.map((s) => s.attrs.p)).toEqual(['a', 'b']);
   });
+  it('routes output by pipeline and counts spans into and out of each processor', () => {
+    const p = Pipeline.fromConfig({
+      receivers: { otlp: { protocols: { http: {} } } },
+      processors: {
+        'tail_sampling': { decision_wait: '1s', policies: [{ name: 'errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } }] },
+        'attributes': { actions: [{ key: 'p', value: 'x', action: 'insert' }] },
+      },
+      exporters: { debug: {}, 'debug/2': {} },
+      service: { pipelines: {
+        'traces/sampled': { receivers: ['otlp'], processors: ['tail_sampling', 'attributes'], exporters: ['debug'] },
+        'traces/all': { receivers: ['otlp'], processors: ['attributes'], exporters: ['debug/2'] },
+      } },
+    });
+    const req = buildRequest([{ spans: [{ trace: 'a1', status: 2 }, { trace: 'a1' }, { trace: 'b2' }] }]);
+    const first = p.processRouted(TraceBatch.fromProtobuf(req), 0);
+    expect(first.map((r) => [r.pipeline, r.batch.spanCount])).toEqual([['traces/all', 3]]);
+    const decided = p.flushRouted(5_000);
+    expect(decided.map((r) => [r.pipeline, r.batch.spanCount])).toEqual([['traces/sampled', 2]]);
+    for (const r of [...first, ...decided]) r.batch.dispose();
+    expect(p.processorItems()).toEqual([
+      { pipeline: 'traces/sampled', signal: 'traces', processor: 'tail_sampling', type: 'tail_sampling', incoming: 3, outgoing: 2 },
+      { pipeline: 'traces/sampled', signal: 'traces', processor: 'attributes', type: 'attributes', incoming: 2, outgoing: 2 },
+      { pipeline: 'traces/all', signal: 'traces', processor: 'attributes', type: 'attributes', incoming: 3, outgoing: 3 },
+    ]);
+  });
+  it('copies a batch the decode limits truncated (shorter re-written bytes) for the second pipeline', () => {
+    const p = Pipeline.fromConfig({
+      receivers: { otlp: { protocols: { http: {} } } },
+      exporters: { debug: {}, 'debug/2': {} },
+      service: { pipelines: { 'traces/a': { receivers: ['otlp'], exporters: ['debug'] }, 'traces/b': { receivers: ['otlp'], exporters: ['debug/2'] } } },
+    });
+    const attrs = Object.fromEntries(Array.from({ length: 140 }, (_, i) => [`k${i}`, i]));
+    const batch = TraceBatch.fromProtobuf(buildRequest([{ spans: [{ trace: 'c3', attrs }] }]));
+    const out = p.process(batch, 0);
+    expect(out.map((b) => b.span(0).attributes.length)).toEqual([128, 128]);
+    expect(out.map((b) => b.span(0).droppedAttributesCount)).toEqual([12, 12]);
+    for (const b of out) b.dispose();
+  });
   it('uses the clock option when no time is passed', () => {
     let now = 0;
     const p = Pipeline.fromConfig({

@@ -8,6 +8,7 @@ import type { ResourceSpec, SpanSpec } from '../helpers/build-request.js';
 import { pipelineWith, drain } from '../helpers/pipeline.js';
 import { flagsRequest } from '../helpers/flags-request.js';
 import { spanMessages } from '../helpers/span-bytes.js';
+import { refFnv64, refThreshold } from '../helpers/tail-sampling-reference.js';
 
 beforeAll(async () => {
   await init();
@@ -134,36 +135,6 @@ describe('policies', () => {
     }
   });
 });
-
-// Independent reference: FNV-1a 64 over the salt's bytes then the 16 id bytes.
-function refFnv64(salt: string, idHex: string): bigint {
-  let h = 0xcbf29ce484222325n;
-  for (const b of [...Buffer.from(salt), ...Buffer.from(idHex, 'hex')]) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
-  return h;
-}
-// big.Float(MaxUint64) × ratio at 64-bit precision, then truncated.
-function refThreshold(pct: number): bigint {
-  const ratio = pct / 100;
-  if (ratio === 0) return 0n;
-  if (ratio >= 1) return (1n << 64n) - 1n;
-  // ratio = m / 2^k exactly (k ≤ 1074); scale the exact product and round to 64 significant bits.
-  let k = 0n;
-  let x = ratio;
-  while (!Number.isInteger(x)) {
-    x *= 2;
-    k++;
-  }
-  const exact = ((1n << 64n) - 1n) * BigInt(x);
-  const bits = BigInt(exact.toString(2).length);
-  const drop = bits > 64n ? bits - 64n : 0n;
-  let q = exact >> drop;
-  const rem = exact - (q << drop);
-  if (drop > 0n) {
-    const half = 1n << (drop - 1n);
-    if (rem > half || (rem === half && q % 2n === 1n)) q += 1n;
-  }
-  return (q << drop) >> k;
-}
 
 describe('combination (checklist 9–11)', () => {
   const spans: SpanSpec[] = [{ trace: 'a', status: 2, attrs: { drop: true } }, { trace: 'b', status: 2 }, { trace: 'c' }];
@@ -333,7 +304,7 @@ describe('config (checklist 3)', () => {
     expect(bad([pol('always_sample', {}, 'x'), pol('always_sample', {}, 'x')])).toThrow('processors.tail_sampling.policies[1].name: duplicate policy name "x"');
     expect(bad([{ name: 'x', type: 'nope' }])).toThrow('processors.tail_sampling.policies[0].type: unknown sampling policy type nope');
     expect(bad([pol('status_code', { status_codes: ['FAIL'] })])).toThrow('processors.tail_sampling.policies[0].status_code.status_codes: unknown status code "FAIL", supported: OK, ERROR, UNSET');
-    expect(bad([{ name: 'x', type: 'ottl_condition', ottl_condition: { span: ['true'] } }])).toThrow('policy type "ottl_condition" is not supported yet');
+    expect(bad([{ name: 'x', type: 'ottl_condition', ottl_condition: {} }])).toThrow('processors.tail_sampling.policies[0].ottl_condition: expected at least one OTTL condition to filter on');
   });
   it('defaults: decision_wait 30s, num_traces 50000', () => {
     const p = pipelineWith({ tail_sampling: { policies: [pol('always_sample')] } });

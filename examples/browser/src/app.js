@@ -1,7 +1,8 @@
 // A page instrumented with the OpenTelemetry web SDK whose spans are filtered in the page before
-// they are exported: health checks and everything under them never leave the browser, and the
-// value of `user.email` is never sent. The OTLP exporter is the SDK's own (OTLP/JSON over fetch).
-import { init, TraceBatch } from 'otel-sieve';
+// they are exported, by a collector-shaped config: health-check traces never leave the browser
+// (tail sampling's drop policy), and the value of `user.email` is masked (redaction). The OTLP
+// exporter is the SDK's own (OTLP/JSON over fetch).
+import { init, Pipeline } from 'otel-sieve';
 import { SieveSpanProcessor } from 'otel-sieve/sdk';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -11,33 +12,27 @@ import { context, trace, SpanStatusCode } from '@opentelemetry/api';
 // The bundle ships core.wasm beside itself (see build.mjs); bundlers like Vite find it on their own.
 await init(new URL('./core.wasm', import.meta.url));
 
-/** Drops health checks with their children; masks user.email where it appears. */
-const pipeline = {
-  process(batch) {
-    try {
-      const spans = batch.spans();
-      const health = new Set(spans.filter((s) => /\/health/.test(s.name)).map((s) => s.spanId));
-      return [batch.filter((s) => !health.has(s.spanId) && !health.has(s.parentSpanId) && !s.attribute('user.email'))]
-        .concat(masked(batch, spans, health));
-    } finally {
-      batch.dispose();
-    }
+// An object config: the page then needs no YAML parser in its bundle.
+const pipeline = Pipeline.fromConfig({
+  receivers: { otlp: { protocols: { http: {} } } },
+  processors: {
+    tail_sampling: {
+      decision_wait: '5s',
+      policies: [
+        {
+          name: 'drop-health-checks',
+          type: 'drop',
+          drop: { drop_sub_policy: [{ name: 'health-url', type: 'string_attribute', string_attribute: { key: 'http.url', values: ['/health'] } }] },
+        },
+        { name: 'keep-the-rest', type: 'always_sample' },
+      ],
+    },
+    redaction: { allow_all_keys: true, blocked_key_patterns: ['^user\\.email$'], summary: 'silent' },
   },
-  flush: () => [],
-};
-
-/** The kept spans that carry user.email, rewritten with the value masked. */
-function masked(batch, spans, health) {
-  const mask = spans.map((s) => !health.has(s.spanId) && !health.has(s.parentSpanId) && !!s.attribute('user.email'));
-  if (!mask.includes(true)) return [];
-  const selected = batch.select(mask);
-  const json = selected.toJSON();
-  selected.dispose();
-  for (const rs of json.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const span of ss.spans ?? []) {
-    for (const a of span.attributes ?? []) if (a.key === 'user.email') a.value = { stringValue: '****' };
-  }
-  return [TraceBatch.fromJSON(json)];
-}
+  // The SDK's own OTLPTraceExporter below sends what is kept, to the same URL.
+  exporters: { otlphttp: { traces_endpoint: new URL('/v1/traces', location.href).href } },
+  service: { pipelines: { traces: { receivers: ['otlp'], processors: ['tail_sampling', 'redaction'], exporters: ['otlphttp'] } } },
+});
 
 const processor = new SieveSpanProcessor({
   pipeline,
@@ -67,23 +62,24 @@ async function tracedFetch(parent, path) {
 
 export async function run() {
   const created = [];
-  const note = (span, name) => created.push({ name, traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, parentSpanId: span.parentSpanContext?.spanId ?? '' });
+  const note = (span, name, url = '') => created.push({ name, url, traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, parentSpanId: span.parentSpanContext?.spanId ?? '' });
 
   const load = tracer.startSpan('documentLoad', { attributes: { 'user.email': 'ada@example.com' } });
-  note(await tracedFetch(load, '/api/products'), 'GET /api/products');
-  note(await tracedFetch(load, '/health'), 'GET /health');
+  note(await tracedFetch(load, '/api/products'), 'GET /api/products', '/api/products');
+  note(await tracedFetch(load, '/api/cart'), 'GET /api/cart', '/api/cart');
   load.end();
   note(load, 'documentLoad');
 
   const click = tracer.startSpan('click checkout');
-  note(await tracedFetch(click, '/api/checkout'), 'GET /api/checkout');
+  note(await tracedFetch(click, '/api/checkout'), 'GET /api/checkout', '/api/checkout');
   click.end();
   note(click, 'click checkout');
 
-  const ping = tracer.startSpan('GET /health');
-  note(await tracedFetch(ping, '/api/ping'), 'GET /api/ping');
+  // The page's periodic health check: dropped whole by the drop policy.
+  const ping = tracer.startSpan('health check');
+  note(await tracedFetch(ping, '/health'), 'GET /health', '/health');
   ping.end();
-  note(ping, 'GET /health');
+  note(ping, 'health check');
 
   // As the SDK's browser processors do on visibilitychange/pagehide: send everything now.
   await processor.forceFlush();

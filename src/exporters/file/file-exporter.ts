@@ -35,7 +35,14 @@ export interface FileExporterOptions {
   onFailure?: (failure: ExportFailure) => void;
   /** Clock for backup names and max_days, Unix ms. Default Date.now. */
   now?: () => number;
+  /**
+   * Batches waiting to be written at most; beyond it `accepting` is false, so a receiver refuses
+   * data (503) instead of queueing lines in memory while the disk is slow. Default 1000.
+   */
+  maxPendingWrites?: number;
 }
+
+export const DEFAULT_FILE_EXPORTER_OPTIONS = Object.freeze({ maxPendingWrites: 1000 });
 
 export const DEFAULT_FILE_ROTATION = Object.freeze({ max_megabytes: 100, max_days: 0, max_backups: 100, localtime: false });
 
@@ -63,6 +70,7 @@ export class FileExporter implements TracesExporter {
   private chain: Promise<unknown> = Promise.resolve();
   private pending = 0;
   private closed = false;
+  private readonly maxPending: number;
   private readonly counters = emptyStats();
 
   constructor(config: FileExporterConfig, options: FileExporterOptions = {}) {
@@ -88,10 +96,12 @@ export class FileExporter implements TracesExporter {
     }
     this.onFailure = options.onFailure ?? logFailure;
     this.now = options.now ?? Date.now;
+    this.maxPending = options.maxPendingWrites ?? DEFAULT_FILE_EXPORTER_OPTIONS.maxPendingWrites;
+    if (!(Number.isSafeInteger(this.maxPending) && this.maxPending >= 1)) throw new RangeError(`${this.id}: maxPendingWrites must be a positive integer, got ${options.maxPendingWrites}`);
   }
 
   get accepting(): boolean {
-    return !this.closed;
+    return !this.closed && this.pending < this.maxPending;
   }
 
   export(batch: TraceBatch): Promise<ExportOutcome> {
@@ -181,5 +191,10 @@ export class FileExporter implements TracesExporter {
 
   stats(): ExporterStats {
     return { ...this.counters, inFlight: this.pending };
+  }
+
+  /** The most batches that may wait to be written (maxPendingWrites). */
+  get queueCapacity(): number {
+    return this.maxPending;
   }
 }

@@ -59,6 +59,12 @@ export class OtlpHttpExporter implements SignalExporter {
     return true;
   }
 
+  /** sending_queue.queue_size (one queue per signal, all of that size), or 0 when the queue is disabled. */
+  get queueCapacity(): number {
+    const q = [...this.senders.values()][0]!.config.queue;
+    return q.enabled ? q.queueSize : 0;
+  }
+
   export(batch: TraceBatch | LogBatch | MetricBatch): Promise<ExportOutcome> {
     let items = 0;
     let body: Uint8Array | string;

@@ -7,7 +7,6 @@ import type { AttributesConfig } from './attributes-config.js';
 import type { CompiledRegex } from '../regex-matcher.js';
 import { regexEngine, coreRegexEngine } from '../regex-matcher.js';
 import { compileRegex } from '../../regex/compile.js';
-import type { ValueExtraction } from '../attr-edit/attr-edit-runner.js';
 import type { AttributeTest, MatchProperties, MatchValue } from './match-properties.js';
 import type { Signal } from '../../config/collector-config.js';
 
@@ -142,7 +141,7 @@ function matchRecord(w: CoreBlockWriter, m: MatchProperties): number {
 
 /** The key patterns of the delete/hash actions, in the order of their verdict bits (at most 32). */
 export function actionPatterns(config: AttributesConfig): CompiledRegex[] {
-  const patterns = config.actions.flatMap((a) => (a.pattern && a.action !== 'extract' ? [a.pattern] : []));
+  const patterns = config.actions.flatMap((a) => (a.pattern ? [a.pattern] : []));
   if (patterns.length > 32) throw new RangeError('attributes: at most 32 actions may use "pattern"');
   return patterns;
 }
@@ -163,24 +162,23 @@ export function writeAttributesPlan(core: Core, config: AttributesConfig, signal
     if (inCore(config.include)) w.u32(plan + A.EP_INCLUDE, matchRecord(w, config.include!));
     if (inCore(config.exclude)) w.u32(plan + A.EP_EXCLUDE, matchRecord(w, config.exclude!));
     const actions = w.reserve(config.actions.length * A.AC_ROW);
+    // Words of a distinct value's extraction block: per extract action a state word and the
+    // match's 2 × (1 + groups) positions.
     let slot = 0;
-    const extractKeys = [...new Set(config.actions.filter((a) => a.action === 'extract').map((a) => a.key))];
-    if (extractKeys.length) {
-      w.u32(plan + A.EP_VALUE_KEYS, stringList(w, extractKeys));
-      w.u32(plan + A.EP_VALUE_KEYS_COUNT, extractKeys.length);
-    }
     config.actions.forEach((a, i) => {
       const row = actions + i * A.AC_ROW;
       w.u32(row + A.AC_OP, OPS[a.action]!);
-      const bit = a.pattern && a.action !== 'extract' ? patterns.indexOf(a.pattern) : -1;
+      const bit = a.pattern ? patterns.indexOf(a.pattern) : -1;
       w.u32(row + A.AC_PATTERN_BIT, bit >= 0 ? bit : A.NO_PATTERN);
-      if (a.action === 'extract' && a.pattern) {
-        // Group names, and where this action's results sit in each value's extraction block.
-        const names = a.pattern.groupNames ?? [];
+      if (a.extract) {
+        const names = a.extract.groupNames;
         w.u32(row + A.AC_SRC_KEY, stringList(w, names));
         w.u32(row + A.AC_SRC_KEY_LEN, names.length);
         w.u32(row + A.AC_TYPE, slot);
-        slot += 1 + 2 * names.length;
+        const at = w.reserve(a.extract.program.length);
+        w.bytes(at, a.extract.program);
+        w.u64(row + A.AC_VALUE, BigInt(at));
+        slot += 3 + 2 * names.length;
       }
       const [kp, kn] = w.string(a.key);
       w.u32(row + A.AC_KEY, kp);
@@ -202,29 +200,10 @@ export function writeAttributesPlan(core: Core, config: AttributesConfig, signal
       }
       if (a.convertedType) w.u32(row + A.AC_TYPE, CONVERT[a.convertedType]!);
     });
+    w.u32(plan + A.EP_EXTRACT_WORDS, slot);
     w.u32(plan + A.EP_ACTIONS, actions);
     w.u32(plan + A.EP_ACTION_COUNT, config.actions.length);
     return plan;
   });
   return { block, plan: root };
-}
-
-/** The extract actions' runtime: named groups per action and the per-value matcher. */
-export function actionExtraction(config: AttributesConfig): ValueExtraction | undefined {
-  const extracts = config.actions.filter((a) => a.action === 'extract' && a.pattern);
-  if (!extracts.length) return undefined;
-  return {
-    groups: extracts.map((a) => a.pattern!.groupNames!.length),
-    cache: new Map(),
-    extract(value: string) {
-      let any = false;
-      const out = extracts.map((a) => {
-        const g = a.pattern!.namedGroups!(value);
-        if (!g) return undefined;
-        any = true;
-        return a.pattern!.groupNames!.map((name) => g[name] ?? '');
-      });
-      return any ? out : undefined;
-    },
-  };
 }

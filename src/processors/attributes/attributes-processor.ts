@@ -8,10 +8,10 @@ import type { Signal } from '../../config/collector-config.js';
 import type { ComponentContext, Millis, SignalProcessor } from '../../pipeline/types.js';
 import type { AnyBatch, PendingEdits } from '../../pipeline/pending-edits.js';
 import { editPending, runEditPlan } from '../attr-edit/attr-edit-runner.js';
-import type { KeyPatterns, ValueExtraction } from '../attr-edit/attr-edit-runner.js';
+import type { KeyPatterns } from '../attr-edit/attr-edit-runner.js';
 import type { EditCounts } from '../attr-edit/attr-edit-runner.js';
 import type { AttributesConfig } from './attributes-config.js';
-import { writeAttributesPlan, actionPatterns, actionExtraction } from './attributes-plan.js';
+import { writeAttributesPlan, actionPatterns } from './attributes-plan.js';
 import { regexpTest, eligibleItems } from './regexp-match.js';
 import { regexEngine, coreRegexEngine } from '../regex-matcher.js';
 
@@ -27,7 +27,6 @@ export class AttributesProcessor<Batch extends AnyBatch = AnyBatch> implements S
   private readonly plan: number;
   private readonly needsTable: boolean;
   private readonly keys: KeyPatterns;
-  private readonly extraction: ValueExtraction | undefined;
   /** include/exclude with match_type regexp: evaluated per batch outside the core. */
   private readonly eligibleFor: ((batch: Batch) => Uint8Array) | undefined;
   private readonly counts: EditCounts = { spans: 0, resources: 0, scopes: 0, redacted: 0, ignored: 0, allowed: 0, masked: 0 };
@@ -47,7 +46,6 @@ export class AttributesProcessor<Batch extends AnyBatch = AnyBatch> implements S
     this.plan = plan;
     this.needsTable = config.include !== undefined || config.exclude !== undefined;
     this.keys = { patterns: actionPatterns(config), cache: new Map() };
-    this.extraction = actionExtraction(config);
     // regexp matching runs in the core with otel-sieve's engine; another engine goes through views.
     const outside = regexEngine() !== coreRegexEngine;
     const include = outside && config.include?.matchType === 'regexp' ? regexpTest(config.include) : undefined;
@@ -57,7 +55,7 @@ export class AttributesProcessor<Batch extends AnyBatch = AnyBatch> implements S
 
   process(batch: Batch, _now: Millis): Batch[] {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, undefined, this.keys, this.extraction, this.eligibleFor);
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, undefined, this.keys, this.eligibleFor);
   }
 
   /**
@@ -67,12 +65,12 @@ export class AttributesProcessor<Batch extends AnyBatch = AnyBatch> implements S
    */
   processKept(batch: Batch, keep: Uint8Array): Batch[] {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, keep, this.keys, this.extraction, this.eligibleFor);
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, this.needsTable, keep, this.keys, this.eligibleFor);
   }
 
   edit(pending: PendingEdits<Batch>, _now: Millis): void {
     this.core.check(this.generation, `attributes processor ${this.id}`);
-    editPending(this.core, pending, this.plan, this.id, this.counts, this.needsTable, this.keys, this.extraction, this.eligibleFor);
+    editPending(this.core, pending, this.plan, this.id, this.counts, this.needsTable, this.keys, this.eligibleFor);
   }
 
   /** include/exclude read the original bytes (table or views): they need a batch without replacements. */

@@ -1,11 +1,27 @@
 // Writes a redaction config as the core's edit plan: the attribute maps of the signal (resource,
 // scope, and span / event / link, log record and string body, or data point), allow-list, ignored
-// keys and the summary level.
+// keys, the value patterns' programs and the summary level.
 import * as A from '../../../assembly/abi/attr-edit-layout.js';
 import type { Core } from '../../core/core.js';
 import { CoreBlockWriter } from '../attr-edit/core-block-writer.js';
+import { compileRegex } from '../../regex/compile.js';
+import type { CompiledRegex as RegexProgram } from '../../regex/compile.js';
 import type { RedactionConfig } from './redaction-config.js';
 import type { Signal } from '../../config/collector-config.js';
+
+/** What a blocked key pattern replaces: the collector masks the value with `.*` (so line by line). */
+const MASK_ALL = compileRegex('.*', { anchored: false });
+
+/** The programs, each copied into the block, and a list of their pointers; returns the list. */
+function programs(w: CoreBlockWriter, list: readonly RegexProgram[]): number {
+  const at = w.reserve(list.length * 4);
+  list.forEach((re, i) => {
+    const p = w.reserve(re.program.length);
+    w.bytes(p, re.program);
+    w.u32(at + i * 4, p);
+  });
+  return at;
+}
 
 const SUMMARY: Readonly<Record<string, number>> = { silent: 0, info: 1, debug: 2 };
 const HASH: Readonly<Record<string, number>> = { md5: A.HF_MD5, sha1: A.HF_SHA1, sha3: A.HF_SHA3, 'hmac-sha256': A.HF_HMAC_SHA256, 'hmac-sha512': A.HF_HMAC_SHA512 };
@@ -49,6 +65,13 @@ export function writeRedactionPlan(core: Core, config: RedactionConfig, signal: 
     const nb = config.blockedKeyPatterns.length;
     w.u32(plan + A.EP_IGNORED_PATTERNS, ni ? (2 ** ni - 1) >>> 0 : 0);
     w.u32(plan + A.EP_BLOCKED_KEY_PATTERNS, nb ? ((2 ** nb - 1) * 2 ** ni) >>> 0 : 0);
+    w.u32(plan + A.EP_BLOCKED_VALUES, programs(w, config.blockedValues));
+    w.u32(plan + A.EP_BLOCKED_VALUES_COUNT, config.blockedValues.length);
+    w.u32(plan + A.EP_ALLOWED_VALUES, programs(w, config.allowedValues));
+    w.u32(plan + A.EP_ALLOWED_VALUES_COUNT, config.allowedValues.length);
+    const maskAll = w.reserve(MASK_ALL.program.length);
+    w.bytes(maskAll, MASK_ALL.program);
+    w.u32(plan + A.EP_MASK_ALL, maskAll);
     return plan;
   });
   return { block, plan: root };

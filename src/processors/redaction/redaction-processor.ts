@@ -8,8 +8,7 @@ import type { Signal } from '../../config/collector-config.js';
 import type { ComponentContext, Millis, SignalProcessor } from '../../pipeline/types.js';
 import type { AnyBatch, PendingEdits } from '../../pipeline/pending-edits.js';
 import { editPending, runEditPlan } from '../attr-edit/attr-edit-runner.js';
-import type { KeyPatterns, ValueMasking } from '../attr-edit/attr-edit-runner.js';
-import { valueMasking } from './value-masking.js';
+import type { KeyPatterns } from '../attr-edit/attr-edit-runner.js';
 import type { EditCounts } from '../attr-edit/attr-edit-runner.js';
 import type { RedactionConfig } from './redaction-config.js';
 import { writeRedactionPlan, redactionPatterns } from './redaction-plan.js';
@@ -25,7 +24,6 @@ export class RedactionProcessor<Batch extends AnyBatch = AnyBatch> implements Si
   private block: number;
   private readonly plan: number;
   private readonly keys: KeyPatterns;
-  private readonly values: ValueMasking | undefined;
   private readonly counts: EditCounts = { spans: 0, resources: 0, scopes: 0, redacted: 0, ignored: 0, allowed: 0, masked: 0, bodies: 0 };
 
   constructor(config: RedactionConfig, context: ComponentContext) {
@@ -37,17 +35,16 @@ export class RedactionProcessor<Batch extends AnyBatch = AnyBatch> implements Si
     this.block = block;
     this.plan = plan;
     this.keys = { patterns: redactionPatterns(config), cache: new Map() };
-    this.values = valueMasking(this.core, config.blockedValues, config.allowedValues, config.hashFunction, config.hmacKey, this.signal === 'logs');
   }
 
   process(batch: Batch, _now: Millis): Batch[] {
     this.core.check(this.generation, `redaction processor ${this.id}`);
-    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, false, undefined, this.keys, this.values);
+    return runEditPlan(this.core, batch, this.plan, this.id, this.counts, false, undefined, this.keys);
   }
 
   edit(pending: PendingEdits<Batch>, _now: Millis): void {
     this.core.check(this.generation, `redaction processor ${this.id}`);
-    editPending(this.core, pending, this.plan, this.id, this.counts, false, this.keys, this.values);
+    editPending(this.core, pending, this.plan, this.id, this.counts, false, this.keys);
   }
 
   flush(): Batch[] {

@@ -15,10 +15,20 @@ import { compilePolicies, writeProgram } from './tail-sampling-program.js';
 import type { CompiledProgram } from './tail-sampling-program.js';
 import type { TraceLookup } from '../../correlation/trace-lookup.js';
 
-/** Per-span bits for `external` leaves (regex, OTTL): given the batch, returns one u64 per span. */
-export type ExternalLeafEvaluator = (batch: TraceBatch, leafBit: number, into: BigUint64Array) => void;
+/**
+ * Per-span bits for `external` leaves (regex, OTTL): given the batch, ORs its leaf bit into one u64
+ * per span. `bitOf` finds the bit of another external leaf (an OTTL test's error leaf).
+ */
+export type ExternalLeafEvaluator = ((batch: TraceBatch, leafBit: number, into: BigUint64Array, bitOf: (id: string) => number | undefined) => void) & {
+  /** Counters of the test (OTTL condition errors), merged into the processor's. */
+  counters?: () => Record<string, number>;
+  /** Frees what the test holds in the core. */
+  dispose?: () => void;
+};
 
 const TICK_MS = 1000;
+/** Id suffix of an external test's error leaf (its bit set: the policy fails on that trace). */
+export const ERROR_LEAF_SUFFIX = '#error';
 
 interface CoreSampler {
   readonly tsCreate: (opts: number) => number;
@@ -47,6 +57,7 @@ export class TailSamplingProcessor implements TracesProcessor, TraceLookup {
   private startMs: number | undefined;
   private ticks = 0;
   private readonly externals: { bit: number; evaluate: ExternalLeafEvaluator }[] = [];
+  private readonly externalBits = new Map<string, number>();
 
   constructor(private readonly config: TailSamplingConfig, context: ComponentContext, externals: ReadonlyMap<string, ExternalLeafEvaluator> = new Map()) {
     this.id = context.id;
@@ -55,6 +66,9 @@ export class TailSamplingProcessor implements TracesProcessor, TraceLookup {
     this.program = compilePolicies(config.policies);
     this.program.leaves.forEach((l, bit) => {
       if (l.type !== 'external') return;
+      this.externalBits.set(l.id, bit);
+      // Error leaves are set by the evaluator of the test they belong to.
+      if (l.id.endsWith(ERROR_LEAF_SUFFIX)) return;
       const evaluate = externals.get(l.id);
       if (!evaluate) throw new Error(`${this.id}: no evaluator for external policy test "${l.id}"`);
       this.externals.push({ bit, evaluate });
@@ -120,7 +134,8 @@ export class TailSamplingProcessor implements TracesProcessor, TraceLookup {
     let ext = 0;
     if (this.externals.length) {
       const bits = new BigUint64Array(batch.spanCount);
-      for (const e of this.externals) e.evaluate(batch, e.bit, bits);
+      const bitOf = (id: string) => this.externalBits.get(id);
+      for (const e of this.externals) e.evaluate(batch, e.bit, bits, bitOf);
       ext = this.core.scratch(bits.byteLength);
       this.core.u8.set(new Uint8Array(bits.buffer), ext);
     }
@@ -221,8 +236,11 @@ export class TailSamplingProcessor implements TracesProcessor, TraceLookup {
       spans_forwarded: c(T.TC_SPANS_FORWARDED),
       spans_dropped: c(T.TC_SPANS_DROPPED),
     };
+    const policies = this.policyCounts();
+    out.sampling_policy_evaluation_error = policies.reduce((n, p) => n + p.errors, 0);
+    for (const [k, v] of Object.entries(this.externalCounters())) out[k] = v;
     // Per top-level policy, like count_traces_sampled{policy, sampled}.
-    for (const p of this.policyCounts()) {
+    for (const p of policies) {
       out[`count_traces_sampled{policy=${p.name},sampled=true}`] = p.sampled;
       out[`count_traces_sampled{policy=${p.name},sampled=false}`] = p.notSampled;
     }
@@ -230,16 +248,27 @@ export class TailSamplingProcessor implements TracesProcessor, TraceLookup {
   }
 
   /** Per top-level policy: traces it voted to sample (for drop policies: to drop) and not (count_traces_sampled). */
-  policyCounts(): { name: string; sampled: number; notSampled: number }[] {
+  policyCounts(): { name: string; sampled: number; notSampled: number; errors: number }[] {
     this.sampler;
     const dv = this.core.dv;
     return this.config.policies.map((p, i) => {
       const row = this.nodes + i * T.PN_ROW;
-      return { name: p.name, sampled: dv.getUint32(row + T.PN_SAMPLED, true), notSampled: dv.getUint32(row + T.PN_NOT_SAMPLED, true) };
+      return { name: p.name, sampled: dv.getUint32(row + T.PN_SAMPLED, true), notSampled: dv.getUint32(row + T.PN_NOT_SAMPLED, true), errors: dv.getUint32(row + T.PN_ERRORS, true) };
     });
   }
 
+  /** Counters the external tests keep (OTTL condition errors under ignore/silent). */
+  private externalCounters(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.externals) {
+      const c = e.evaluate.counters?.();
+      if (c) for (const [k, v] of Object.entries(c)) out[k] = (out[k] ?? 0) + v;
+    }
+    return out;
+  }
+
   shutdown(): void {
+    for (const e of this.externals) e.evaluate.dispose?.();
     for (const b of this.slots) b?.dispose();
     this.slots.length = 0;
     if (this.state && this.core.generation === this.generation) this.sampler.tsFree(this.state);
