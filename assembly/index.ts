@@ -30,10 +30,11 @@ export function onAbort(message: usize, fileName: usize, line: u32, column: u32)
 export { bloomCreate, bloomFree, bloomClear, bloomAdd, bloomHas, bloomData, bloomCount } from './processors/bloom';
 export { tsCreate, tsFree, tsIngest, tsTick, tsDecideAll, tsCounters, tsReport, tsReportCount, tsSlotDone, tsNewTraceCount, tsFreeRecords } from './processors/tail-sampling';
 export { psSample, psResult, psFreeResult } from './processors/probabilistic-sampler';
-export { editAttributes, editResult, editFreeResult, editCollectStrings, editKeyList, editKeyCount, editValueList, editValueCount } from './processors/attr-edit';
+export { editAttributes, editResult, editFreeResult, editCollectStrings, editKeyList, editKeyCount } from './processors/attr-edit';
 export { sha256Digest } from './processors/sha256';
 export { digestBytes } from './processors/digests';
 export { regexRun, regexCheck } from './regex/match';
+export { findAt as regexFind, findAll as regexFindAll } from './regex/find';
 export { qsetBuild, qsetFree } from './query/span-set';
 export { qprogLoad, qRun, qValues } from './query/program';
 export { qJoin } from './query/join';
@@ -48,6 +49,14 @@ export { metricsIndex, metricsFree } from './otlp/metrics-index';
 export { metricsIndexAttributes } from './otlp/metrics-attrs';
 export { metricsIndexValues } from './otlp/metrics-values';
 export { metricsSplice } from './otlp/metrics-splice';
+// Logs and metrics through the attribute editor (issue 9).
+export { editLogAttributes, editPointAttributes, editCollectLogStrings, editCollectPointStrings } from './processors/attr-edit-signals';
+export { tsLookup } from './processors/tail-sampling';
+export { psSampleLogs } from './processors/probabilistic-logs';
+// OTTL conditions (filter processor, tail-sampling ottl_condition): programs of the predicate VM
+// in MODE_OTTL, run per item of their context.
+export { ottlRun, ottlErrorCount, ottlErrorInfo } from './query/ottl-run';
+export { traceDropEvents, eventDropResult } from './otlp/trace-event-drop';
 // Pipeline programs (issue 8): a compiled traces pipeline run in the core, the same code the
 // bindings (component, collector plug-ins) run.
 export { pipelineLoad, pipelineRun, pipelineOutput, pipelineFree } from './pipeline/runner';

@@ -133,6 +133,25 @@ export type {
   OtlpJsonHistogramDataPoint, OtlpJsonExponentialHistogramDataPoint, OtlpJsonSummaryDataPoint, OtlpJsonBuckets,
   OtlpJsonExemplar,
 } from './otlp/metric-json.js';
+// Logs and metrics through the pipeline (issue 9): per-signal processors, logs following traces.
+export type { SignalProcessor, LogsProcessor, MetricsProcessor, SignalBatches } from './pipeline/types.js';
+export type { SignalPipeline } from './pipeline/pipeline.js';
+export { PendingEdits } from './pipeline/pending-edits.js';
+export type { AnyBatch } from './pipeline/pending-edits.js';
+export { TRACE_KEPT, TRACE_DROPPED, TRACE_PENDING, TRACE_UNKNOWN, isTraceLookup } from './correlation/trace-lookup.js';
+export type { TraceLookup, TraceDecision } from './correlation/trace-lookup.js';
+export { concatBatches, sliceBatch, batchItemCount } from './otlp/batch-concat.js';
+// OTTL conditions (filter processor, tail-sampling ottl_condition).
+export { ottl } from './ottl/index.js';
+export { OttlError } from './ottl/errors.js';
+export type { OttlErrorStage } from './ottl/errors.js';
+export { OttlRuntimeError } from './ottl/condition-set.js';
+export type { ErrorMode as OttlErrorMode } from './ottl/condition-set.js';
+export type { EvaluateOptions as OttlEvaluateOptions, Evaluation as OttlEvaluation } from './ottl/evaluate.js';
+export type { ContextName as OttlContextName } from './ottl/contexts.js';
+export type { CompiledCondition as OttlCompiledCondition } from './ottl/condition.js';
+export { filterProcessorFactory, logsFilterProcessorFactory, metricsFilterProcessorFactory } from './processors/filter/filter-factory.js';
+export type { FilterConfig, TraceQLDrop } from './processors/filter/filter-config.js';
 // Pipeline programs (issue 8): a collector config compiled once, run by the core — here, in the
 // WebAssembly Component and in the collector plug-ins (bindings/).
 export { compilePipelineProgram } from './program/compile-program.js';

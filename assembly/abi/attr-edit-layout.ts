@@ -19,9 +19,13 @@ export const EP_BLOCKED_KEY_PATTERNS = 52; // redaction: key-verdict bits of blo
 export const EP_HASH_FN = 56; // redaction hash_function: 0 mask with ****, else HF_* of digests.ts
 export const EP_HMAC_KEY = 60; // pointer to hmac_key bytes
 export const EP_HMAC_KEY_LEN = 64;
-export const EP_VALUE_KEYS = 68; // string list: collect values only under these keys (0 = all)
-export const EP_VALUE_KEYS_COUNT = 72;
-export const EP_SIZE = 80;
+export const EP_EXTRACT_WORDS = 68; // attributes: u32 words of a value's extraction block (see OP_EXTRACT)
+export const EP_BLOCKED_VALUES = 72; // redaction: u32 pointers to compiled regex programs (unanchored)
+export const EP_BLOCKED_VALUES_COUNT = 76;
+export const EP_ALLOWED_VALUES = 80; // redaction: u32 pointers to compiled regex programs (unanchored)
+export const EP_ALLOWED_VALUES_COUNT = 84;
+export const EP_MASK_ALL = 88; // redaction: the program of `.*`, which masks a blocked key's whole value
+export const EP_SIZE = 96;
 
 // hash_function values (same numbering as assembly/processors/digests.ts).
 export const HF_MD5 = 1;
@@ -38,6 +42,9 @@ export const TARGET_SCOPE = 2;
 export const TARGET_SPAN = 4;
 export const TARGET_EVENT = 8;
 export const TARGET_LINK = 16;
+export const TARGET_LOG = 32; // log record attributes
+export const TARGET_LOG_BODY = 64; // redaction: a log record's string body (masked like a value)
+export const TARGET_POINT = 128; // metric data point attributes
 
 export const EF_ALLOW_ALL_KEYS = 1;
 
@@ -68,7 +75,9 @@ export const OP_DELETE = 4;
 export const OP_HASH = 5;
 export const OP_CONVERT = 6;
 // extract: AC_SRC_KEY = string list of the pattern's group names, AC_SRC_KEY_LEN = their count,
-// AC_TYPE = the action's slot (u32 offset) in each value's extraction block (DV_NEW).
+// AC_VALUE = pointer to the pattern's program (compiled with captures), AC_TYPE = the action's
+// slot (u32 offset) in each distinct value's extraction block: a state word (0 not matched yet,
+// 1 no match, 2 match), then 2 × (1 + groups) i32 match positions relative to the value.
 export const OP_EXTRACT = 7;
 
 export const NO_PATTERN = 0xffffffff;
@@ -95,7 +104,15 @@ export const MP_LIBRARIES = 40; // library tests (any)
 export const MP_LIBRARIES_COUNT = 44;
 export const MP_PRESENT = 48; // MPP_* bits of the properties that were given
 export const MP_REGEXP = 52; // 1: the strings are compiled regex programs (match_type regexp), matched unanchored
-export const MP_SIZE = 56;
+export const MP_BODIES = 56; // string list (logs: string bodies)
+export const MP_BODIES_COUNT = 60;
+export const MP_SEVERITY_TEXTS = 64; // string list (logs)
+export const MP_SEVERITY_TEXTS_COUNT = 68;
+export const MP_SEVERITY_MIN = 72; // logs: lowest SeverityNumber that matches
+export const MP_SEVERITY_UNDEFINED = 76; // logs: 1 when SEVERITY_NUMBER_UNSPECIFIED matches
+export const MP_METRIC_NAMES = 80; // string list (metrics)
+export const MP_METRIC_NAMES_COUNT = 84;
+export const MP_SIZE = 88;
 
 export const MPP_SERVICES = 1;
 export const MPP_NAMES = 2;
@@ -103,6 +120,10 @@ export const MPP_KINDS = 4;
 export const MPP_ATTRS = 8;
 export const MPP_RESOURCES = 16;
 export const MPP_LIBRARIES = 32;
+export const MPP_BODIES = 64;
+export const MPP_SEVERITY_TEXTS = 128;
+export const MPP_SEVERITY_NUMBER = 256;
+export const MPP_METRIC_NAMES = 512;
 
 // Attribute test: key, whether a value is given, its type (V_*) and value.
 export const AT_KEY = 0;
@@ -122,17 +143,20 @@ export const LB_VERSION_LEN = 16;
 export const LB_ROW = 24;
 
 // Result block (editResult()).
-export const ER_SPAN_REPL = 0; // span replacement table or 0
+export const ER_SPAN_REPL = 0; // item replacement table (spans, log records or data points) or 0
+export const ER_ITEM_REPL = 0;
 export const ER_RESOURCE_REPL = 4;
 export const ER_SCOPE_REPL = 8;
 export const ER_CONTENT = 12; // the block the tables point into
-export const ER_SPANS_EDITED = 16;
+export const ER_SPANS_EDITED = 16; // items (spans, log records, data points) re-written
+export const ER_ITEMS_EDITED = 16;
 export const ER_RESOURCES_EDITED = 20;
 export const ER_SCOPES_EDITED = 24;
 export const ER_REDACTED = 28; // redaction: keys removed
 export const ER_IGNORED = 32;
 export const ER_ALLOWED = 36;
 export const ER_MASKED = 40;
+export const ER_BODIES_MASKED = 44; // redaction: log bodies masked
 export const ER_SIZE = 48;
 
 // Distinct attribute keys of a batch (editCollectKeys): the facade matches each key against the
@@ -143,14 +167,20 @@ export const DK_HASH = 8;
 export const DK_BITS = 12; // bit i: pattern i matches this key
 export const DK_ROW = 16;
 
-// Distinct string values of a batch (editCollectStrings with COLLECT_VALUES): the facade computes
-// the masked text of each once (redaction blocked_values / allowed_values) and writes it back.
+// Distinct string values of a batch, as editAttributes meets them: each is matched against the
+// plan's value patterns once (redaction blocked_values / allowed_values, attributes extract) and
+// the results kept in its row for the next attribute with the same bytes.
 export const DV_PTR = 0;
 export const DV_LEN = 4;
 export const DV_HASH = 8;
-export const DV_NEW = 12; // pointer to the replacement text (set by the facade), 0 = unchanged
+export const DV_NEW = 12; // redaction: arena offset of the masked text; attributes: extraction block offset + 1
 export const DV_NEW_LEN = 16;
+export const DV_FLAGS = 20; // DVF_* bits
 export const DV_ROW = 24;
 
+export const DVF_ALLOWED_DONE = 1; // allowed_values were tried
+export const DVF_ALLOWED = 2; // an allowed_values pattern matches
+export const DVF_MASK_DONE = 4; // blocked_values were applied
+export const DVF_MASKED = 8; // and changed the text (DV_NEW, DV_NEW_LEN)
+
 export const COLLECT_KEYS = 1;
-export const COLLECT_VALUES = 2;

@@ -5,10 +5,16 @@ export const PO_FAIL_CLOSED = 8;
 export const PO_PRECISION = 12; // sampling_precision, hex digits 1..14
 export const PO_THRESHOLD = 16; // u64: fixed 56-bit threshold (hash_seed, equalizing)
 export const PO_RATIO = 24; // f64: proportional ratio
-export const PO_PRIORITY_KEY = 32; // pointer to "sampling.priority"
+export const PO_PRIORITY_KEY = 32; // pointer to "sampling.priority" (logs: the sampling_priority attribute; length 0 = none)
 export const PO_PRIORITY_KEY_LEN = 36;
 export const PO_PRIORITY_KEY_HASH = 40;
-export const PO_SIZE = 48;
+export const PO_FROM_KEY = 48; // logs: pointer to the from_attribute key (length 0 = none)
+export const PO_FROM_KEY_LEN = 52;
+export const PO_LOG_FLAGS = 56; // logs: PLF_* bits
+export const PO_SIZE = 64;
+
+// PO_LOG_FLAGS bits
+export const PLF_TRACE_ID = 1; // attribute_source traceID: hash the trace id when there is one
 
 export const PMODE_HASH_SEED = 0;
 export const PMODE_PROPORTIONAL = 1;

@@ -48,7 +48,9 @@ export const P_POOL_SIZE = 32;
 export const P_MAX_STACK = 36;
 export const P_SIZE = 40; // total bytes
 export const P_LOADED = 44; // set by qprogLoad once relocated
-export const P_HEADER_SIZE = 48;
+export const P_CONTEXT = 48; // what one evaluation binds: CTX_* (TraceQL programs: CTX_SPAN)
+export const P_RESERVED = 52;
+export const P_HEADER_SIZE = 56;
 
 export const P_MAGIC_VALUE = 0x31305150; // "PQ01"
 
@@ -61,6 +63,22 @@ export const PF_ATTRS = 4; // reads attributes: the batch's attribute table must
 // int × int exact, other numeric mixes as float64, arrays match any element. Another language
 // (OTTL) gets its own mode value and its rules in vmCompare; the opcodes stay the same.
 export const MODE_TRACEQL = 0;
+// OTTL (the collector's conditions): mismatched types are unequal (`!=` holds, every other
+// operator is false), nil == nil, int × float compare as float64, bool orders false < true,
+// maps and lists compare by deep equality, ids by bytes; arithmetic on other types, division by
+// zero, bad indexes and bad converter arguments are runtime errors of the condition.
+export const MODE_OTTL = 1;
+
+// Evaluation contexts (P_CONTEXT): the rows one evaluation binds. TraceQL programs run per span
+// (CTX_SPAN, through qRun/qValues); OTTL programs run per item of their context through ottlRun.
+export const CTX_SPAN = 0; // a span with its scope and resource
+export const CTX_RESOURCE = 1; // a resource
+export const CTX_SCOPE = 2; // an instrumentation scope with its resource
+export const CTX_SPANEVENT = 3; // a span event with its span, scope and resource
+export const CTX_LOG = 4; // a log record with its scope and resource
+export const CTX_METRIC = 5; // a metric with its scope and resource
+export const CTX_DATAPOINT = 6; // a data point with its metric, scope and resource
+export const CTX_COUNT = 7;
 
 // Constant table entry (also the layout of a VM value on the stack and in qValues output).
 export const C_TYPE = 0; // VT_*
@@ -82,6 +100,16 @@ export const VT_ID = 9; // an id shown as hex: payload = address of the bytes, a
 export const VT_KEY = 10; // constants only: attribute key; payload = address, aux = length (hash computed at load)
 export const VT_REGEX = 11; // constants only: payload = address of a regex program, aux = its size
 export const VT_STRSET = 12; // constants only: payload = address of (u32 count, then (u32 off, u32 len) …), aux = size
+// OTTL values (MODE_OTTL only).
+export const VT_MAP = 13; // a map: payload = address of its first attribute row, aux = row count
+export const VT_LIST = 14; // a list of any values: payload = address of its first nested row, aux = count
+export const VT_BYTES = 15; // payload = address, aux = length (a constant: pool offset, relocated)
+export const VT_TIME = 16; // Unix nanoseconds (i64)
+export const VT_VLIST = 17; // a list literal: payload = address of its values (C_SIZE each), aux = count
+export const VT_COUNT = 18;
+
+// aux of a VT_NIL that stands for an empty AnyValue (OTTL: equal to nil, but not indexable).
+export const NIL_EMPTY = 1;
 
 export const ID_STRIP = 0x100; // hex without leading zeros (trace ids, like Tempo)
 
@@ -103,7 +131,13 @@ export const OP_AND_JUMP = 13; // target (word index): top not `true` → replac
 export const OP_OR_JUMP = 14; // target: top not a bool → replace by false and jump
 export const OP_BOOLIFY = 15; // top not a bool → false
 export const OP_ATTR_CMP = 16; // scope, key k, CMP_*, constant k2: pushes (attr cmp const) in one step
-export const OP_COUNT = 17;
+// OTTL (MODE_OTTL only).
+export const OP_INDEX = 17; // key constant k (string or int): top = top[k] under OTTL's indexing rules
+export const OP_CALL = 18; // FN_*, argc: pops argc arguments, pushes the converter's result
+export const OP_ATTRS = 19; // scope: pushes the whole attribute map of the scope (VT_MAP)
+export const OP_LIST = 20; // n: pops n values, pushes them as a list literal (VT_VLIST)
+export const OP_TRUE_JUMP = 21; // target: top `true` → keep it and jump; else pop (`or`)
+export const OP_COUNT = 22;
 
 export const CMP_EQ = 0;
 export const CMP_NE = 1;
@@ -126,6 +160,11 @@ export const SC_SCOPE = 2; // instrumentation scope
 export const SC_EVENT = 3;
 export const SC_LINK = 4;
 export const SC_UNSCOPED = 5; // span, then resource (by presence)
+export const SC_LOG = 6; // a log record's attributes (OTTL)
+export const SC_METRIC = 7; // a metric's metadata (OTTL)
+export const SC_POINT = 8; // a data point's attributes (OTTL)
+export const SC_BODY = 9; // a log record's body, as a value (OTTL; the key constant is ignored)
+export const SC_COUNT = 10;
 
 // Intrinsics.
 export const IN_NAME = 0;
@@ -150,11 +189,92 @@ export const IN_NESTED_LEFT = 18;
 export const IN_NESTED_RIGHT = 19;
 export const IN_NESTED_PARENT = 20;
 export const IN_COUNT = 21;
+// OTTL fields (MODE_OTTL): typed as the collector's contexts return them (ints as int64, ids as
+// TraceID/SpanID bytes, times as Unix nanoseconds or time.Time). Which context may read which is
+// checked by qprogLoad (ottlIntrinsicAllowed).
+export const IN_OTTL_BASE = 32;
+export const IN_SPAN_NAME = 32;
+export const IN_SPAN_KIND = 33; // int64
+export const IN_SPAN_KIND_STRING = 34; // "Server", …
+export const IN_SPAN_KIND_DEPRECATED = 35; // "SPAN_KIND_SERVER", …
+export const IN_SPAN_STATUS_CODE = 36; // int64
+export const IN_SPAN_STATUS_MESSAGE = 37;
+export const IN_SPAN_TRACE_ID = 38; // VT_ID (16)
+export const IN_SPAN_TRACE_ID_STRING = 39; // 32 lower-case hex digits
+export const IN_SPAN_SPAN_ID = 40; // VT_ID (8)
+export const IN_SPAN_SPAN_ID_STRING = 41;
+export const IN_SPAN_PARENT_ID = 42;
+export const IN_SPAN_PARENT_ID_STRING = 43;
+export const IN_SPAN_TRACE_STATE = 44; // the raw string
+export const IN_SPAN_START_NANOS = 45; // int64
+export const IN_SPAN_END_NANOS = 46;
+export const IN_SPAN_START_TIME = 47; // VT_TIME
+export const IN_SPAN_END_TIME = 48;
+export const IN_SPAN_DROPPED_ATTRS = 49;
+export const IN_SPAN_DROPPED_EVENTS = 50;
+export const IN_SPAN_DROPPED_LINKS = 51;
+export const IN_SPAN_IS_ROOT = 52; // IsRootSpan(): parent span id all zero
+export const IN_EVENT_NAME_OTTL = 53;
+export const IN_EVENT_TIME_NANOS = 54;
+export const IN_EVENT_TIME = 55;
+export const IN_EVENT_DROPPED_ATTRS = 56;
+export const IN_RESOURCE_DROPPED_ATTRS = 57;
+export const IN_RESOURCE_SCHEMA_URL = 58;
+export const IN_SCOPE_NAME_OTTL = 59;
+export const IN_SCOPE_VERSION_OTTL = 60;
+export const IN_SCOPE_DROPPED_ATTRS = 61;
+export const IN_SCOPE_SCHEMA_URL = 62;
+export const IN_LOG_TIME_NANOS = 63;
+export const IN_LOG_OBSERVED_NANOS = 64;
+export const IN_LOG_TIME = 65;
+export const IN_LOG_OBSERVED_TIME = 66;
+export const IN_LOG_SEVERITY_NUMBER = 67;
+export const IN_LOG_SEVERITY_TEXT = 68;
+export const IN_LOG_BODY_STRING = 69; // body.string: the body's AsString()
+export const IN_LOG_DROPPED_ATTRS = 70;
+export const IN_LOG_FLAGS = 71;
+export const IN_LOG_TRACE_ID = 72;
+export const IN_LOG_TRACE_ID_STRING = 73;
+export const IN_LOG_SPAN_ID = 74;
+export const IN_LOG_SPAN_ID_STRING = 75;
+export const IN_LOG_EVENT_NAME = 76;
+export const IN_METRIC_NAME = 77;
+export const IN_METRIC_DESCRIPTION = 78;
+export const IN_METRIC_UNIT = 79;
+export const IN_METRIC_TYPE = 80; // pmetric.MetricType: 0 empty, 1 gauge, 2 sum, 3 histogram, 4 exponential, 5 summary
+export const IN_METRIC_TEMPORALITY = 81; // nil unless sum or (exponential) histogram
+export const IN_METRIC_MONOTONIC = 82; // nil unless sum
+export const IN_POINT_START_NANOS = 83;
+export const IN_POINT_TIME_NANOS = 84;
+export const IN_POINT_START_TIME = 85;
+export const IN_POINT_TIME = 86;
+export const IN_POINT_VALUE_DOUBLE = 87; // number points only (0 when the point holds an int)
+export const IN_POINT_VALUE_INT = 88;
+export const IN_POINT_FLAGS = 89;
+export const IN_POINT_COUNT = 90; // histograms and summaries
+export const IN_POINT_SUM = 91;
+export const IN_POINT_SCALE = 92; // exponential histograms
+export const IN_POINT_ZERO_COUNT = 93;
+export const IN_POINT_POSITIVE_OFFSET = 94;
+export const IN_POINT_NEGATIVE_OFFSET = 95;
+export const IN_OTTL_END = 96;
 
 // Runtime errors (detail of ERR_QUERY_RUNTIME: kind << 32 | global span index).
 export const RT_DIV_ZERO = 1;
 export const RT_NOT_BOOL = 2; // `!x` on a non-boolean
 export const RT_NEG_NUMBER = 3; // `-x` on a non-number
+// OTTL runtime errors (the condition errors; error_mode decides what that means).
+export const RT_MATH_TYPE = 4; // arithmetic on a value that is not int64, float64, time or duration
+export const RT_TIME_OP = 5; // time/duration arithmetic other than the allowed + and -
+export const RT_INDEX_TYPE = 6; // a key on a value that cannot be indexed (not a map or list)
+export const RT_INDEX_KEY = 7; // a string key on a list or an int key on a map
+export const RT_INDEX_RANGE = 8; // list index out of bounds
+export const RT_ARG_TYPE = 9; // a converter argument of the wrong type (or nil where a value is needed)
+export const RT_SUBSTRING = 10; // Substring's start/length outside the string
+export const RT_NOT_JSON = 11; // a float that JSON cannot hold (NaN, ±Inf) where a string form is needed
+export const RT_METRIC_TYPE = 12; // HasAttr*OnDatapoint on a metric without data
+export const RT_OUT_OF_MEMORY = 13; // computed strings do not fit the core's memory budget
+export const RT_TIME_TEXT = 14; // a time.Time where a string form is needed (not supported)
 
 // Structural and set joins (qJoin).
 export const J_AND = 0;
@@ -174,3 +294,36 @@ export const J_UNION_PARENT = 13; // &<
 export const J_UNION_DESC = 14; // &>>
 export const J_UNION_ANC = 15; // &<<
 export const J_UNION_SIBLING = 16; // &~
+
+// OTTL converters (OP_CALL). Arguments are pushed left to right.
+export const FN_IS_STRING = 1;
+export const FN_IS_INT = 2;
+export const FN_IS_DOUBLE = 3;
+export const FN_IS_BOOL = 4;
+export const FN_IS_MAP = 5;
+export const FN_IS_LIST = 6;
+export const FN_LEN = 7;
+export const FN_CONCAT = 8; // (list, delimiter)
+export const FN_TO_LOWER = 9;
+export const FN_TO_UPPER = 10;
+export const FN_SUBSTRING = 11; // (target, start, length)
+export const FN_INT = 12;
+export const FN_DOUBLE = 13;
+export const FN_STRING = 14;
+export const FN_HAS_PREFIX = 15; // (value, prefix)
+export const FN_HAS_SUFFIX = 16;
+export const FN_CONTAINS_VALUE = 17; // (list, item)
+export const FN_HAS_ATTR_ON_POINT = 18; // (key constant, value string): metric context
+export const FN_HAS_ATTR_KEY_ON_POINT = 19; // (key constant): metric context
+export const FN_TRACE_STATE_KEY = 20; // (key constant): span context's trace_state["key"]
+export const FN_COUNT = 21;
+
+// ottlRun flags. Without OR_PROPAGATE a failing condition counts as false and the next one is
+// tried (error_mode ignore/silent); with it the item's evaluation ends there (propagate).
+export const OR_PROPAGATE = 1;
+export const OR_ABORT = 2; // with OR_PROPAGATE: the first failing item ends the run (ERR_QUERY_RUNTIME)
+
+// ottlRun output per item.
+export const OUT_FALSE = 0;
+export const OUT_TRUE = 1; // a condition was true (before any failed, under OR_PROPAGATE)
+export const OUT_ERROR = 2; // under OR_PROPAGATE: a condition failed before any was true

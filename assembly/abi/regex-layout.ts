@@ -23,25 +23,31 @@ export const RX_DFA_START = 48;
 export const RX_DFA_TRANS = 52; // u32[STATES * K]: next state; state 0 is the empty set
 export const RX_DFA_FLAGS = 56; // u8[STATES]: DFA_* bits
 export const RX_SIZE = 60; // total bytes
-export const RX_HEADER_SIZE = 64;
+export const RX_CAP_SLOTS = 64; // capture slots: 2 × (1 + capturing groups compiled); slots 0, 1 are the whole match
+export const RX_THREADS = 68; // OP_CONSUME + OP_MATCH instructions (the most threads a Pike VM list holds)
+export const RX_REQUIRED = 72; // up to 4 ASCII bytes (low byte first, 0 ends) that every match contains
+export const RX_HEADER_SIZE = 80;
 
-export const RX_MAGIC_VALUE = 0x31305852; // "RX01"
+export const RX_MAGIC_VALUE = 0x32305852; // "RX02"
 
 // RX_FLAGS bits
 export const RXF_ANCHORED = 1; // the whole subject must match; otherwise any substring may
 export const RXF_DFA = 2;
+export const RXF_BEGIN_TEXT = 4; // the pattern asserts the start of the text (^ without (?m), \A)
 
 // DFA state flags
 export const DFA_ACCEPT_AT_END = 1; // accepting if the subject ends here
 export const DFA_MATCHING = 2; // a match has been completed (unanchored: stop, it matches)
 
-// NFA instructions: OP_CONSUME a = byte offset of the class bitset, b = next; OP_SPLIT a, b;
-// OP_JMP a; OP_ASSERT a = AS_* kind, b = next; OP_MATCH.
+// NFA instructions: OP_CONSUME a = byte offset of the class bitset, b = next; OP_SPLIT a, b (a is
+// preferred: leftmost-first priority); OP_JMP a; OP_ASSERT a = AS_* kind, b = next; OP_MATCH;
+// OP_SAVE a = capture slot (2 × group, +1 at its end), b = next (an empty step when matching only).
 export const OP_CONSUME = 1;
 export const OP_SPLIT = 2;
 export const OP_JMP = 3;
 export const OP_ASSERT = 4;
 export const OP_MATCH = 5;
+export const OP_SAVE = 6;
 
 export const AS_BEGIN_TEXT = 1;
 export const AS_END_TEXT = 2;

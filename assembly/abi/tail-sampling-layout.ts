@@ -37,10 +37,11 @@ export const PN_USED = 64; // i64: composite sub-policy spans used in the curren
 export const PN_SAMPLED = 72; // u32 count of traces this node sampled (top level)
 export const PN_NOT_SAMPLED = 76;
 export const PN_STARTED = 80; // u32: stateful policy initialised
+export const PN_ERRORS = 84; // u32 count of traces this node could not evaluate (top level)
 export const PN_ROW = 88;
 
 export const POLICY_ALWAYS = 1;
-export const POLICY_LEAF = 2; // sampled iff the leaf bit is set (invert: iff not set)
+export const POLICY_LEAF = 2; // sampled iff the leaf bit is set (invert: iff not set); b = error bit + 1 (0 = none): set → Error
 export const POLICY_PROBABILISTIC = 3; // a = threshold (u64), b = salt ptr | len << 32
 export const POLICY_SPAN_COUNT = 4; // a = min, b = max (0 = none)
 export const POLICY_RATE_LIMITING = 5; // a = spans/s (f64), b = burst (f64)
@@ -53,6 +54,9 @@ export const POLICY_COMPOSITE = 10; // a = max total spans/s; children carry PN_
 export const DECISION_NOT_SAMPLED = 0;
 export const DECISION_SAMPLED = 1;
 export const DECISION_DROPPED = 2;
+// A policy that failed to evaluate (an OTTL condition error under propagate): it does not vote,
+// `and` and `drop` do not hold, `not` passes the error on, composite tries the next sub-policy.
+export const DECISION_ERROR = 3;
 
 // Sampler options block passed to tsCreate.
 export const TO_CAPACITY = 0; // num_traces

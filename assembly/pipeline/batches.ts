@@ -1,6 +1,6 @@
 // Batches as the runner holds them: an indexed ExportTraceServiceRequest is its batch header
 // (trace-layout B_*), which owns the input bytes and every table. Splices produce new requests that
-// are indexed with the program's limits, like the facade's TraceBatch.splice().
+// are indexed without the per-span limits, like the facade's TraceBatch.splice().
 import * as L from '../abi/trace-layout';
 import { traceIndex, traceFree } from '../otlp/trace-index';
 import { traceSplice, spliceResult } from '../otlp/trace-splice';
@@ -11,11 +11,24 @@ let options: usize = 0;
 
 export function setIndexOptions(opts: usize): void {
   options = opts;
+  memory.fill(spliceOptions, 0xff, L.O_SIZE);
+  store<u32>(spliceOptions + L.O_MAX_DEPTH, load<u32>(opts + L.O_MAX_DEPTH));
 }
+
+/**
+ * The options splice outputs are indexed with: the program's depth limit, no per-span limits —
+ * the decode limits are receive-time limits, applied once; what processors add is not cut again
+ * (the facade's spliceOutputOptions).
+ */
+const spliceOptions = memory.data(L.O_SIZE, 8);
 
 /** Indexes input bytes the caller allocated with slack; 0 on error (then the input is freed). */
 export function batchIndex(input: usize, len: usize): usize {
-  let header = traceIndex(input, len, options);
+  return indexWith(input, len, options);
+}
+
+function indexWith(input: usize, len: usize, opts: usize): usize {
+  let header = traceIndex(input, len, opts);
   if (!header) free(input);
   return header;
 }
@@ -67,5 +80,5 @@ export function batchNeedsRewrite(header: usize): bool {
 export function batchSplice(header: usize, keep: usize, spanRepl: usize, resourceRepl: usize, scopeRepl: usize): usize {
   if (traceSplice(header, keep, spanRepl, resourceRepl, scopeRepl) != 0) return 0;
   let res = spliceResult();
-  return batchIndex(<usize>load<u32>(res), <usize>load<u32>(res + 4));
+  return indexWith(<usize>load<u32>(res), <usize>load<u32>(res + 4), spliceOptions);
 }

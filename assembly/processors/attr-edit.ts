@@ -5,16 +5,22 @@
 // modified values are encoded. Maps nothing changed in are not re-written at all.
 import * as L from '../abi/trace-layout';
 import * as A from '../abi/attr-edit-layout';
+import * as LG from '../abi/logs-layout';
+import * as M from '../abi/metrics-layout';
+import { NO_ROW as LG_NO_ROW } from '../abi/batch-layout';
 import * as E from '../abi/errors';
 import { alloc, allocZeroed, free, realloc } from '../mem/alloc';
+import { copyBytes } from '../mem/copy';
 import { clearError, failPlain } from '../errors';
 import { bytesEqual, hash32 } from '../hash';
 import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
 import { varintSize, writeVarint } from '../wire/writer';
 import { findAttr } from './attr-lookup';
+import { nextField, fieldEnd, kvParts, kvKey, kvKeyLen, readAnyValue, rawType, rawValue } from './raw-attr';
 import { sha256Hex } from './sha256';
-import { digest } from './digests';
 import { regexRun } from '../regex/match';
+import { findAt } from '../regex/find';
+import { valueAllowed, maskBlocked, maskWhole, maskedText, maskedLen } from './value-masking';
 
 /** match_type regexp: entries of string lists and test values are compiled regex programs. */
 let regexpMatch = false;
@@ -35,7 +41,8 @@ const W_A = 16; // u64
 const W_B = 24;
 const W_VTYPE = 28; // K_RAW: the value's type (V_*)
 const W_VAL = 32; // K_RAW: u64 payload as in attribute rows (string: absolute ptr | len << 32)
-const W_SIZE: usize = 40;
+const W_FIELD = 40; // K_RAW: where the whole field (tag, length, content) starts in the input
+const W_SIZE: usize = 48;
 
 const K_DELETED: u32 = 0;
 const K_RAW: u32 = 1; // unchanged original: A = KeyValue content ptr, B = len
@@ -54,6 +61,7 @@ export function editResult(): usize {
 
 let IN: usize = 0;
 let HEADER: usize = 0;
+let PLAN: usize = 0;
 let work: usize = 0;
 let workCap: u32 = 0;
 let workLen: u32 = 0;
@@ -92,7 +100,13 @@ function pushEntry(): usize {
     workCap = cap;
   }
   let e = entry(workLen++);
-  memory.fill(e, 0, W_SIZE);
+  // Stores rather than memory.fill: one entry per attribute per map is too small for a bulk call.
+  store<u64>(e, 0);
+  store<u64>(e, 0, 8);
+  store<u64>(e, 0, 16);
+  store<u64>(e, 0, 24);
+  store<u64>(e, 0, 32);
+  store<u64>(e, 0, 40);
   return e;
 }
 
@@ -107,6 +121,7 @@ function loadList(cs: usize, ce: usize, tag: u32, count: u32): bool {
   let n: u32 = 0;
   let p = cs;
   while (p < ce && n < count) {
+    let at = p;
     let t = <u32>readVarintTrusted(p);
     if (t == tag) {
       let len = <usize>readVarintTrusted(next);
@@ -117,6 +132,7 @@ function loadList(cs: usize, ce: usize, tag: u32, count: u32): bool {
       store<u32>(e + W_KIND, K_RAW);
       store<u64>(e + W_A, <u64>vs);
       store<u32>(e + W_B, <u32>len);
+      store<u32>(e + W_FIELD, <u32>at);
       n++;
       p = vs + len;
     } else {
@@ -180,35 +196,9 @@ function ensureValue(e: usize): void {
   if (load<u32>(e + W_VTYPE) != VT_UNPARSED) return;
   let range = load<u64>(e + W_VAL);
   let q = <usize>(<u32>range);
-  let end = q + <usize>(range >> 32);
-  let vtype: u32 = L.V_EMPTY;
-  let val: u64 = 0;
-  while (q < end) {
-    let vt = <u32>readVarintTrusted(q);
-    let f = vt >>> 3;
-    if (f == 1 || f == 7) {
-      let sl = <usize>readVarintTrusted(next);
-      vtype = f == 1 ? L.V_STRING : L.V_BYTES;
-      val = <u64>next | (<u64>sl << 32);
-      q = next + sl;
-    } else if (f == 2 || f == 3) {
-      let v = readVarintTrusted(next);
-      vtype = f == 2 ? L.V_BOOL : L.V_INT;
-      val = f == 2 ? <u64>(v != 0) : v;
-      q = next;
-    } else if (f == 4) {
-      vtype = L.V_DOUBLE;
-      val = load<u64>(next);
-      q = next + 8;
-    } else if (f == 5 || f == 6) {
-      vtype = f == 5 ? L.V_ARRAY : L.V_KVLIST;
-      q = skipTrusted(next, vt & 7);
-    } else {
-      q = skipTrusted(next, vt & 7);
-    }
-  }
-  store<u32>(e + W_VTYPE, vtype);
-  store<u64>(e + W_VAL, val);
+  readAnyValue(q, q + <usize>(range >> 32));
+  store<u32>(e + W_VTYPE, rawType);
+  store<u64>(e + W_VAL, rawValue);
 }
 
 // Keys are compared by length, then bytes: lists are short and most lengths differ (no hash).
@@ -331,7 +321,7 @@ function writeAnyValue(out: usize, e: usize): usize {
   let k = load<u32>(e + W_KIND);
   if (k == K_RAW_VALUE) {
     let n = <usize>load<u32>(e + W_B);
-    memory.copy(out, <usize>load<u64>(e + W_A), n);
+    copyBytes(out, <usize>load<u64>(e + W_A), n);
     return out + n;
   }
   let t = typeOf(e);
@@ -339,7 +329,7 @@ function writeAnyValue(out: usize, e: usize): usize {
     let n = <usize>strLen(e);
     let q = writeVarint(out, 0x0a);
     q = writeVarint(q, <u64>n);
-    memory.copy(q, strPtr(e), n);
+    copyBytes(q, strPtr(e), n);
     return q + n;
   }
   if (t == L.V_INT) return writeVarint(writeVarint(out, 0x18), scalarOf(e));
@@ -360,36 +350,71 @@ function kvContentSize(e: usize): usize {
   return 1 + varintSize(<u64>kl) + kl + 1 + varintSize(<u64>v) + v;
 }
 
-/** Size of the working list as fields tagged `tag`. */
+/**
+ * Size of the working list as fields tagged `tag`. Unchanged entries count their field's bytes as
+ * they are in the input (writeList copies them verbatim, length prefix included).
+ */
 function listSize(tag: u32): usize {
   let size: usize = 0;
   for (let i: u32 = 0; i < workLen; i++) {
     let e = entry(i);
-    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    let k = load<u32>(e + W_KIND);
+    if (k == K_DELETED) continue;
+    if (k == K_RAW) {
+      size += <usize>load<u64>(e + W_A) + <usize>load<u32>(e + W_B) - <usize>load<u32>(e + W_FIELD);
+      continue;
+    }
     let c = kvContentSize(e);
     size += varintSize(<u64>tag) + varintSize(<u64>c) + c;
   }
   return size;
 }
 
+/**
+ * Writes the working list as fields tagged `tag` (the tag it was loaded with). Unchanged entries
+ * that sat next to each other in the input go out as one copy: a map with one key deleted or
+ * added is a few copies, not one per attribute.
+ */
 function writeList(out: usize, tag: u32): usize {
+  let runStart: usize = 0;
+  let runEnd: usize = 0;
   for (let i: u32 = 0; i < workLen; i++) {
     let e = entry(i);
-    if (load<u32>(e + W_KIND) == K_DELETED) continue;
+    let k = load<u32>(e + W_KIND);
+    if (k == K_DELETED) continue;
+    if (k == K_RAW) {
+      let fs = <usize>load<u32>(e + W_FIELD);
+      let fe = <usize>load<u64>(e + W_A) + <usize>load<u32>(e + W_B);
+      if (runEnd && fs == runEnd) {
+        runEnd = fe;
+        continue;
+      }
+      if (runEnd) {
+        copyBytes(out, runStart, runEnd - runStart);
+        out += runEnd - runStart;
+      }
+      runStart = fs;
+      runEnd = fe;
+      continue;
+    }
+    if (runEnd) {
+      copyBytes(out, runStart, runEnd - runStart);
+      out += runEnd - runStart;
+      runEnd = 0;
+    }
     let c = kvContentSize(e);
     out = writeVarint(out, <u64>tag);
     out = writeVarint(out, <u64>c);
-    if (load<u32>(e + W_KIND) == K_RAW) {
-      memory.copy(out, <usize>load<u64>(e + W_A), c);
-      out += c;
-    } else {
-      let kl = <usize>load<u32>(e + W_KEY_LEN);
-      out = writeVarint(writeVarint(out, 0x0a), <u64>kl);
-      memory.copy(out, <usize>load<u32>(e + W_KEY), kl);
-      out += kl;
-      out = writeVarint(writeVarint(out, 0x12), <u64>anyValueSize(e));
-      out = writeAnyValue(out, e);
-    }
+    let kl = <usize>load<u32>(e + W_KEY_LEN);
+    out = writeVarint(writeVarint(out, 0x0a), <u64>kl);
+    copyBytes(out, <usize>load<u32>(e + W_KEY), kl);
+    out += kl;
+    out = writeVarint(writeVarint(out, 0x12), <u64>anyValueSize(e));
+    out = writeAnyValue(out, e);
+  }
+  if (runEnd) {
+    copyBytes(out, runStart, runEnd - runStart);
+    out += runEnd - runStart;
   }
   return out;
 }
@@ -408,19 +433,21 @@ function rewrite(cs: usize, ce: usize, tag: u32, listChanged: bool, subTag1: u32
   let n1: u32 = 0;
   let n2: u32 = 0;
   let p = cs;
-  while (p < ce) {
-    let t = <u32>readVarintTrusted(p);
-    let after = skipTrusted(next, t & 7);
-    if (sub1 && t == subTag1) {
-      let off = load<u32>(sub1 + <usize>n1 * 8);
-      if (off) bound += 10 + load<u32>(sub1 + <usize>n1 * 8 + 4);
-      n1++;
-    } else if (sub2 && t == subTag2) {
-      let off = load<u32>(sub2 + <usize>n2 * 8);
-      if (off) bound += 10 + load<u32>(sub2 + <usize>n2 * 8 + 4);
-      n2++;
+  if (sub1 || sub2) {
+    while (p < ce) {
+      let t = <u32>readVarintTrusted(p);
+      let after = skipTrusted(next, t & 7);
+      if (sub1 && t == subTag1) {
+        let off = load<u32>(sub1 + <usize>n1 * 8);
+        if (off) bound += 10 + load<u32>(sub1 + <usize>n1 * 8 + 4);
+        n1++;
+      } else if (sub2 && t == subTag2) {
+        let off = load<u32>(sub2 + <usize>n2 * 8);
+        if (off) bound += 10 + load<u32>(sub2 + <usize>n2 * 8 + 4);
+        n2++;
+      }
+      p = after;
     }
-    p = after;
   }
   if (!reserveArena(bound)) return 0;
   let start = arenaLen;
@@ -428,36 +455,48 @@ function rewrite(cs: usize, ce: usize, tag: u32, listChanged: bool, subTag1: u32
   let listDone = !listChanged;
   n1 = 0;
   n2 = 0;
+  // Fields that stay as they are accumulate into one run [run, at) copied when something
+  // replaced interrupts it.
+  let run = cs;
   p = cs;
   while (p < ce) {
     let at = p;
     let t = <u32>readVarintTrusted(p);
     let after = skipTrusted(next, t & 7);
     if (t == tag && listChanged) {
+      copyBytes(out, run, at - run);
+      out += at - run;
       if (!listDone) out = writeList(out, tag);
       listDone = true;
+      run = after;
     } else if (sub1 && t == subTag1 && load<u32>(sub1 + <usize>n1 * 8)) {
+      copyBytes(out, run, at - run);
+      out += at - run;
       let off = <usize>load<u32>(sub1 + <usize>n1 * 8) - 1;
       let len = <usize>load<u32>(sub1 + <usize>n1 * 8 + 4);
       out = writeVarint(writeVarint(out, <u64>t), <u64>len);
-      memory.copy(out, arena + off, len);
+      copyBytes(out, arena + off, len);
       out += len;
       n1++;
+      run = after;
     } else if (sub2 && t == subTag2 && load<u32>(sub2 + <usize>n2 * 8)) {
+      copyBytes(out, run, at - run);
+      out += at - run;
       let off = <usize>load<u32>(sub2 + <usize>n2 * 8) - 1;
       let len = <usize>load<u32>(sub2 + <usize>n2 * 8 + 4);
       out = writeVarint(writeVarint(out, <u64>t), <u64>len);
-      memory.copy(out, arena + off, len);
+      copyBytes(out, arena + off, len);
       out += len;
       n2++;
+      run = after;
     } else {
       if (sub1 && t == subTag1) n1++;
       if (sub2 && t == subTag2) n2++;
-      memory.copy(out, at, after - at);
-      out += after - at;
     }
     p = after;
   }
+  copyBytes(out, run, ce - run);
+  out += ce - run;
   if (!listDone) out = writeList(out, tag);
   lastLen = (out - arena) - start;
   arenaLen = out - arena;
@@ -508,11 +547,12 @@ function attrTest(start: u32, count: u32, test: usize): bool {
   return row != 0 && rowMatches(row, test);
 }
 
-/** filterspan's strict MatchProperties: every given property holds; lists match any entry. */
-function matches(mp: usize, span: usize): bool {
-  let present = load<u32>(mp + A.MP_PRESENT);
-  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
-  let res = <usize>load<u32>(HEADER + L.B_RESOURCES) + <usize>load<u32>(span + L.SP_RESOURCE) * L.R_ROW;
+/**
+ * The properties every signal shares (services, attributes, resources, libraries) for an item of
+ * resource `resIdx` and scope `scopeIdx` whose attributes are rows [attrStart, +attrCount).
+ */
+function matchEnvelope(mp: usize, present: u32, resIdx: u32, scopeIdx: u32, attrStart: u32, attrCount: u32): bool {
+  let res = <usize>load<u32>(HEADER + L.B_RESOURCES) + <usize>resIdx * L.R_ROW;
   let rStart = load<u32>(res + L.R_ATTR_START);
   let rCount = load<u32>(res + L.R_ATTR_COUNT);
   if (present & A.MPP_SERVICES) {
@@ -522,18 +562,11 @@ function matches(mp: usize, span: usize): bool {
     let v = load<u64>(row + L.A_VALUE);
     if (!inMatchList(<usize>load<u32>(mp + A.MP_SERVICES), load<u32>(mp + A.MP_SERVICES_COUNT), IN + <usize>(<u32>v), <u32>(v >> 32))) return false;
   }
-  if (present & A.MPP_NAMES) {
-    if (!inMatchList(<usize>load<u32>(mp + A.MP_NAMES), load<u32>(mp + A.MP_NAMES_COUNT), IN + load<u32>(span + L.SP_NAME_OFF), load<u32>(span + L.SP_NAME_LEN))) return false;
-  }
-  if (present & A.MPP_KINDS) {
-    let kind = load<u32>(span + L.SP_KIND);
-    if (kind > 31 || !((load<u32>(mp + A.MP_KINDS) >> kind) & 1)) return false;
-  }
   if (present & A.MPP_ATTRS) {
     let tests = <usize>load<u32>(mp + A.MP_ATTRS);
     let n = load<u32>(mp + A.MP_ATTRS_COUNT);
     for (let i: u32 = 0; i < n; i++) {
-      if (!attrTest(load<u32>(span + L.SP_ATTR_START), load<u32>(span + L.SP_ATTR_COUNT), tests + <usize>i * A.AT_ROW)) return false;
+      if (!attrTest(attrStart, attrCount, tests + <usize>i * A.AT_ROW)) return false;
     }
   }
   if (present & A.MPP_RESOURCES) {
@@ -544,7 +577,7 @@ function matches(mp: usize, span: usize): bool {
     if (!any) return false;
   }
   if (present & A.MPP_LIBRARIES) {
-    let scope = <usize>load<u32>(HEADER + L.B_SCOPES) + <usize>load<u32>(span + L.SP_SCOPE) * L.S_ROW;
+    let scope = <usize>load<u32>(HEADER + L.B_SCOPES) + <usize>scopeIdx * L.S_ROW;
     let libs = <usize>load<u32>(mp + A.MP_LIBRARIES);
     let n = load<u32>(mp + A.MP_LIBRARIES_COUNT);
     let any = false;
@@ -557,6 +590,58 @@ function matches(mp: usize, span: usize): bool {
     if (!any) return false;
   }
   return true;
+}
+
+/** filterspan's strict MatchProperties: every given property holds; lists match any entry. */
+function matches(mp: usize, span: usize): bool {
+  let present = load<u32>(mp + A.MP_PRESENT);
+  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
+  if (present & A.MPP_NAMES) {
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_NAMES), load<u32>(mp + A.MP_NAMES_COUNT), IN + load<u32>(span + L.SP_NAME_OFF), load<u32>(span + L.SP_NAME_LEN))) return false;
+  }
+  if (present & A.MPP_KINDS) {
+    let kind = load<u32>(span + L.SP_KIND);
+    if (kind > 31 || !((load<u32>(mp + A.MP_KINDS) >> kind) & 1)) return false;
+  }
+  return matchEnvelope(mp, present, load<u32>(span + L.SP_RESOURCE), load<u32>(span + L.SP_SCOPE), load<u32>(span + L.SP_ATTR_START), load<u32>(span + L.SP_ATTR_COUNT));
+}
+
+/**
+ * filterlog's MatchProperties for the log record row `rec` (attribute table built): string bodies
+ * (a body of another type does not match), severity texts, the severity number (unspecified
+ * matches only with match_undefined), then the shared properties.
+ */
+export function matchesLog(mp: usize, rec: usize): bool {
+  let present = load<u32>(mp + A.MP_PRESENT);
+  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
+  if (present & A.MPP_BODIES) {
+    let bodyRow = load<u32>(rec + LG.LR_BODY_ROW);
+    if (bodyRow == LG_NO_ROW) return false;
+    let row = <usize>load<u32>(HEADER + L.B_ATTRS) + <usize>bodyRow * L.A_ROW;
+    if (load<u32>(row + L.A_TYPE) != L.V_STRING) return false;
+    let v = load<u64>(row + L.A_VALUE);
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_BODIES), load<u32>(mp + A.MP_BODIES_COUNT), IN + <usize>(<u32>v), <u32>(v >> 32))) return false;
+  }
+  if (present & A.MPP_SEVERITY_TEXTS) {
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_SEVERITY_TEXTS), load<u32>(mp + A.MP_SEVERITY_TEXTS_COUNT), IN + load<u32>(rec + LG.LR_SEVERITY_TEXT_OFF), load<u32>(rec + LG.LR_SEVERITY_TEXT_LEN))) return false;
+  }
+  if (present & A.MPP_SEVERITY_NUMBER) {
+    let sev = load<i32>(rec + LG.LR_SEVERITY);
+    if (sev == 0) {
+      if (!load<u32>(mp + A.MP_SEVERITY_UNDEFINED)) return false;
+    } else if (sev < load<i32>(mp + A.MP_SEVERITY_MIN)) return false;
+  }
+  return matchEnvelope(mp, present, load<u32>(rec + LG.LR_RESOURCE), load<u32>(rec + LG.LR_SCOPE), load<u32>(rec + LG.LR_ATTR_START), load<u32>(rec + LG.LR_ATTR_COUNT));
+}
+
+/** filtermetric's MatchProperties for the metric row `metric`: metric names, then resources. */
+export function matchesMetric(mp: usize, metric: usize): bool {
+  let present = load<u32>(mp + A.MP_PRESENT);
+  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
+  if (present & A.MPP_METRIC_NAMES) {
+    if (!inMatchList(<usize>load<u32>(mp + A.MP_METRIC_NAMES), load<u32>(mp + A.MP_METRIC_NAMES_COUNT), IN + load<u32>(metric + M.M_NAME_OFF), load<u32>(metric + M.M_NAME_LEN))) return false;
+  }
+  return matchEnvelope(mp, present, load<u32>(metric + M.M_RESOURCE), load<u32>(metric + M.M_SCOPE), 0, 0);
 }
 
 /** Sets an entry's value from an action's literal or source; false when the source is missing. */
@@ -702,21 +787,18 @@ function runActions(plan: usize): void {
 }
 
 /**
- * extract: the facade matched each distinct value of the action's key once and wrote, per value,
- * an extraction block (DV_NEW): at this action's slot, 1 if the pattern matched, then (ptr, len)
- * of every named group. Each group is upserted as a string attribute, as FindStringSubmatch +
- * PutStr do upstream.
+ * extract: FindStringSubmatch of the action's pattern on a string value; on a match every named
+ * group is upserted as a string attribute (a group that took no part as ""), as PutStr does
+ * upstream. Results are kept per distinct value (extractionOf).
  */
 function extractEntry(e: usize, ac: usize): void {
-  if (!valueVerdicts || typeOf(e) != L.V_STRING) return;
+  if (typeOf(e) != L.V_STRING) return;
+  let inArena = load<u32>(e + W_KIND) == K_STR_ARENA;
+  let off: usize = inArena ? <usize>load<u64>(e + W_A) : 0;
   let p = strPtr(e);
   let len = strLen(e);
-  let i = ssFind(VALUES, p, len, hash32(p, len));
-  if (i < 0) return;
-  let block = <usize>load<u32>(<usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW + A.DV_NEW);
-  if (!block) return;
-  let slot = block + <usize>load<u32>(ac + A.AC_TYPE) * 4;
-  if (!load<u32>(slot)) return;
+  let caps = extractionOf(p, len, ac, inArena);
+  if (!caps) return;
   let names = <usize>load<u32>(ac + A.AC_SRC_KEY);
   let n = load<u32>(ac + A.AC_SRC_KEY_LEN);
   for (let g: u32 = 0; g < n; g++) {
@@ -730,10 +812,22 @@ function extractEntry(e: usize, ac: usize): void {
       store<u32>(target + W_KEY, <u32>np);
       store<u32>(target + W_KEY_LEN, nl);
     }
-    store<u32>(target + W_KIND, K_STR_ABS);
-    store<u64>(target + W_A, <u64>load<u32>(slot + 4 + <usize>g * 8));
-    store<u32>(target + W_B, load<u32>(slot + 8 + <usize>g * 8));
-    changed = true;
+    // Group positions are relative to the value: its substrings live where the value does.
+    let gs = load<i32>(caps + 8 + <usize>g * 8);
+    let ge = load<i32>(caps + 12 + <usize>g * 8);
+    if (gs < 0) {
+      store<u32>(target + W_KIND, K_STR_ABS);
+      store<u64>(target + W_A, <u64>p);
+      store<u32>(target + W_B, 0);
+      changed = true;
+    } else if (inArena) {
+      setArenaString(target, off + <usize>gs, <usize>(ge - gs));
+    } else {
+      store<u32>(target + W_KIND, K_STR_ABS);
+      store<u64>(target + W_A, <u64>(p + <usize>gs));
+      store<u32>(target + W_B, <u32>(ge - gs));
+      changed = true;
+    }
   }
 }
 
@@ -757,7 +851,6 @@ const SS_ROW = 20;
 const KEYS = memory.data(24, 8);
 const VALUES = memory.data(24, 8);
 let verdicts = false;
-let valueVerdicts = false;
 
 function ssInit(set: usize, rowSize: u32): void {
   if (!load<u32>(set + SS_ROW)) store<u32>(set + SS_ROW, rowSize);
@@ -826,31 +919,177 @@ function ssAdd(set: usize, p: usize, len: u32): bool {
 
 /** Verdict bits of an entry's key (0 when no verdicts were computed for this call). */
 function keyBits(e: usize): u32 {
-  if (!verdicts) return 0;
-  let key = <usize>load<u32>(e + W_KEY);
-  let len = load<u32>(e + W_KEY_LEN);
+  return verdicts ? keyBitsOf(<usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN)) : 0;
+}
+
+/** Verdict bits of the key [key, +len) (0 when it was not collected). */
+function keyBitsOf(key: usize, len: u32): u32 {
   let i = ssFind(KEYS, key, len, hash32(key, len));
   return i < 0 ? 0 : load<u32>(<usize>load<u32>(KEYS + SS_LIST) + <usize>i * A.DK_ROW + A.DK_BITS);
 }
 
-/** The facade's replacement text for a string entry (masked blocked values), if any: sets e. */
-function maskedValue(e: usize): bool {
-  if (!valueVerdicts || typeOf(e) != L.V_STRING) return false;
-  let p = strPtr(e);
-  let len = strLen(e);
-  let i = ssFind(VALUES, p, len, hash32(p, len));
-  if (i < 0) return false;
-  let r = <usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW;
-  let np = load<u32>(r + A.DV_NEW);
-  if (!np) return false;
-  store<u32>(e + W_KIND, K_STR_ABS);
-  store<u64>(e + W_A, <u64>np);
-  store<u32>(e + W_B, load<u32>(r + A.DV_NEW_LEN));
-  changed = true;
+// ---------------------------------------------------------------------------------------------
+// String values matched with the plan's regexes (redaction blocked_values / allowed_values,
+// attributes extract), in the core: each distinct value of the batch meets each pattern once, its
+// results kept in its VALUES row (DV_*) and, for extract, in a per-batch block of match positions.
+
+const EMPTY = memory.data(8, 8); // the bytes of "", the text the collector reads a non-string as
+const SCRATCH_ROW = memory.data(A.DV_ROW, 8);
+let emptyRow: i32 = -1;
+let extractBlocks: usize = 0;
+let extractCap: usize = 0;
+let extractLen: usize = 0;
+
+/**
+ * The row holding results for the value [p, p+len): found or added to VALUES, or, for a value in
+ * the arena (which moves as it grows, so cannot key a row), a cleared scratch row. 0 when out of
+ * memory.
+ */
+function valueRow(p: usize, len: u32, inArena: bool): usize {
+  if (inArena) {
+    memory.fill(SCRATCH_ROW, 0, A.DV_ROW);
+    return SCRATCH_ROW;
+  }
+  // "" is what every non-string reads as: its row is remembered rather than looked up each time.
+  let i = len == 0 ? emptyRow : -1;
+  if (i < 0) i = ssFind(VALUES, p, len, hash32(p, len));
+  if (i < 0) {
+    if (!ssAdd(VALUES, p, len)) {
+      oomFlag = true;
+      return 0;
+    }
+    i = <i32>load<u32>(VALUES + SS_COUNT) - 1;
+  }
+  if (len == 0) emptyRow = i;
+  return <usize>load<u32>(VALUES + SS_LIST) + <usize>i * A.DV_ROW;
+}
+
+/**
+ * The extract action's match positions for the value (2 × (1 + groups) i32, relative to the
+ * value), or 0 without a match (or out of memory).
+ */
+function extractionOf(p: usize, len: u32, ac: usize, inArena: bool): usize {
+  let row = valueRow(p, len, inArena);
+  if (!row) return 0;
+  let words = <usize>load<u32>(PLAN + A.EP_EXTRACT_WORDS);
+  let block = <usize>load<u32>(row + A.DV_NEW);
+  if (!block) {
+    let bytes = words * 4;
+    if (extractLen + bytes > extractCap) {
+      let cap = max<usize>(extractCap * 2, extractLen + bytes + 1024);
+      let q = realloc(extractBlocks, cap);
+      if (!q) {
+        oomFlag = true;
+        return 0;
+      }
+      extractBlocks = q;
+      extractCap = cap;
+    }
+    memory.fill(extractBlocks + extractLen, 0, bytes);
+    block = extractLen + 1;
+    extractLen += bytes;
+    store<u32>(row + A.DV_NEW, <u32>block);
+  }
+  let slot = extractBlocks + block - 1 + <usize>load<u32>(ac + A.AC_TYPE) * 4;
+  let state = load<u32>(slot);
+  if (state == 0) {
+    let slots = 2 * (1 + <usize>load<u32>(ac + A.AC_SRC_KEY_LEN));
+    let r = findAt(<usize>load<u32>(ac + A.AC_VALUE), p, len, 0, slot + 4, slots);
+    if (r < 0) {
+      oomFlag = true;
+      return 0;
+    }
+    state = r == 1 ? 2 : 1;
+    store<u32>(slot, state);
+  }
+  return state == 2 ? slot + 4 : 0;
+}
+
+/** The text the redaction rules read from an entry: a string's bytes, or "" for any other type (pdata's Str()). */
+let textPtr: usize = 0;
+let textLen: u32 = 0;
+let textInArena = false;
+
+function entryText(e: usize): void {
+  if (typeOf(e) == L.V_STRING) {
+    textPtr = strPtr(e);
+    textLen = strLen(e);
+    textInArena = load<u32>(e + W_KIND) == K_STR_ARENA;
+  } else {
+    textPtr = EMPTY;
+    textLen = 0;
+    textInArena = false;
+  }
+}
+
+/** Releases what a call's value results held beyond it (the VALUES rows are reused). */
+function endValues(): void {
+  free(extractBlocks);
+  extractBlocks = 0;
+  extractCap = 0;
+  extractLen = 0;
+}
+
+/** Whether an allowed_values pattern matches the entry's text (memoized per distinct text). */
+function textAllowed(plan: usize, row: usize): bool {
+  let flags = load<u32>(row + A.DV_FLAGS);
+  if (!(flags & A.DVF_ALLOWED_DONE)) {
+    let r = valueAllowed(plan, textPtr, textLen);
+    if (r < 0) {
+      oomFlag = true;
+      return false;
+    }
+    flags |= A.DVF_ALLOWED_DONE | (r == 1 ? A.DVF_ALLOWED : 0);
+    store<u32>(row + A.DV_FLAGS, flags);
+  }
+  return (flags & A.DVF_ALLOWED) != 0;
+}
+
+/**
+ * blocked_values on the current text (textPtr / textLen), memoized in its row: whether it changed,
+ * the masked text then at arena offset DV_NEW, DV_NEW_LEN bytes.
+ */
+function maskedTextOf(plan: usize, row: usize): bool {
+  let flags = load<u32>(row + A.DV_FLAGS);
+  if (!(flags & A.DVF_MASK_DONE)) {
+    let r = maskBlocked(plan, textPtr, textLen);
+    if (r < 0 || (r == 1 && !reserveArena(maskedLen))) {
+      oomFlag = true;
+      return false;
+    }
+    if (r == 1) {
+      // Copied once into the arena; every attribute with the same text points at it.
+      memory.copy(arena + arenaLen, maskedText, maskedLen);
+      store<u32>(row + A.DV_NEW, <u32>arenaLen);
+      store<u32>(row + A.DV_NEW_LEN, <u32>maskedLen);
+      arenaLen += maskedLen;
+      flags |= A.DVF_MASKED;
+    }
+    store<u32>(row + A.DV_FLAGS, flags | A.DVF_MASK_DONE);
+  }
+  return (flags & A.DVF_MASKED) != 0;
+}
+
+/** blocked_values on the entry's text: replaces the entry with the masked text when it changed. */
+function maskTextOf(e: usize, plan: usize, row: usize): bool {
+  if (!maskedTextOf(plan, row)) return false;
+  setArenaString(e, <usize>load<u32>(row + A.DV_NEW), <usize>load<u32>(row + A.DV_NEW_LEN));
   return true;
 }
 
-/** Adds the keys and/or string values of the first `count` KeyValue fields tagged `tag` in [cs, ce). */
+/** A blocked key pattern's mask of the entry's whole text (`.*` replaced: "****" or digests, per line). */
+function maskWholeOf(e: usize, plan: usize): void {
+  let r = maskWhole(plan, textPtr, textLen);
+  if (r < 0 || !reserveArena(maskedLen)) {
+    oomFlag = true;
+    return;
+  }
+  memory.copy(arena + arenaLen, maskedText, maskedLen);
+  setArenaString(e, arenaLen, maskedLen);
+  arenaLen += maskedLen;
+}
+
+/** Adds the keys of the first `count` KeyValue fields tagged `tag` in [cs, ce). */
 function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
   let n: u32 = 0;
   let p = cs;
@@ -867,20 +1106,12 @@ function collectKeys(cs: usize, ce: usize, tag: u32, count: u32): bool {
     let e = scratchEntry;
     parseKeyValue(e, vs, p);
     if (collectWhat & A.COLLECT_KEYS && !ssAdd(KEYS, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN))) return false;
-    if (collectWhat & A.COLLECT_VALUES) ensureValue(e);
-    if (collectWhat & A.COLLECT_VALUES && load<u32>(e + W_VTYPE) == L.V_STRING
-      && (!valueKeysCount || inStringList(valueKeys, valueKeysCount, <usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN)))) {
-      let v = load<u64>(e + W_VAL);
-      if (!ssAdd(VALUES, <usize>(<u32>v), <u32>(v >> 32))) return false;
-    }
   }
   return true;
 }
 
 const scratchEntry = memory.data(<i32>W_SIZE, 8);
 let collectWhat: u32 = 0;
-let valueKeys: usize = 0;
-let valueKeysCount: u32 = 0;
 
 /**
  * Collects the distinct attribute keys of the maps `plan` targets (with the same keep mask and
@@ -888,12 +1119,50 @@ let valueKeysCount: u32 = 0;
  * list is at editKeyList(). The facade fills DK_BITS, then calls editAttributes, which uses them.
  */
 export function editCollectStrings(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, what: u32): u32 {
+  let input = collectBegin(header, plan, what);
+  let targets = load<u32>(plan + A.EP_TARGETS);
+  let ok = collectEnvelope(plan, resIn, scopeIn);
+  let spans = <usize>load<u32>(header + L.B_SPANS);
+  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
+  for (let i: u32 = 0; ok && i < nSpans; i++) {
+    if (keep && !load<u8>(keep + i)) continue;
+    let sp = spans + <usize>i * L.SP_ROW;
+    let over = spanIn ? <usize>load<u32>(spanIn + <usize>i * 8) : 0;
+    let cs = over ? over : input + load<u32>(sp + L.SP_CONTENT_START);
+    let ce = over ? over + <usize>load<u32>(spanIn + <usize>i * 8 + 4) : input + load<u32>(sp + L.SP_CONTENT_END);
+    if (targets & A.TARGET_SPAN) ok = collectKeys(cs, ce, 0x4a, over ? 0xffffffff : load<u32>(sp + L.SP_ATTR_COUNT));
+    if (!(targets & (A.TARGET_EVENT | A.TARGET_LINK))) continue;
+    // Events and links: walk the span's own bytes (their attributes sit inside).
+    let p = cs;
+    while (ok && p < ce) {
+      let t = <u32>readVarintTrusted(p);
+      if ((t == 0x5a && (targets & A.TARGET_EVENT)) || (t == 0x6a && (targets & A.TARGET_LINK))) {
+        let len = <usize>readVarintTrusted(next);
+        let vs = next;
+        ok = collectKeys(vs, vs + len, t == 0x5a ? 0x1a : 0x22, 0xffffffff);
+        p = vs + len;
+      } else p = skipTrusted(next, t & 7);
+    }
+  }
+  return collectEnd(ok);
+}
+
+/**
+ * Starts collecting distinct keys and/or string values (`what`: COLLECT_*) for `plan` over the
+ * batch at `header`; returns the input pointer. Every signal's collect call runs
+ * collectBegin → collectEnvelope → collectMap / collectValue per item → collectEnd.
+ */
+export function collectBegin(header: usize, plan: usize, what: u32): usize {
   clearError();
+  HEADER = header;
   collectWhat = what;
-  valueKeys = <usize>load<u32>(plan + A.EP_VALUE_KEYS);
-  valueKeysCount = load<u32>(plan + A.EP_VALUE_KEYS_COUNT);
   ssInit(KEYS, A.DK_ROW);
-  ssInit(VALUES, A.DV_ROW);
+  return <usize>load<u32>(header + L.B_INPUT);
+}
+
+/** Collects from the resource and scope maps the plan targets; false when out of memory. */
+export function collectEnvelope(plan: usize, resIn: usize, scopeIn: usize): bool {
+  let header = HEADER;
   let input = <usize>load<u32>(header + L.B_INPUT);
   let targets = load<u32>(plan + A.EP_TARGETS);
   let ok = true;
@@ -917,34 +1186,21 @@ export function editCollectStrings(header: usize, plan: usize, keep: usize, span
       else if (load<u32>(row + L.S_FLAGS) & L.HAS_MESSAGE) ok = collectKeys(messageContent(input + load<u32>(row + L.S_MSG_START)), input + load<u32>(row + L.S_MSG_END), 0x1a, load<u32>(row + L.S_ATTR_COUNT));
     }
   }
-  let spans = <usize>load<u32>(header + L.B_SPANS);
-  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
-  for (let i: u32 = 0; ok && i < nSpans; i++) {
-    if (keep && !load<u8>(keep + i)) continue;
-    let sp = spans + <usize>i * L.SP_ROW;
-    let over = spanIn ? <usize>load<u32>(spanIn + <usize>i * 8) : 0;
-    let cs = over ? over : input + load<u32>(sp + L.SP_CONTENT_START);
-    let ce = over ? over + <usize>load<u32>(spanIn + <usize>i * 8 + 4) : input + load<u32>(sp + L.SP_CONTENT_END);
-    if (targets & A.TARGET_SPAN) ok = collectKeys(cs, ce, 0x4a, over ? 0xffffffff : load<u32>(sp + L.SP_ATTR_COUNT));
-    if (!(targets & (A.TARGET_EVENT | A.TARGET_LINK))) continue;
-    // Events and links: walk the span's own bytes (their attributes sit inside).
-    let p = cs;
-    while (ok && p < ce) {
-      let t = <u32>readVarintTrusted(p);
-      if ((t == 0x5a && (targets & A.TARGET_EVENT)) || (t == 0x6a && (targets & A.TARGET_LINK))) {
-        let len = <usize>readVarintTrusted(next);
-        let vs = next;
-        ok = collectKeys(vs, vs + len, t == 0x5a ? 0x1a : 0x22, 0xffffffff);
-        p = vs + len;
-      } else p = skipTrusted(next, t & 7);
-    }
-  }
+  return ok;
+}
+
+/** Collects from the first `count` KeyValue fields tagged `tag` in [cs, ce); false when out of memory. */
+export function collectMap(cs: usize, ce: usize, tag: u32, count: u32): bool {
+  return collectKeys(cs, ce, tag, count);
+}
+
+/** Ends a collect call: 0, or 0xFFFFFFFF with ERR_OUT_OF_MEMORY recorded when `ok` is false. */
+export function collectEnd(ok: bool): u32 {
   if (!ok) {
     failPlain(E.ERR_OUT_OF_MEMORY, <u64>load<u32>(KEYS + SS_CAP) * 2 * A.DK_ROW);
     return 0xffffffff;
   }
-  verdicts = (what & A.COLLECT_KEYS) != 0;
-  valueVerdicts = (what & A.COLLECT_VALUES) != 0;
+  verdicts = (collectWhat & A.COLLECT_KEYS) != 0;
   return 0;
 }
 
@@ -957,15 +1213,6 @@ export function editKeyCount(): u32 {
   return load<u32>(KEYS + SS_COUNT);
 }
 
-/** The distinct string values (DV_* rows) and their count, after editCollectStrings. */
-export function editValueList(): usize {
-  return <usize>load<u32>(VALUES + SS_LIST);
-}
-
-export function editValueCount(): u32 {
-  return load<u32>(VALUES + SS_COUNT);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The redaction processor (allow-list, ignored keys, summary attributes)
 
@@ -973,6 +1220,7 @@ let redacted: u32 = 0;
 let maskedN: u32 = 0;
 let allowedN: u32 = 0;
 let ignoredN: u32 = 0;
+let bodiesMasked: u32 = 0;
 // Keys per category for the debug summary: (ptr, len) pairs.
 let keyList: usize = 0;
 let keyListCap: u32 = 0;
@@ -982,7 +1230,6 @@ const SK_MASKED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69
 const SK_MASKED_KEYS_LEN: i32 = 21;
 const SK_MASKED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x6d, 0x61, 0x73, 0x6b, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.masked.count
 const SK_MASKED_COUNT_LEN: i32 = 22;
-const MASK = memory.data<u8>([0x2a, 0x2a, 0x2a, 0x2a]); // ****
 const SK_REDACTED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.redacted.keys
 const SK_REDACTED_KEYS_LEN: i32 = 23;
 const SK_REDACTED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.redacted.count
@@ -1004,6 +1251,8 @@ function redactList(plan: usize): void {
   let summary = load<u32>(plan + A.EP_SUMMARY);
   let ignoredPatterns = load<u32>(plan + A.EP_IGNORED_PATTERNS);
   let blockedPatterns = load<u32>(plan + A.EP_BLOCKED_KEY_PATTERNS);
+  let allowedValues = load<u32>(plan + A.EP_ALLOWED_VALUES_COUNT);
+  let blockedValues = load<u32>(plan + A.EP_BLOCKED_VALUES_COUNT);
   let nMask: u32 = 0;
   let nRed: u32 = 0;
   let nAll: u32 = 0;
@@ -1037,32 +1286,35 @@ function redactList(plan: usize): void {
       changed = true;
       continue;
     }
-    if (bits & blockedPatterns) {
-      // A blocked key pattern masks the whole value (the collector's ".*" replacement): "****",
-      // or the hex hash_function digest of the value's text (non-strings read as "").
-      let fn = load<u32>(plan + A.EP_HASH_FN);
-      if (fn) maskWithDigest(e, fn, <usize>load<u32>(plan + A.EP_HMAC_KEY), <usize>load<u32>(plan + A.EP_HMAC_KEY_LEN));
-      else {
-        store<u32>(e + W_KIND, K_STR_ABS);
-        store<u64>(e + W_A, <u64>MASK);
-        store<u32>(e + W_B, 4);
-      }
-      changed = true;
-      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8, <u32>key);
-      store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8 + 4, kl);
-      nMask++;
+    // The collector reads the value as text (a non-string as ""): a value an allowed_values
+    // pattern matches is left alone and counted as allowed, even under a blocked key pattern.
+    let row: usize = 0;
+    if (allowedValues || blockedValues) {
+      entryText(e);
+      row = valueRow(textPtr, textLen, textInArena);
+      if (!row) return;
+    }
+    if (allowedValues && textAllowed(plan, row)) {
+      store<u32>(keyList + <usize>(origLen + nAll) * 8, <u32>key);
+      store<u32>(keyList + <usize>(origLen + nAll) * 8 + 4, kl);
+      nAll++;
       continue;
     }
-    if (maskedValue(e)) {
-      // Blocked text inside the value was masked (allowed_values exempted it otherwise); the key
-      // counts as masked and, as upstream does, as allowed too.
+    let masked = false;
+    if (bits & blockedPatterns) {
+      if (!row) entryText(e);
+      maskWholeOf(e, plan);
+      masked = true;
+    } else if (blockedValues) {
+      // Counted only when the text changed, as upstream compares before and after.
+      masked = maskTextOf(e, plan, row);
+    }
+    if (oomFlag) return;
+    if (masked) {
       store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8, <u32>key);
       store<u32>(keyList + <usize>(origLen * 2 + nMask) * 8 + 4, kl);
       nMask++;
     }
-    store<u32>(keyList + <usize>(origLen + nAll) * 8, <u32>key);
-    store<u32>(keyList + <usize>(origLen + nAll) * 8 + 4, kl);
-    nAll++;
   }
   redacted += nRed;
   allowedN += nAll;
@@ -1075,19 +1327,68 @@ function redactList(plan: usize): void {
   if (nIgn) summarise(0, nIgn, 0, 0, SK_IGNORED_COUNT, SK_IGNORED_COUNT_LEN, summary);
 }
 
-function maskWithDigest(e: usize, fn: u32, key: usize, keyLen: usize): void {
-  if (!reserveArena(128)) return;
-  let isString = typeOf(e) == L.V_STRING;
-  let raw = memory.data(64, 8);
-  let n = digest(fn, isString ? strPtr(e) : raw, isString ? strLen(e) : 0, key, keyLen, raw);
-  let out = arena + arenaLen;
-  for (let i: usize = 0; i < n; i++) {
-    let b = <u32>load<u8>(raw + i);
-    store<u8>(out + i * 2, <u8>(b >> 4 < 10 ? 0x30 + (b >> 4) : 0x57 + (b >> 4)));
-    store<u8>(out + i * 2 + 1, <u8>((b & 15) < 10 ? 0x30 + (b & 15) : 0x57 + (b & 15)));
+const SK_BODY_MASKED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x62, 0x6f, 0x64, 0x79, 0x2e, 0x6d, 0x61, 0x73, 0x6b, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.body.masked.keys
+const SK_BODY_MASKED_KEYS_LEN: i32 = 26;
+const SK_BODY_MASKED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x62, 0x6f, 0x64, 0x79, 0x2e, 0x6d, 0x61, 0x73, 0x6b, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.body.masked.count
+const SK_BODY_MASKED_COUNT_LEN: i32 = 27;
+const SK_BODY_ALLOWED_KEYS = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x62, 0x6f, 0x64, 0x79, 0x2e, 0x61, 0x6c, 0x6c, 0x6f, 0x77, 0x65, 0x64, 0x2e, 0x6b, 0x65, 0x79, 0x73]); // redaction.body.allowed.keys
+const SK_BODY_ALLOWED_KEYS_LEN: i32 = 27;
+const SK_BODY_ALLOWED_COUNT = memory.data<u8>([0x72, 0x65, 0x64, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x2e, 0x62, 0x6f, 0x64, 0x79, 0x2e, 0x61, 0x6c, 0x6c, 0x6f, 0x77, 0x65, 0x64, 0x2e, 0x63, 0x6f, 0x75, 0x6e, 0x74]); // redaction.body.allowed.count
+const SK_BODY_ALLOWED_COUNT_LEN: i32 = 28;
+const BODY_KEY = memory.data<u8>([0x62, 0x6f, 0x64, 0x79]); // body
+
+let bodyTextOff: usize = 0;
+let bodyTextLen: u32 = 0;
+
+/**
+ * redaction of a log record's string body [bp, +bl), after editMap ran the plan on the record's
+ * attributes: the working list still holds them, so the body's summary attributes land there, as
+ * upstream adds them to the record's attributes. A body an allowed_values pattern matches is left
+ * alone and counted as allowed; otherwise blocked_values mask it as they mask a value (matched
+ * once per distinct text, like attribute values). Returns whether the body changed; its new text
+ * is in the arena at redactedBodyOffset() / redactedBodyLen(). Whether summary attributes were
+ * added: editChanged().
+ */
+export function redactBody(plan: usize, bp: usize, bl: u32): bool {
+  if (!load<u32>(plan + A.EP_BLOCKED_VALUES_COUNT) && !load<u32>(plan + A.EP_ALLOWED_VALUES_COUNT)) return false;
+  let row = valueRow(bp, bl, false);
+  if (!row) return false;
+  textPtr = bp;
+  textLen = bl;
+  textInArena = false;
+  let summary = load<u32>(plan + A.EP_SUMMARY);
+  let one = memory.data(8, 8);
+  store<u32>(one, <u32>BODY_KEY);
+  store<u32>(one + 4, 4);
+  if (load<u32>(plan + A.EP_ALLOWED_VALUES_COUNT) && textAllowed(plan, row)) {
+    if (summary) summarise(one, 1, SK_BODY_ALLOWED_KEYS, SK_BODY_ALLOWED_KEYS_LEN, SK_BODY_ALLOWED_COUNT, SK_BODY_ALLOWED_COUNT_LEN, summary);
+    return false;
   }
-  setArenaString(e, arenaLen, n * 2);
-  arenaLen += n * 2;
+  if (oomFlag || !maskedTextOf(plan, row)) return false;
+  bodyTextOff = <usize>load<u32>(row + A.DV_NEW);
+  bodyTextLen = load<u32>(row + A.DV_NEW_LEN);
+  bodiesMasked++;
+  if (summary) summarise(one, 1, SK_BODY_MASKED_KEYS, SK_BODY_MASKED_KEYS_LEN, SK_BODY_MASKED_COUNT, SK_BODY_MASKED_COUNT_LEN, summary);
+  return true;
+}
+
+/** The arena offset of the body text redactBody made (valid until the edit call ends). */
+export function redactedBodyOffset(): usize {
+  return bodyTextOff;
+}
+
+export function redactedBodyLen(): u32 {
+  return bodyTextLen;
+}
+
+/** Whether the working list changed since editMap loaded it (and memory sufficed). */
+export function editChanged(): bool {
+  return changed && !oomFlag;
+}
+
+/** The plan's kind: EDIT_ATTRIBUTES or EDIT_REDACTION. */
+export function planIsRedaction(plan: usize): bool {
+  return load<u32>(plan + A.EP_KIND) == A.EDIT_REDACTION;
 }
 
 function keyLess(a: usize, b: usize): bool {
@@ -1185,56 +1486,53 @@ function applyPlan(plan: usize): void {
   else redactList(plan);
 }
 
-/**
- * Edits one batch (indexed, no truncated spans; attribute table built when the plan has
- * include/exclude) with `plan`. `keep` is a keep mask (one byte per span) from an earlier stage
- * that will go to the same splice, or 0: dropped spans are not edited. `spanIn` / `resIn` /
- * `scopeIn` are earlier stages' replacement tables (or 0): replaced messages are edited from their
- * replacement content, and passed on when this plan leaves them alone. `eligible` (or 0) marks the
- * spans an include/exclude evaluated outside the core selects. Fills editResult() with
- * replacement tables for the splice encoder; free them with editFreeResult(), or take them over.
- */
-export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, eligible: usize): u32 {
+// Shared by every signal's walk (this file's spans, attr-edit-signals.ts's log records and data
+// points): one call edits the resource and scope maps, then the signal's items, then hands the
+// replacement tables over in editResult().
+
+let resRepl: usize = 0;
+let scopeRepl: usize = 0;
+let resEdited: u32 = 0;
+let scopesEdited: u32 = 0;
+
+/** Starts an edit call over the batch at `header`: clears the result, the counters and the arena. */
+export function editBegin(header: usize, plan: usize): void {
   clearError();
   memory.fill(RESULT, 0, A.ER_SIZE);
   HEADER = header;
+  PLAN = plan;
   IN = <usize>load<u32>(header + L.B_INPUT);
+  ssInit(VALUES, A.DV_ROW);
+  emptyRow = -1;
+  extractLen = 0;
   oomFlag = false;
   arena = 0;
   arenaCap = 0;
   arenaLen = 0;
-  redacted = allowedN = ignoredN = maskedN = 0;
+  redacted = allowedN = ignoredN = maskedN = bodiesMasked = 0;
+  resRepl = scopeRepl = 0;
+  resEdited = scopesEdited = 0;
   // A first guess at the content size saves the early doublings (each one copies the arena).
   reserveArena(<usize>load<u32>(header + L.B_INPUT_LEN) / 4);
   oomFlag = false;
-  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
+}
+
+/**
+ * Allocates the resource and scope replacement tables and edits the maps the plan targets there
+ * (replaced messages from `resIn` / `scopeIn` are edited from their new content). False when out
+ * of memory: the caller then ends with editEnd, which reports it.
+ */
+export function editEnvelope(plan: usize, resIn: usize, scopeIn: usize): bool {
+  let header = HEADER;
   let nRes = load<u32>(header + L.B_RESOURCE_COUNT);
   let nScopes = load<u32>(header + L.B_SCOPE_COUNT);
   let targets = load<u32>(plan + A.EP_TARGETS);
-  let spanRepl = allocZeroed(<usize>max<u32>(nSpans, 1) * 8);
-  let resRepl = allocZeroed(<usize>max<u32>(nRes, 1) * 8);
-  let scopeRepl = allocZeroed(<usize>max<u32>(nScopes, 1) * 8);
-  let maxChildren: u32 = 0;
-  let spans = <usize>load<u32>(header + L.B_SPANS);
-  for (let i: u32 = 0; i < nSpans; i++) {
-    let s = spans + <usize>i * L.SP_ROW;
-    maxChildren = max<u32>(maxChildren, max<u32>(load<u32>(s + L.SP_EVENT_COUNT), load<u32>(s + L.SP_LINK_COUNT)));
+  resRepl = allocZeroed(<usize>max<u32>(nRes, 1) * 8);
+  scopeRepl = allocZeroed(<usize>max<u32>(nScopes, 1) * 8);
+  if (!resRepl || !scopeRepl) {
+    oomFlag = true;
+    return false;
   }
-  let evTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
-  let lkTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
-  ranges = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
-  if (!spanRepl || !resRepl || !scopeRepl || !evTab || !lkTab || !ranges) {
-    free(spanRepl); free(resRepl); free(scopeRepl); free(evTab); free(lkTab); free(ranges);
-    failPlain(E.ERR_OUT_OF_MEMORY, <u64>nSpans * 8);
-    return E.ERR_OUT_OF_MEMORY;
-  }
-  let spansEdited: u32 = 0;
-  let resEdited: u32 = 0;
-  let scopesEdited: u32 = 0;
-  let include = <usize>load<u32>(plan + A.EP_INCLUDE);
-  let exclude = <usize>load<u32>(plan + A.EP_EXCLUDE);
-  let keyed = load<u32>(plan + A.EP_KIND) == A.EDIT_ATTRIBUTES && allActionsKeyed(plan);
-
   if (targets & A.TARGET_RESOURCE) {
     let rows = <usize>load<u32>(header + L.B_RESOURCES);
     for (let r: u32 = 0; r < nRes && !oomFlag; r++) {
@@ -1271,6 +1569,220 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
       scopesEdited++;
     }
   }
+  return !oomFlag;
+}
+
+/**
+ * Ends an edit call: on success turns the arena offsets into pointers (earlier stages'
+ * replacements this plan left alone are passed on: `itemIn` for the items, filtered by `keep`) and
+ * fills editResult(); out of memory frees everything and reports ERR_OUT_OF_MEMORY.
+ */
+export function editEnd(itemRepl: usize, nItems: u32, itemIn: usize, keep: usize, itemsEdited: u32, resIn: usize, scopeIn: usize): u32 {
+  let nRes = load<u32>(HEADER + L.B_RESOURCE_COUNT);
+  let nScopes = load<u32>(HEADER + L.B_SCOPE_COUNT);
+  verdicts = false;
+  endValues();
+  if (oomFlag || !itemRepl || !resRepl || !scopeRepl) {
+    free(itemRepl); free(resRepl); free(scopeRepl); free(arena);
+    arena = 0;
+    resRepl = scopeRepl = 0;
+    failPlain(E.ERR_OUT_OF_MEMORY, <u64>arenaCap * 2 + <u64>nItems * 8);
+    return E.ERR_OUT_OF_MEMORY;
+  }
+  // Offsets (+1) become pointers now that the arena stops moving; earlier stages' replacements
+  // this plan left alone are passed on.
+  fixup(itemRepl, nItems, itemIn, keep);
+  fixup(resRepl, nRes, resIn, 0);
+  fixup(scopeRepl, nScopes, scopeIn, 0);
+  let itemOut = itemsEdited != 0 || itemIn != 0;
+  let resOut = resEdited != 0 || resIn != 0;
+  let scopeOut = scopesEdited != 0 || scopeIn != 0;
+  store<u32>(RESULT + A.ER_ITEM_REPL, itemOut ? <u32>itemRepl : 0);
+  store<u32>(RESULT + A.ER_RESOURCE_REPL, resOut ? <u32>resRepl : 0);
+  store<u32>(RESULT + A.ER_SCOPE_REPL, scopeOut ? <u32>scopeRepl : 0);
+  if (!itemOut) free(itemRepl);
+  if (!resOut) free(resRepl);
+  if (!scopeOut) free(scopeRepl);
+  store<u32>(RESULT + A.ER_CONTENT, <u32>arena);
+  store<u32>(RESULT + A.ER_ITEMS_EDITED, itemsEdited);
+  store<u32>(RESULT + A.ER_RESOURCES_EDITED, resEdited);
+  store<u32>(RESULT + A.ER_SCOPES_EDITED, scopesEdited);
+  store<u32>(RESULT + A.ER_REDACTED, redacted);
+  store<u32>(RESULT + A.ER_IGNORED, ignoredN);
+  store<u32>(RESULT + A.ER_ALLOWED, allowedN);
+  store<u32>(RESULT + A.ER_MASKED, maskedN);
+  store<u32>(RESULT + A.ER_BODIES_MASKED, bodiesMasked);
+  arena = 0;
+  resRepl = scopeRepl = 0;
+  return 0;
+}
+
+/** Whether the edit call ran out of memory so far. */
+export function editOutOfMemory(): bool {
+  return oomFlag;
+}
+
+/**
+ * Loads the first `count` KeyValue fields tagged `tag` in [cs, ce) and runs the plan on them.
+ * Whether the map changed (false when out of memory too: check editOutOfMemory()).
+ */
+export function editMap(plan: usize, cs: usize, ce: usize, tag: u32, count: u32): bool {
+  if (keysOnlyRedaction(plan)) {
+    let n = unblockedKeys(plan, cs, ce, tag, count);
+    if (n >= 0) {
+      // Nothing to mask: every key is allowed and the map stays as it is.
+      workLen = 0;
+      changed = false;
+      allowedN += <u32>n;
+      return false;
+    }
+  }
+  if (!loadList(cs, ce, tag, count)) return false;
+  applyPlan(plan);
+  return changed && !oomFlag;
+}
+
+/**
+ * A redaction plan that can change a map only by masking the values of blocked keys: every key
+ * allowed, none ignored, no value verdicts, no summary. Most maps then hold no blocked key and
+ * need no working list at all.
+ */
+function keysOnlyRedaction(plan: usize): bool {
+  return load<u32>(plan + A.EP_KIND) != A.EDIT_ATTRIBUTES
+    && (load<u32>(plan + A.EP_FLAGS) & A.EF_ALLOW_ALL_KEYS) != 0
+    && load<u32>(plan + A.EP_SUMMARY) == 0
+    && load<u32>(plan + A.EP_BLOCKED_VALUES_COUNT) == 0
+    && load<u32>(plan + A.EP_ALLOWED_VALUES_COUNT) == 0
+    && load<u32>(plan + A.EP_IGNORED_COUNT) == 0
+    && load<u32>(plan + A.EP_IGNORED_PATTERNS) == 0;
+}
+
+/**
+ * The number of KeyValue fields (the first `count` tagged `tag` in [cs, ce)) when none has a key
+ * a blocked key pattern matched, or -1 when one has (the map needs the full edit).
+ */
+function unblockedKeys(plan: usize, cs: usize, ce: usize, tag: u32, count: u32): i32 {
+  let blocked = verdicts ? load<u32>(plan + A.EP_BLOCKED_KEY_PATTERNS) : 0;
+  let n: u32 = 0;
+  let p = cs;
+  while (n < count) {
+    let vs = nextField(p, ce, tag);
+    if (!vs) break;
+    p = fieldEnd;
+    n++;
+    if (!blocked) continue;
+    kvParts(vs, p);
+    if (keyBitsOf(kvKey, <u32>kvKeyLen) & blocked) return -1;
+  }
+  return <i32>n;
+}
+
+/**
+ * Writes [cs, ce) into the arena with the map last given to editMap (tagged `tag`) in place of
+ * its attribute fields when `mapChanged`, and — when `bodyLen` is not 0xFFFFFFFF — the last body
+ * field (tag 0x2a, LogRecord.body) replaced by a string AnyValue holding the arena's bytes
+ * [bodyOff, +bodyLen) (an offset: the arena may move while this reserves room)
+ * (earlier body fields are left out: the last one is what every decoder reads). Returns the
+ * arena offset + 1 (0 when out of memory); the length is in editLastLen().
+ */
+export function editWrite(cs: usize, ce: usize, tag: u32, mapChanged: bool, bodyOff: usize, bodyLen: u32): u32 {
+  if (bodyLen == 0xffffffff) {
+    let off = rewrite(cs, ce, tag, mapChanged, 0, 0, 0, 0);
+    return oomFlag ? 0 : <u32>off + 1;
+  }
+  let bodyContent = <usize>1 + varintSize(<u64>bodyLen) + <usize>bodyLen;
+  let listBytes = mapChanged ? listSize(tag) : 0;
+  if (!reserveArena((ce - cs) + listBytes + bodyContent + 12)) return 0;
+  let bodyPtr = arena + bodyOff;
+  let lastBody: usize = 0;
+  let p = cs;
+  while (p < ce) {
+    let at = p;
+    let t = <u32>readVarintTrusted(p);
+    p = skipTrusted(next, t & 7);
+    if (t == 0x2a) lastBody = at;
+  }
+  let start = arenaLen;
+  let out = arena + arenaLen;
+  let listDone = !mapChanged;
+  let bodyDone = false;
+  let run = cs;
+  p = cs;
+  while (p < ce) {
+    let at = p;
+    let t = <u32>readVarintTrusted(p);
+    let after = skipTrusted(next, t & 7);
+    if (t == tag && mapChanged) {
+      copyBytes(out, run, at - run);
+      out += at - run;
+      run = after;
+      if (!listDone) out = writeList(out, tag);
+      listDone = true;
+    } else if (t == 0x2a) {
+      copyBytes(out, run, at - run);
+      out += at - run;
+      run = after;
+      if (at == lastBody) {
+        out = writeBody(out, bodyPtr, bodyLen, bodyContent);
+        bodyDone = true;
+      }
+    }
+    p = after;
+  }
+  copyBytes(out, run, ce - run);
+  out += ce - run;
+  if (!listDone) out = writeList(out, tag);
+  if (!bodyDone) out = writeBody(out, bodyPtr, bodyLen, bodyContent);
+  lastLen = (out - arena) - start;
+  arenaLen = out - arena;
+  return <u32>start + 1;
+}
+
+function writeBody(out: usize, p: usize, n: u32, content: usize): usize {
+  out = writeVarint(writeVarint(out, 0x2a), <u64>content);
+  out = writeVarint(writeVarint(out, 0x0a), <u64>n);
+  copyBytes(out, p, n);
+  return out + n;
+}
+
+export function editLastLen(): u32 {
+  return <u32>lastLen;
+}
+
+/**
+ * Edits one batch (indexed, no truncated spans; attribute table built when the plan has
+ * include/exclude) with `plan`. `keep` is a keep mask (one byte per span) from an earlier stage
+ * that will go to the same splice, or 0: dropped spans are not edited. `spanIn` / `resIn` /
+ * `scopeIn` are earlier stages' replacement tables (or 0): replaced messages are edited from their
+ * replacement content, and passed on when this plan leaves them alone. `eligible` (or 0) marks the
+ * spans an include/exclude evaluated outside the core selects. Fills editResult() with
+ * replacement tables for the splice encoder; free them with editFreeResult(), or take them over.
+ */
+export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: usize, resIn: usize, scopeIn: usize, eligible: usize): u32 {
+  editBegin(header, plan);
+  let nSpans = load<u32>(header + L.B_SPAN_COUNT);
+  let targets = load<u32>(plan + A.EP_TARGETS);
+  let spanRepl = allocZeroed(<usize>max<u32>(nSpans, 1) * 8);
+  let maxChildren: u32 = 0;
+  let spans = <usize>load<u32>(header + L.B_SPANS);
+  for (let i: u32 = 0; i < nSpans; i++) {
+    let s = spans + <usize>i * L.SP_ROW;
+    maxChildren = max<u32>(maxChildren, max<u32>(load<u32>(s + L.SP_EVENT_COUNT), load<u32>(s + L.SP_LINK_COUNT)));
+  }
+  let evTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  let lkTab = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  ranges = allocZeroed(<usize>max<u32>(maxChildren, 1) * 8);
+  if (!spanRepl || !evTab || !lkTab || !ranges) {
+    free(evTab); free(lkTab); free(ranges);
+    ranges = 0;
+    oomFlag = true;
+    return editEnd(spanRepl, nSpans, spanIn, keep, 0, resIn, scopeIn);
+  }
+  let spansEdited: u32 = 0;
+  let include = <usize>load<u32>(plan + A.EP_INCLUDE);
+  let exclude = <usize>load<u32>(plan + A.EP_EXCLUDE);
+  let keyed = load<u32>(plan + A.EP_KIND) == A.EDIT_ATTRIBUTES && allActionsKeyed(plan);
+  editEnvelope(plan, resIn, scopeIn);
   let events = <usize>load<u32>(header + L.B_EVENTS);
   let links = <usize>load<u32>(header + L.B_LINKS);
   for (let i: u32 = 0; i < nSpans && !oomFlag; i++) {
@@ -1337,7 +1849,7 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
     let spanChanged = false;
     // Plans whose actions all need an existing key skip spans holding none of them.
     let attrCount = over ? 0xffffffff : load<u32>(s + L.SP_ATTR_COUNT);
-    if (keyed && !anyChild && !spanHasActionKey(plan, cs, ce, attrCount)) continue;
+    if (keyed && !anyChild && !holdsActionKey(plan, cs, ce, 0x4a, attrCount)) continue;
     if (targets & A.TARGET_SPAN) {
       if (!loadList(cs, ce, 0x4a, attrCount)) break;
       applyPlan(plan);
@@ -1354,54 +1866,21 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
   free(lkTab);
   free(ranges);
   ranges = 0;
-  if (oomFlag) {
-    free(spanRepl); free(resRepl); free(scopeRepl); free(arena);
-    arena = 0;
-    failPlain(E.ERR_OUT_OF_MEMORY, <u64>arenaCap * 2);
-    verdicts = false;
-    valueVerdicts = false;
-    return E.ERR_OUT_OF_MEMORY;
-  }
-  // Offsets (+1) become pointers now that the arena stops moving; earlier stages' replacements
-  // this plan left alone are passed on.
-  fixup(spanRepl, nSpans, spanIn, keep);
-  fixup(resRepl, nRes, resIn, 0);
-  fixup(scopeRepl, nScopes, scopeIn, 0);
-  let spanOut = spansEdited || spanIn;
-  let resOut = resEdited || resIn;
-  let scopeOut = scopesEdited || scopeIn;
-  store<u32>(RESULT + A.ER_SPAN_REPL, spanOut ? <u32>spanRepl : 0);
-  store<u32>(RESULT + A.ER_RESOURCE_REPL, resOut ? <u32>resRepl : 0);
-  store<u32>(RESULT + A.ER_SCOPE_REPL, scopeOut ? <u32>scopeRepl : 0);
-  if (!spanOut) free(spanRepl);
-  if (!resOut) free(resRepl);
-  if (!scopeOut) free(scopeRepl);
-  store<u32>(RESULT + A.ER_CONTENT, <u32>arena);
-  store<u32>(RESULT + A.ER_SPANS_EDITED, spansEdited);
-  store<u32>(RESULT + A.ER_RESOURCES_EDITED, resEdited);
-  store<u32>(RESULT + A.ER_SCOPES_EDITED, scopesEdited);
-  store<u32>(RESULT + A.ER_REDACTED, redacted);
-  store<u32>(RESULT + A.ER_IGNORED, ignoredN);
-  store<u32>(RESULT + A.ER_ALLOWED, allowedN);
-  store<u32>(RESULT + A.ER_MASKED, maskedN);
-  verdicts = false;
-  valueVerdicts = false;
-  arena = 0;
-  return 0;
+  return editEnd(spanRepl, nSpans, spanIn, keep, spansEdited, resIn, scopeIn);
 }
 
 /**
  * The index records where the Resource / InstrumentationScope *field* starts (its tag), although
  * the layout comment calls it the content start: step over the tag and length prefix.
  */
-function messageContent(fieldStart: usize): usize {
+export function messageContent(fieldStart: usize): usize {
   readVarintTrusted(fieldStart);
   readVarintTrusted(next);
   return next;
 }
 
 /** Whether every action acts only on a key that already exists (no insert or upsert). */
-function allActionsKeyed(plan: usize): bool {
+export function allActionsKeyed(plan: usize): bool {
   let actions = <usize>load<u32>(plan + A.EP_ACTIONS);
   let n = load<u32>(plan + A.EP_ACTION_COUNT);
   for (let i: u32 = 0; i < n; i++) {
@@ -1412,21 +1891,19 @@ function allActionsKeyed(plan: usize): bool {
   return true;
 }
 
-/** Whether one of the plan's action keys is among the span's attributes (keys compared only). */
-function spanHasActionKey(plan: usize, cs: usize, ce: usize, count: u32): bool {
+/**
+ * Whether one of the plan's action keys is among the first `count` attributes tagged `tag` in
+ * [cs, ce) (keys compared only): plans whose actions all need an existing key skip the others.
+ */
+export function holdsActionKey(plan: usize, cs: usize, ce: usize, tag: u32, count: u32): bool {
   let actions = <usize>load<u32>(plan + A.EP_ACTIONS);
   let na = load<u32>(plan + A.EP_ACTION_COUNT);
   let n: u32 = 0;
   let p = cs;
-  while (p < ce && n < count) {
-    let t = <u32>readVarintTrusted(p);
-    if (t != 0x4a) {
-      p = skipTrusted(next, t & 7);
-      continue;
-    }
-    let len = <usize>readVarintTrusted(next);
-    let vs = next;
-    p = vs + len;
+  while (n < count) {
+    let vs = nextField(p, ce, tag);
+    if (!vs) break;
+    p = fieldEnd;
     n++;
     // The key field normally leads the KeyValue; anything else takes the full path.
     if (load<u8>(vs) != 0x0a) return true;

@@ -21,14 +21,14 @@ export let hasOt = false;
 
 export const MAX_ADJUSTED: u64 = (<u64>1) << 56;
 
-function hexVal(c: u32): i32 {
+export function hexVal(c: u32): i32 {
   if (c >= 0x30 && c <= 0x39) return <i32>(c - 0x30);
   if (c >= 0x61 && c <= 0x66) return <i32>(c - 0x61 + 10);
   if (c >= 0x41 && c <= 0x46) return <i32>(c - 0x41 + 10);
   return -1;
 }
 
-function parseHex(p: usize, n: usize): i64 {
+export function parseHex(p: usize, n: usize): i64 {
   let v: u64 = 0;
   for (let i: usize = 0; i < n; i++) {
     let d = hexVal(<u32>load<u8>(p + i));
@@ -127,7 +127,7 @@ export function parseTraceState(p: usize, n: usize): bool {
 const HEX = memory.data<u8>([0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66]);
 
 /** 14 hex digits of a 56-bit value at out; returns the position after. */
-function hex14(out: usize, v: u64): usize {
+export function hex14(out: usize, v: u64): usize {
   for (let i: i32 = 13; i >= 0; i--) {
     store<u8>(out + <usize>i, load<u8>(HEX + <usize>(v & 15)));
     v >>= 4;
@@ -136,7 +136,7 @@ function hex14(out: usize, v: u64): usize {
 }
 
 /** A threshold's th text (trailing zeros stripped; "0" for always): returns the length written. */
-function tvalue(out: usize, t: u64): usize {
+export function tvalue(out: usize, t: u64): usize {
   if (t == 0) {
     store<u8>(out, 0x30);
     return 1;

@@ -29,11 +29,19 @@ function fnv32a(h: u32, p: usize, n: usize): u32 {
   return h;
 }
 
-/** The collector's randomnessFromBytes: 14 hash bits reversed on top, the rest mixed in. */
+/** The collector's randomnessFromBytes over a trace id. */
 function hashRandomness(id: usize, seed: u32): u64 {
+  return randomnessFromBytes(id, 16, seed);
+}
+
+/**
+ * The collector's randomnessFromBytes: FNV-1a-32 over the little-endian seed and the bytes, 14
+ * hash bits reversed on top, the rest mixed in (also what logs hash from a record attribute).
+ */
+export function randomnessFromBytes(p: usize, n: usize, seed: u32): u64 {
   let seedBytes = memory.data(4, 4);
   store<u32>(seedBytes, seed);
-  let h32 = fnv32a(fnv32a(FNV32_OFFSET, seedBytes, 4), id, 16);
+  let h32 = fnv32a(fnv32a(FNV32_OFFSET, seedBytes, 4), p, n);
   let hashed = <u64>(h32 & 0x3fff);
   let rprime = 0x4000 - 1 - hashed;
   let unused18 = <u64>(h32 >> 14);

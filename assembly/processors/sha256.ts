@@ -1,4 +1,5 @@
 // SHA-256 (FIPS 180-4) over linear memory, for the attributes processor's hash action.
+import { copyBytes } from '../mem/copy';
 const K = memory.data<u32>([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -13,6 +14,26 @@ const H = memory.data(32, 4);
 const W = memory.data(256, 4);
 const BLOCK = memory.data(64, 4);
 
+// @ts-ignore: decorator
+@inline function bigSigma0(x: u32): u32 {
+  return rotr<u32>(x, 2) ^ rotr<u32>(x, 13) ^ rotr<u32>(x, 22);
+}
+
+// @ts-ignore: decorator
+@inline function bigSigma1(x: u32): u32 {
+  return rotr<u32>(x, 6) ^ rotr<u32>(x, 11) ^ rotr<u32>(x, 25);
+}
+
+// @ts-ignore: decorator
+@inline function ch(e: u32, f: u32, g: u32): u32 {
+  return g ^ (e & (f ^ g));
+}
+
+// @ts-ignore: decorator
+@inline function maj(a: u32, b: u32, c: u32): u32 {
+  return (a & b) | (c & (a | b));
+}
+
 function compress(p: usize): void {
   for (let i: usize = 0; i < 16; i++) store<u32>(W + i * 4, bswap<u32>(load<u32>(p + i * 4)));
   for (let i: usize = 16; i < 64; i++) {
@@ -24,19 +45,45 @@ function compress(p: usize): void {
   }
   let a = load<u32>(H), b = load<u32>(H + 4), c = load<u32>(H + 8), d = load<u32>(H + 12);
   let e = load<u32>(H + 16), f = load<u32>(H + 20), g = load<u32>(H + 24), h = load<u32>(H + 28);
-  for (let i: usize = 0; i < 64; i++) {
-    let S1 = rotr<u32>(e, 6) ^ rotr<u32>(e, 11) ^ rotr<u32>(e, 25);
-    let ch = (e & f) ^ (~e & g);
-    let t1 = h + S1 + ch + load<u32>(K + i * 4) + load<u32>(W + i * 4);
-    let S0 = rotr<u32>(a, 2) ^ rotr<u32>(a, 13) ^ rotr<u32>(a, 22);
-    let maj = (a & b) ^ (a & c) ^ (b & c);
-    let t2 = S0 + maj;
-    h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+  // Eight rounds per iteration with the working variables' roles rotated instead of moved: the
+  // round that would set (a..h) = (t1 + t2, a, b, c, d + t1, e, f, g) updates two of them in place.
+  for (let i: usize = 0; i < 64; i += 8) {
+    let k = K + i * 4;
+    let w = W + i * 4;
+    h += bigSigma1(e) + ch(e, f, g) + load<u32>(k) + load<u32>(w);
+    d += h;
+    h += bigSigma0(a) + maj(a, b, c);
+    g += bigSigma1(d) + ch(d, e, f) + load<u32>(k, 4) + load<u32>(w, 4);
+    c += g;
+    g += bigSigma0(h) + maj(h, a, b);
+    f += bigSigma1(c) + ch(c, d, e) + load<u32>(k, 8) + load<u32>(w, 8);
+    b += f;
+    f += bigSigma0(g) + maj(g, h, a);
+    e += bigSigma1(b) + ch(b, c, d) + load<u32>(k, 12) + load<u32>(w, 12);
+    a += e;
+    e += bigSigma0(f) + maj(f, g, h);
+    d += bigSigma1(a) + ch(a, b, c) + load<u32>(k, 16) + load<u32>(w, 16);
+    h += d;
+    d += bigSigma0(e) + maj(e, f, g);
+    c += bigSigma1(h) + ch(h, a, b) + load<u32>(k, 20) + load<u32>(w, 20);
+    g += c;
+    c += bigSigma0(d) + maj(d, e, f);
+    b += bigSigma1(g) + ch(g, h, a) + load<u32>(k, 24) + load<u32>(w, 24);
+    f += b;
+    b += bigSigma0(c) + maj(c, d, e);
+    a += bigSigma1(f) + ch(f, g, h) + load<u32>(k, 28) + load<u32>(w, 28);
+    e += a;
+    a += bigSigma0(b) + maj(b, c, d);
   }
   store<u32>(H, load<u32>(H) + a); store<u32>(H + 4, load<u32>(H + 4) + b);
   store<u32>(H + 8, load<u32>(H + 8) + c); store<u32>(H + 12, load<u32>(H + 12) + d);
   store<u32>(H + 16, load<u32>(H + 16) + e); store<u32>(H + 20, load<u32>(H + 20) + f);
   store<u32>(H + 24, load<u32>(H + 24) + g); store<u32>(H + 28, load<u32>(H + 28) + h);
+}
+
+// @ts-ignore: decorator
+@inline function clearBlock(): void {
+  for (let i: usize = 0; i < 64; i += 8) store<u64>(BLOCK + i, 0);
 }
 
 /** Writes the 32-byte digest of [p, p+n) to out. */
@@ -50,12 +97,13 @@ export function sha256(p: usize, n: usize, out: usize): void {
     q += 64;
     left -= 64;
   }
-  memory.fill(BLOCK, 0, 64);
-  memory.copy(BLOCK, q, left);
+  // Attribute values are short: word stores and copyBytes, not bulk-memory calls.
+  clearBlock();
+  copyBytes(BLOCK, q, left);
   store<u8>(BLOCK + left, 0x80);
   if (left >= 56) {
     compress(BLOCK);
-    memory.fill(BLOCK, 0, 64);
+    clearBlock();
   }
   store<u64>(BLOCK + 56, bswap<u64>(<u64>n << 3));
   compress(BLOCK);

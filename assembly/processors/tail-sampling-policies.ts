@@ -49,6 +49,8 @@ export function evalNode(nodes: usize, i: u32, bits: u64, id: usize, spans: u32,
   let sampled = false;
   if (type == T.POLICY_ALWAYS) sampled = true;
   else if (type == T.POLICY_LEAF) {
+    let errorBit = load<u64>(nd + T.PN_B);
+    if (errorBit && ((bits >> (errorBit - 1)) & 1) != 0) return T.DECISION_ERROR;
     let hit = ((bits >> <u64>load<u32>(nd + T.PN_LEAF)) & 1) != 0;
     sampled = load<u32>(nd + T.PN_INVERT) ? !hit : hit;
   } else if (type == T.POLICY_PROBABILISTIC) {
@@ -77,7 +79,9 @@ export function evalNode(nodes: usize, i: u32, bits: u64, id: usize, spans: u32,
     }
     if (type == T.POLICY_DROP) return sampled ? T.DECISION_DROPPED : T.DECISION_NOT_SAMPLED;
   } else if (type == T.POLICY_NOT) {
-    sampled = evalNode(nodes, load<u32>(nd + T.PN_CHILD), bits, id, spans, bytes, nowMs) != T.DECISION_SAMPLED;
+    let d = evalNode(nodes, load<u32>(nd + T.PN_CHILD), bits, id, spans, bytes, nowMs);
+    if (d == T.DECISION_ERROR) return d;
+    sampled = d != T.DECISION_SAMPLED;
   } else if (type == T.POLICY_COMPOSITE) {
     sampled = composite(nodes, nd, bits, id, spans, bytes, nowMs);
   }
@@ -137,6 +141,9 @@ export function decideTrace(nodes: usize, top: u32, flags: u32, bits: u64, id: u
       store<u32>(nd + T.PN_SAMPLED, load<u32>(nd + T.PN_SAMPLED) + 1);
       any = true;
       if (flags & T.TSF_SAMPLE_ON_FIRST_MATCH) break;
+    } else if (d == T.DECISION_ERROR) {
+      // An evaluation error does not vote (counted like sampling_policy_evaluation_error).
+      store<u32>(nd + T.PN_ERRORS, load<u32>(nd + T.PN_ERRORS) + 1);
     } else {
       store<u32>(nd + T.PN_NOT_SAMPLED, load<u32>(nd + T.PN_NOT_SAMPLED) + 1);
     }

@@ -55,7 +55,11 @@ const S_CACHE_N_CAP = 128;
 const S_EPOCH = 132;
 const S_MAX_BYTES = 136; // u64
 const S_COUNTERS = 144; // TC_SIZE bytes
-const S_SIZE: usize = 144 + T.TC_SIZE;
+// u64: match bits of leaves paired with an error bit right above them (OTTL under propagate).
+// The first span that decides such a pair (match or error) decides it for the trace, as the
+// collector's policy walks the spans in arrival order and returns at the first match or error.
+const S_FIRST_DECIDES: usize = 144 + T.TC_SIZE;
+const S_SIZE: usize = S_FIRST_DECIDES + 8;
 
 // Trace record.
 const R_ID = 0; // 16 bytes
@@ -112,6 +116,20 @@ function nextPow2(x: u32): u32 {
 }
 
 /** Creates a sampler from an options block (layout TO_*); 0 when over the memory budget. */
+/** The S_FIRST_DECIDES mask of a policy tree: leaf nodes with an error bit (PN_B = bit + 1). */
+function firstDecides(nodes: usize, count: u32): u64 {
+  let mask: u64 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    let nd = nodes + <usize>i * T.PN_ROW;
+    if (load<u32>(nd + T.PN_TYPE) != T.POLICY_LEAF) continue;
+    let errorBit = load<u64>(nd + T.PN_B);
+    let leaf = <u64>load<u32>(nd + T.PN_LEAF);
+    // The program builder places the error bit right above the match bit.
+    if (errorBit && errorBit - 1 == leaf + 1) mask |= (<u64>1) << leaf;
+  }
+  return mask;
+}
+
 export function tsCreate(opts: usize): usize {
   clearError();
   let cap = load<u32>(opts + T.TO_CAPACITY);
@@ -160,6 +178,7 @@ export function tsCreate(opts: usize): usize {
   store<u32>(st + S_NODE_COUNT, load<u32>(opts + T.TO_NODE_COUNT));
   store<u32>(st + S_TOP_COUNT, load<u32>(opts + T.TO_TOP_COUNT));
   store<u64>(st + S_MAX_BYTES, load<u64>(opts + T.TO_MAX_BYTES));
+  store<u64>(st + S_FIRST_DECIDES, firstDecides(load<u32>(opts + T.TO_NODES), load<u32>(opts + T.TO_NODE_COUNT)));
   let sc = load<u32>(opts + T.TO_SAMPLED_CACHE);
   let nc = load<u32>(opts + T.TO_NOT_SAMPLED_CACHE);
   store<u32>(st + S_CACHE_S_CAP, sc);
@@ -612,7 +631,14 @@ export function tsIngest(st: usize, header: usize, slot: u32, ext: usize): u32 {
     if (mx == 0 || en > mx) store<u64>(t + R_MAX, en);
     let bits = evalLeaves(<usize>load<u32>(st + S_LEAVES), load<u32>(st + S_LEAF_COUNT), header, span, load<u64>(t + R_MIN), load<u64>(t + R_MAX));
     if (ext) bits |= load<u64>(ext + <usize>i * 8);
-    store<u64>(t + R_BITS, load<u64>(t + R_BITS) | bits);
+    let had = load<u64>(t + R_BITS);
+    let pairs = load<u64>(st + S_FIRST_DECIDES);
+    if (pairs) {
+      // Pairs an earlier span decided ignore this span's bits for them.
+      let decided = (had | (had >> 1)) & pairs;
+      bits &= ~(decided | (decided << 1));
+    }
+    store<u64>(t + R_BITS, had | bits);
     if (maxBytes && load<u64>(t + R_BYTES) > maxBytes) {
       counter(st, T.TC_TOO_LARGE);
       counter(st, T.TC_NOT_SAMPLED);
@@ -738,4 +764,24 @@ export function tsDecideAll(st: usize, nowMs: f64, dropPending: u32): u32 {
   }
   endCall(st);
   return 0;
+}
+
+/**
+ * What became of `n` traces whose ids sit back to back at `ids` (16 bytes each), one byte each in
+ * `out`: 1 kept, 2 dropped (not sampled), 3 pending, 0 unknown — from the trace records in memory,
+ * then the decision caches (a bloom false positive there reads as decided). For logs that follow
+ * their traces' decisions (src/correlation).
+ */
+export function tsLookup(st: usize, ids: usize, n: u32, out: usize): void {
+  for (let i: u32 = 0; i < n; i++) {
+    let id = ids + <usize>i * 16;
+    let e = lookup(st, id);
+    let d: u8 = 0;
+    if (e) {
+      let state = load<u32>(rec(st, e - 1) + R_STATE);
+      d = state == ST_SAMPLED ? 1 : state == ST_NOT_SAMPLED ? 2 : state == ST_PENDING ? 3 : 0;
+    } else if (cacheHas(st, S_CACHE_S, S_CACHE_S_OLD, id)) d = 1;
+    else if (cacheHas(st, S_CACHE_N, S_CACHE_N_OLD, id)) d = 2;
+    store<u8>(out + i, d);
+  }
 }

@@ -8,10 +8,19 @@
 import * as L from '../abi/trace-layout';
 import * as Q from '../abi/query-layout';
 import * as E from '../abi/errors';
+import * as B from '../abi/batch-layout';
 import { alloc, free } from '../mem/alloc';
 import { clearError, fail, failPlain, setInputBase } from '../errors';
 import { hash32, bytesEqual } from '../hash';
 import { regexRun, regexCheck } from '../regex/match';
+import * as G from '../abi/logs-layout';
+import * as M from '../abi/metrics-layout';
+import { input, attrs, nested, batchHeader, spanRow, resRow, scopeRow, eventRow, linkRow, logRow, metricRow, pointRow, findAttr, bindBatch, bindRows, bindResource, bindEvent, bindLink } from './vm-state';
+import { vType, vAux, vPay, setV, setBool, bytesCompare, valueFromRow as ottlValueFromRow, ottlCompare, ottlArith, ottlNegate, ottlIndex } from './ottl-values';
+import { ottlField, fieldAllowed, scopeAllowed } from './ottl-fields';
+import { ottlCall, callAllowed } from './ottl-calls';
+import { stringLike } from './ottl-text';
+import { arenaAlloc } from './vm-arena';
 
 // ---------------------------------------------------------------------------------------------
 // State of the span being evaluated
@@ -27,19 +36,15 @@ let memo: usize = 0;
 let memoCap: u32 = 0;
 
 let spanIdx: u32 = 0;
-let spanRow: usize = 0;
-let input: usize = 0;
-let attrs: usize = 0;
-let nested: usize = 0;
-let resRow: usize = 0;
-let scopeRow: usize = 0;
-let eventRow: usize = 0;
-let linkRow: usize = 0;
 let curBatch: u32 = 0xffffffff;
-let hashes: usize = 0;
-let batchHeader: usize = 0;
 
 let runtimeError: u32 = 0;
+/** The running program is an OTTL program (MODE_OTTL): its comparison, math and lookup rules. */
+let ottl = false;
+/** Where the last runtime error happened: the failing instruction (code word index) and value type. */
+export let rtPc: u32 = 0;
+export let rtType: u32 = 0;
+const NIL_SLOT = memory.data(16, 8);
 
 // Two buffers for ids rendered as hex (an id compared with an id needs both).
 const HEX_A = memory.data(40, 8);
@@ -53,38 +58,11 @@ const TMP_A = memory.data(16, 8);
 const TMP_B = memory.data(16, 8);
 const TMP_E = memory.data(16, 8);
 
-// @ts-ignore: decorator
-@inline function vType(v: usize): u32 {
-  return load<u32>(v + Q.C_TYPE);
-}
-// @ts-ignore: decorator
-@inline function vAux(v: usize): u32 {
-  return load<u32>(v + Q.C_AUX);
-}
-// @ts-ignore: decorator
-@inline function vPay(v: usize): u64 {
-  return load<u64>(v + Q.C_PAYLOAD);
-}
-// @ts-ignore: decorator
-@inline function setV(v: usize, t: u32, aux: u32, pay: u64): void {
-  store<u32>(v + Q.C_TYPE, t);
-  store<u32>(v + Q.C_AUX, aux);
-  store<u64>(v + Q.C_PAYLOAD, pay);
-}
-// @ts-ignore: decorator
-@inline function setBool(v: usize, b: bool): void {
-  setV(v, Q.VT_BOOL, 0, b ? 1 : 0);
-}
-
 function selectBatch(b: u32): void {
   if (b == curBatch) return;
   curBatch = b;
-  batchHeader = <usize>load<u32>(<usize>load<u32>(ctxp + Q.Q_BATCHES) + (<usize>b << 2));
-  input = <usize>load<u32>(batchHeader + L.B_INPUT);
-  attrs = <usize>load<u32>(batchHeader + L.B_ATTRS);
-  nested = <usize>load<u32>(batchHeader + L.B_NESTED);
   let dir = <usize>load<u32>(ctxp + Q.Q_ATTR_HASHES) + (<usize>b << 3);
-  hashes = load<u32>(dir + 4) ? <usize>load<u32>(dir) : 0;
+  bindBatch(<usize>load<u32>(<usize>load<u32>(ctxp + Q.Q_BATCHES) + (<usize>b << 2)), load<u32>(dir + 4) ? <usize>load<u32>(dir) : 0);
 }
 
 /** Fills each batch's dense key-hash column once its attribute table exists. */
@@ -106,32 +84,6 @@ function prepareHashes(ctx: usize): void {
 
 // ---------------------------------------------------------------------------------------------
 // Values from attribute rows
-
-function findAttr(first: u32, count: u32, keyHash: u32, key: usize, keyLen: u32): usize {
-  if (!attrs) return 0;
-  if (hashes) {
-    let h = hashes + (<usize>first << 2);
-    let e = h + (<usize>count << 2);
-    // Four hashes per compare; a hit falls through to the exact check below.
-    let want = i32x4.splat(<i32>keyHash);
-    while (h + 16 <= e && !v128.any_true(i32x4.eq(v128.load(h), want))) h += 16;
-    while (h < e) {
-      if (load<u32>(h) == keyHash) {
-        let row = attrs + ((h - hashes) >> 2) * L.A_ROW;
-        if (load<u32>(row + L.A_KEY_LEN) == keyLen && bytesEqual(input + <usize>load<u32>(row + L.A_KEY_OFF), key, keyLen)) return row;
-      }
-      h += 4;
-    }
-    return 0;
-  }
-  let row = attrs + <usize>first * L.A_ROW;
-  let end = row + <usize>count * L.A_ROW;
-  while (row < end) {
-    if (load<u32>(row + L.A_KEY_HASH) == keyHash && load<u32>(row + L.A_KEY_LEN) == keyLen && bytesEqual(input + <usize>load<u32>(row + L.A_KEY_OFF), key, keyLen)) return row;
-    row += L.A_ROW;
-  }
-  return 0;
-}
 
 /** A scalar attribute row as a VM value; false if it is not a queryable scalar. */
 function scalarFromRow(row: usize, dst: usize): bool {
@@ -184,9 +136,70 @@ function valueFromRow(row: usize, dst: usize): void {
 }
 
 function loadAttr(scope: u32, key: usize, dst: usize): void {
+  if (ottl) {
+    if (scope == Q.SC_BODY) {
+      let body = load<u32>(logRow + G.LR_BODY_ROW);
+      // No body is pcommon's empty value: equal to nil, but not indexable.
+      if (body == B.NO_ROW) setV(dst, Q.VT_NIL, Q.NIL_EMPTY, 0);
+      else ottlValueFromRow(attrs + <usize>body * L.A_ROW, dst);
+      return;
+    }
+    let orow = attrRow(scope, key);
+    if (orow) ottlValueFromRow(orow, dst);
+    else setV(dst, Q.VT_NIL, 0, 0);
+    return;
+  }
   let row = attrRow(scope, key);
   if (row) valueFromRow(row, dst);
   else setV(dst, Q.VT_NIL, 0, 0);
+}
+
+let rangeStart: u32 = 0;
+let rangeCount: u32 = 0;
+
+/** The attribute rows of `scope` under the current binding (rangeStart, rangeCount); false if none. */
+function attrRange(scope: u32): bool {
+  let row: usize = 0;
+  let at: usize = 0;
+  switch (scope) {
+    case Q.SC_SPAN:
+      row = spanRow;
+      at = L.SP_ATTR_START;
+      break;
+    case Q.SC_RESOURCE:
+      row = resRow;
+      at = L.R_ATTR_START;
+      break;
+    case Q.SC_SCOPE:
+      row = scopeRow;
+      at = L.S_ATTR_START;
+      break;
+    case Q.SC_EVENT:
+      row = eventRow;
+      at = L.E_ATTR_START;
+      break;
+    case Q.SC_LINK:
+      row = linkRow;
+      at = L.L_ATTR_START;
+      break;
+    case Q.SC_LOG:
+      row = logRow;
+      at = G.LR_ATTR_START;
+      break;
+    case Q.SC_METRIC:
+      row = metricRow;
+      at = M.M_ATTR_START;
+      break;
+    case Q.SC_POINT:
+      row = pointRow;
+      at = M.DP_ATTR_START;
+      break;
+  }
+  if (!row) return false;
+  // Every row keeps its attribute count right after the start.
+  rangeStart = load<u32>(row + at);
+  rangeCount = load<u32>(row + at + 4);
+  return true;
 }
 
 /** The attribute row for `key` in `scope` for the current binding, or 0. */
@@ -195,6 +208,7 @@ function attrRow(scope: u32, key: usize): usize {
   let kh = <u32>(vPay(key) >> 32);
   let kl = vAux(key);
   let row: usize = 0;
+  if (scope >= <u32>Q.SC_LOG) return attrRange(scope) ? findAttr(rangeStart, rangeCount, kh, kp, kl) : 0;
   switch (scope) {
     case Q.SC_SPAN:
       row = findAttr(load<u32>(spanRow + L.SP_ATTR_START), load<u32>(spanRow + L.SP_ATTR_COUNT), kh, kp, kl);
@@ -224,12 +238,16 @@ function attrRow(scope: u32, key: usize): usize {
  */
 function attrCompare(scope: u32, key: usize, k: usize, op: u32): bool {
   let row = attrRow(scope, key);
-  if (!row) return false;
+  if (!row) return ottl ? ottlCompare(NIL_SLOT, k, op) : false;
   if (vType(k) == Q.VT_STRING && (op == Q.CMP_EQ || op == Q.CMP_NE) && load<u32>(row + L.A_TYPE) == L.V_STRING) {
     let v = load<u64>(row + L.A_VALUE);
     let len = <u32>(v >> 32);
     let eq = len == vAux(k) && bytesEqual(input + <usize>(<u32>v), <usize>vPay(k), len);
     return op == Q.CMP_EQ ? eq : !eq;
+  }
+  if (ottl) {
+    ottlValueFromRow(row, TMP_A);
+    return ottlCompare(TMP_A, k, op);
   }
   valueFromRow(row, TMP_A);
   return vmCompare(TMP_A, k, op);
@@ -380,16 +398,6 @@ function stringView(v: usize, buf: usize): void {
   if (strip) while (s < o && load<u8>(buf + s) == 48) s++;
   strPtr = buf + s;
   strLen = <u32>(o - s);
-}
-
-function bytesCompare(a: usize, al: u32, b: usize, bl: u32): i32 {
-  let n = min<u32>(al, bl);
-  for (let i: u32 = 0; i < n; i++) {
-    let x = <i32>load<u8>(a + i);
-    let y = <i32>load<u8>(b + i);
-    if (x != y) return x - y;
-  }
-  return <i32>al - <i32>bl;
 }
 
 // @ts-ignore: decorator
@@ -595,6 +603,14 @@ function vmArith(a: usize, b: usize, op: u32): void {
 // ---------------------------------------------------------------------------------------------
 // The interpreter
 
+/** Records a runtime error at instruction `pc` about a value of type `type`; returns false. */
+function rtFail(kind: u32, pc: usize, type: u32): bool {
+  runtimeError = kind;
+  rtPc = <u32>((pc - code) >> 2);
+  rtType = type;
+  return false;
+}
+
 /** Runs the code once for the current binding; leaves the result in stk[0]. False on a runtime error. */
 function exec(): bool {
   let pc = code;
@@ -612,11 +628,16 @@ function exec(): bool {
         pc += 8;
         break;
       }
-      case Q.OP_INTRINSIC:
-        loadIntrinsic(load<u32>(pc + 4), sp);
+      case Q.OP_INTRINSIC: {
+        let id = load<u32>(pc + 4);
+        if (id >= <u32>Q.IN_OTTL_BASE) {
+          let rt = ottlField(id, sp);
+          if (rt) return rtFail(rt, pc, Q.VT_NIL);
+        } else loadIntrinsic(id, sp);
         sp += 16;
         pc += 8;
         break;
+      }
       case Q.OP_ATTR:
         loadAttr(load<u32>(pc + 4), consts + <usize>load<u32>(pc + 8) * Q.C_SIZE, sp);
         sp += 16;
@@ -643,13 +664,18 @@ function exec(): bool {
       }
       case Q.OP_CMP:
         sp -= 16;
-        setBool(sp - 16, vmCompare(sp - 16, sp, load<u32>(pc + 4)));
+        setBool(sp - 16, ottl ? ottlCompare(sp - 16, sp, load<u32>(pc + 4)) : vmCompare(sp - 16, sp, load<u32>(pc + 4)));
         pc += 8;
         break;
       case Q.OP_ARITH:
         sp -= 16;
-        vmArith(sp - 16, sp, load<u32>(pc + 4));
-        if (runtimeError) return false;
+        if (ottl) {
+          let rt = ottlArith(sp - 16, sp, load<u32>(pc + 4));
+          if (rt) return rtFail(rt, pc, vType(sp - 16) == Q.VT_INT || vType(sp - 16) == Q.VT_FLOAT ? vType(sp) : vType(sp - 16));
+        } else {
+          vmArith(sp - 16, sp, load<u32>(pc + 4));
+          if (runtimeError) return false;
+        }
         pc += 8;
         break;
       case Q.OP_AND:
@@ -665,16 +691,19 @@ function exec(): bool {
       }
       case Q.OP_NOT: {
         let a = sp - 16;
-        if (vType(a) != Q.VT_BOOL) {
-          runtimeError = Q.RT_NOT_BOOL;
-          return false;
-        }
+        if (vType(a) != Q.VT_BOOL) return rtFail(Q.RT_NOT_BOOL, pc, vType(a));
         setBool(a, vPay(a) == 0);
         pc += 4;
         break;
       }
       case Q.OP_NEG: {
         let a = sp - 16;
+        if (ottl) {
+          let rt = ottlNegate(a);
+          if (rt) return rtFail(rt, pc, vType(a));
+          pc += 4;
+          break;
+        }
         let t = vType(a);
         if (t == Q.VT_INT || t == Q.VT_DURATION) store<u64>(a + Q.C_PAYLOAD, <u64>(-<i64>vPay(a)));
         else if (t == Q.VT_FLOAT) store<u64>(a + Q.C_PAYLOAD, reinterpret<u64>(-reinterpret<f64>(vPay(a))));
@@ -689,6 +718,19 @@ function exec(): bool {
       case Q.OP_IN_SET: {
         let a = sp - 16;
         let k = consts + <usize>load<u32>(pc + 4) * Q.C_SIZE;
+        if (ottl && op == Q.OP_REGEX) {
+          // IsMatch: nil never matches; other values are matched by their string form.
+          if (vType(a) == Q.VT_NIL) setBool(a, false);
+          else {
+            let rt = stringLike(a, a);
+            if (rt) return rtFail(rt, pc, vType(a));
+            let m = regexRun(<usize>(<u32>vPay(k)), <usize>vPay(a), vAux(a));
+            if (m < 0) return rtFail(Q.RT_OUT_OF_MEMORY, pc, Q.VT_STRING);
+            setBool(a, (m == 1) != (load<u32>(pc + 8) != 0));
+          }
+          pc += 12;
+          break;
+        }
         setBool(a, vmMatch(a, k, load<u32>(pc + 8) != 0, op == Q.OP_IN_SET));
         pc += 12;
         break;
@@ -727,6 +769,50 @@ function exec(): bool {
         pc += 4;
         break;
       }
+      case Q.OP_TRUE_JUMP: {
+        let a = sp - 16;
+        if (vType(a) == Q.VT_BOOL && vPay(a) != 0) {
+          pc = code + (<usize>load<u32>(pc + 4) << 2);
+        } else {
+          sp -= 16;
+          pc += 8;
+        }
+        break;
+      }
+      case Q.OP_INDEX: {
+        let a = sp - 16;
+        let rt = ottlIndex(a, consts + <usize>load<u32>(pc + 4) * Q.C_SIZE);
+        if (rt) return rtFail(rt, pc, vType(a));
+        pc += 8;
+        break;
+      }
+      case Q.OP_ATTRS: {
+        if (attrRange(load<u32>(pc + 4))) setV(sp, Q.VT_MAP, rangeCount, <u64>(attrs + <usize>rangeStart * L.A_ROW));
+        else setV(sp, Q.VT_MAP, 0, <u64>attrs);
+        sp += 16;
+        pc += 8;
+        break;
+      }
+      case Q.OP_CALL: {
+        let argc = load<u32>(pc + 8);
+        let args = sp - (<usize>argc << 4);
+        let rt = ottlCall(load<u32>(pc + 4), argc, args);
+        if (rt) return rtFail(rt, pc, vType(args));
+        sp = args + 16;
+        pc += 12;
+        break;
+      }
+      case Q.OP_LIST: {
+        let n = load<u32>(pc + 4);
+        let first = sp - (<usize>n << 4);
+        let values = arenaAlloc(max<usize>(<usize>n << 4, 16));
+        if (!values) return rtFail(Q.RT_OUT_OF_MEMORY, pc, Q.VT_VLIST);
+        memory.copy(values, first, <usize>n << 4);
+        setV(first, Q.VT_VLIST, n, <u64>values);
+        sp = first + 16;
+        pc += 8;
+        break;
+      }
       default:
         return true; // unreachable: qprogLoad checked every opcode
     }
@@ -737,9 +823,12 @@ function exec(): bool {
 function setupSpan(g: u32): void {
   spanIdx = g;
   selectBatch(load<u32>(<usize>load<u32>(ctxp + Q.Q_SPAN_BATCH) + (<usize>g << 2)));
-  spanRow = <usize>load<u32>(<usize>load<u32>(ctxp + Q.Q_SPAN_ROW) + (<usize>g << 2));
-  resRow = <usize>load<u32>(batchHeader + L.B_RESOURCES) + <usize>load<u32>(spanRow + L.SP_RESOURCE) * L.R_ROW;
-  scopeRow = <usize>load<u32>(batchHeader + L.B_SCOPES) + <usize>load<u32>(spanRow + L.SP_SCOPE) * L.S_ROW;
+  let row = <usize>load<u32>(<usize>load<u32>(ctxp + Q.Q_SPAN_ROW) + (<usize>g << 2));
+  bindRows(
+    row,
+    <usize>load<u32>(batchHeader + L.B_RESOURCES) + <usize>load<u32>(row + L.SP_RESOURCE) * L.R_ROW,
+    <usize>load<u32>(batchHeader + L.B_SCOPES) + <usize>load<u32>(row + L.SP_SCOPE) * L.S_ROW,
+  );
 }
 
 /**
@@ -764,9 +853,9 @@ function evalSpan(values: bool): i32 {
   let events = <usize>load<u32>(batchHeader + L.B_EVENTS);
   let links = <usize>load<u32>(batchHeader + L.B_LINKS);
   for (let ei: u32 = 0; ei < max<u32>(ne, 1); ei++) {
-    eventRow = ne ? events + <usize>(e0 + ei) * L.E_ROW : 0;
+    bindEvent(ne ? events + <usize>(e0 + ei) * L.E_ROW : 0);
     for (let li: u32 = 0; li < max<u32>(nl, 1); li++) {
-      linkRow = nl ? links + <usize>(l0 + li) * L.L_ROW : 0;
+      bindLink(nl ? links + <usize>(l0 + li) * L.L_ROW : 0);
       if (!exec()) return -1;
       if (values) {
         if (vType(stk) != Q.VT_NIL) return 1;
@@ -784,6 +873,12 @@ function begin(p: usize, ctx: usize): bool {
     failPlain(E.ERR_BAD_PROGRAM, 0);
     return false;
   }
+  // OTTL programs bind other items and rules: they run through ottlRun only.
+  if (load<u32>(p + Q.P_MODE) != Q.MODE_TRACEQL) {
+    failPlain(E.ERR_BAD_ARGUMENT, 2);
+    return false;
+  }
+  ottl = false;
   prog = p;
   code = p + <usize>load<u32>(p + Q.P_CODE);
   consts = p + <usize>load<u32>(p + Q.P_CONSTS);
@@ -830,6 +925,92 @@ function raise(g: u32): u32 {
   setInputBase(0);
   fail(E.ERR_QUERY_RUNTIME, 0, (<u64>runtimeError << 32) | <u64>g);
   return E.ERR_QUERY_RUNTIME;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OTTL programs (driven by ottl-run.ts): several programs of one context over one batch
+
+let setCount: u32 = 0;
+let setPrograms: usize = 0;
+// Per program of the set, its slice of the memo (u32 word offset).
+const MAX_SET: u32 = 256;
+const MEMO_AT = memory.data(256 * 4, 4);
+
+/**
+ * Prepares `n` loaded OTTL programs (u32 addresses at `progs`) of context `ctx` for evaluation:
+ * stack and memo room for all of them. False (error recorded) if one is not a loaded OTTL
+ * program of that context, or memory runs out.
+ */
+export function vmPrepare(progs: usize, n: u32, ctx: u32): bool {
+  if (n > MAX_SET) {
+    failPlain(E.ERR_BAD_ARGUMENT, <u64>n);
+    return false;
+  }
+  let need: u32 = 1;
+  let words: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    let p = <usize>load<u32>(progs + (<usize>i << 2));
+    if (!load<u32>(p + Q.P_LOADED) || load<u32>(p + Q.P_MODE) != Q.MODE_OTTL || load<u32>(p + Q.P_CONTEXT) != ctx) {
+      failPlain(E.ERR_BAD_PROGRAM, <u64>i);
+      return false;
+    }
+    need = max<u32>(need, load<u32>(p + Q.P_MAX_STACK) + load<u32>(p + Q.P_CODE_WORDS) + 1);
+    store<u32>(MEMO_AT + (<usize>i << 2), words);
+    words += load<u32>(p + Q.P_CODE_WORDS);
+  }
+  if (need > stkCap) {
+    free(stk);
+    stk = alloc(<usize>need * Q.C_SIZE);
+    stkCap = stk ? need : 0;
+    if (!stk) {
+      failPlain(E.ERR_OUT_OF_MEMORY, <u64>need * Q.C_SIZE);
+      return false;
+    }
+  }
+  let memoWords = max<u32>(words, 1);
+  if (memoWords > memoCap) {
+    free(memo);
+    memo = alloc(<usize>memoWords << 3);
+    memoCap = memo ? memoWords : 0;
+    if (!memo) {
+      failPlain(E.ERR_OUT_OF_MEMORY, <u64>memoWords << 3);
+      return false;
+    }
+  }
+  memory.fill(memo, 0, <usize>memoWords << 3);
+  setCount = n;
+  setPrograms = progs;
+  ottl = true;
+  runtimeError = 0;
+  return true;
+}
+
+/**
+ * Evaluates program `i` of the prepared set for the bound item: 1 true, 0 false, -1 a runtime
+ * error (kind in vmErrorKind(), place in rtPc/rtType). A result that is not a bool is an error.
+ */
+export function vmEval(i: u32): i32 {
+  let p = <usize>load<u32>(setPrograms + (<usize>i << 2));
+  prog = p;
+  code = p + <usize>load<u32>(p + Q.P_CODE);
+  consts = p + <usize>load<u32>(p + Q.P_CONSTS);
+  let saved = memo;
+  memo = saved + (<usize>load<u32>(MEMO_AT + (<usize>i << 2)) << 3);
+  runtimeError = 0;
+  let ok = exec();
+  memo = saved;
+  if (!ok) return -1;
+  if (vType(stk) != Q.VT_BOOL) {
+    runtimeError = Q.RT_NOT_BOOL;
+    rtPc = load<u32>(p + Q.P_CODE_WORDS) - 1;
+    rtType = vType(stk);
+    return -1;
+  }
+  return vPay(stk) != 0 ? 1 : 0;
+}
+
+export function vmErrorKind(): u32 {
+  return runtimeError;
 }
 
 /**
@@ -883,7 +1064,7 @@ function runGuarded(ctx: usize, inMask: usize, out: usize): u32 {
       let rrow = resources + <usize>r * L.R_ROW;
       let first = g0 + load<u32>(rrow + L.R_SPAN_START);
       let count = load<u32>(rrow + L.R_SPAN_COUNT);
-      resRow = rrow;
+      bindResource(rrow);
       if (!attrCompare(Q.SC_RESOURCE, key, k, op)) {
         memory.fill(out + first, 0, count);
         continue;
@@ -929,8 +1110,11 @@ export function qValues(p: usize, ctx: usize, inMask: usize, out: usize): u32 {
 // ---------------------------------------------------------------------------------------------
 // Loading
 
-const STACK_EFFECT = memory.data<i8>([0, 1, 1, 1, -1, -1, -1, -1, 0, 0, 0, 0, 0, -1, 0, 0, 1]);
-const OPERANDS = memory.data<u8>([0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 2, 1, 2, 1, 1, 0, 4]);
+// Per opcode; OP_CALL and OP_LIST take their count from an operand (effect 1 - count).
+const STACK_EFFECT = memory.data<i8>([0, 1, 1, 1, -1, -1, -1, -1, 0, 0, 0, 0, 0, -1, 0, 0, 1, 0, 0, 1, 0, -1]);
+const OPERANDS = memory.data<u8>([0, 1, 1, 2, 1, 1, 0, 0, 0, 0, 2, 1, 2, 1, 1, 0, 4, 1, 2, 1, 1, 1]);
+// Largest list literal or argument count a program may use.
+const MAX_COUNT: u32 = 1 << 16;
 
 const MAX_JUMPS: i32 = 4096;
 const JUMPS = memory.data(4096 * 8, 8);
@@ -949,7 +1133,11 @@ export function qprogLoad(p: usize, size: usize): u32 {
   if (!serviceNameHash) serviceNameHash = hash32(SERVICE_NAME, 12);
   if (size < <usize>Q.P_HEADER_SIZE || load<u32>(p + Q.P_MAGIC) != <u32>Q.P_MAGIC_VALUE || <usize>load<u32>(p + Q.P_SIZE) != size) return badProgram(0);
   if (load<u32>(p + Q.P_LOADED)) return 0;
-  if (load<u32>(p + Q.P_MODE) != Q.MODE_TRACEQL) return badProgram(Q.P_MODE);
+  let mode = load<u32>(p + Q.P_MODE);
+  let ctx = load<u32>(p + Q.P_CONTEXT);
+  if (mode != Q.MODE_TRACEQL && mode != Q.MODE_OTTL) return badProgram(Q.P_MODE);
+  let isOttl = mode == Q.MODE_OTTL;
+  if (ctx >= <u32>Q.CTX_COUNT || (!isOttl && ctx != Q.CTX_SPAN)) return badProgram(Q.P_CONTEXT);
   let codeOff = <usize>load<u32>(p + Q.P_CODE);
   let words = <usize>load<u32>(p + Q.P_CODE_WORDS);
   let constOff = <usize>load<u32>(p + Q.P_CONSTS);
@@ -963,7 +1151,9 @@ export function qprogLoad(p: usize, size: usize): u32 {
     let t = load<u32>(c + Q.C_TYPE);
     let aux = <usize>load<u32>(c + Q.C_AUX);
     let off = <usize>load<u64>(c + Q.C_PAYLOAD);
-    if (t == Q.VT_STRING || t == Q.VT_KEY || t == Q.VT_REGEX || t == Q.VT_STRSET) {
+    // OTTL constants may also be bytes and ids (8 or 16 bytes in the pool) and durations.
+    let ottlPooled = isOttl && (t == Q.VT_BYTES || (t == Q.VT_ID && (aux == 8 || aux == 16)));
+    if (t == Q.VT_STRING || t == Q.VT_KEY || t == Q.VT_REGEX || t == Q.VT_STRSET || ottlPooled) {
       if (off + aux > poolSize || off > 0xffffffff) return badProgram(constOff + i * Q.C_SIZE);
       let addr = p + poolOff + off;
       if (t == Q.VT_REGEX && !regexCheck(addr, aux)) return badProgram(constOff + i * Q.C_SIZE);
@@ -982,7 +1172,7 @@ export function qprogLoad(p: usize, size: usize): u32 {
       } else {
         store<u64>(c + Q.C_PAYLOAD, <u64>addr);
       }
-    } else if (t > <u32>Q.VT_STRSET || t == Q.VT_ARRAY || t == Q.VT_ID) {
+    } else if (t > <u32>Q.VT_STRSET || t == Q.VT_ARRAY || t == Q.VT_ID || (isOttl && (t == Q.VT_STATUS || t == Q.VT_KIND))) {
       return badProgram(constOff + i * Q.C_SIZE);
     }
   }
@@ -1004,22 +1194,44 @@ export function qprogLoad(p: usize, size: usize): u32 {
       }
     }
     let op = load<u32>(at);
-    if (op >= <u32>Q.OP_COUNT) return badProgram(codeOff + (i << 2));
+    if (op >= <u32>Q.OP_COUNT || (!isOttl && op >= <u32>Q.OP_INDEX)) return badProgram(codeOff + (i << 2));
     let nops = <usize>load<u8>(OPERANDS + op);
     if (i + 1 + nops > words) return badProgram(codeOff + (i << 2));
-    let need: i32 = op == Q.OP_CMP || op == Q.OP_ARITH || op == Q.OP_AND || op == Q.OP_OR ? 2 : op == Q.OP_END || op == Q.OP_NOT || op == Q.OP_NEG || op == Q.OP_REGEX || op == Q.OP_IN_SET || op == Q.OP_EXISTS || op == Q.OP_AND_JUMP || op == Q.OP_OR_JUMP || op == Q.OP_BOOLIFY ? 1 : 0;
+    let need: i32 = op == Q.OP_CMP || op == Q.OP_ARITH || op == Q.OP_AND || op == Q.OP_OR ? 2 : op == Q.OP_END || op == Q.OP_NOT || op == Q.OP_NEG || op == Q.OP_REGEX || op == Q.OP_IN_SET || op == Q.OP_EXISTS || op == Q.OP_AND_JUMP || op == Q.OP_OR_JUMP || op == Q.OP_BOOLIFY || op == Q.OP_INDEX || op == Q.OP_TRUE_JUMP ? 1 : 0;
+    let effect = <i32>load<i8>(STACK_EFFECT + op);
+    if (op == Q.OP_CALL || op == Q.OP_LIST) {
+      let count = load<u32>(at + (op == Q.OP_CALL ? 8 : 4));
+      if (count > MAX_COUNT) return badProgram(codeOff + (i << 2));
+      need = <i32>count;
+      effect = 1 - <i32>count;
+    }
     if (depth < need) return badProgram(codeOff + (i << 2));
     switch (op) {
       case Q.OP_CONST:
         if (<usize>load<u32>(at + 4) >= nConst) return badProgram(codeOff + (i << 2));
         break;
-      case Q.OP_INTRINSIC:
-        if (load<u32>(at + 4) >= <u32>Q.IN_COUNT) return badProgram(codeOff + (i << 2));
+      case Q.OP_INTRINSIC: {
+        let id = load<u32>(at + 4);
+        if (isOttl ? id < <u32>Q.IN_OTTL_BASE || id >= <u32>Q.IN_OTTL_END || !fieldAllowed(id, ctx) : id >= <u32>Q.IN_COUNT) return badProgram(codeOff + (i << 2));
+        break;
+      }
+      case Q.OP_ATTRS:
+        if (!scopeAllowed(load<u32>(at + 4), ctx) || load<u32>(at + 4) == Q.SC_BODY) return badProgram(codeOff + (i << 2));
+        break;
+      case Q.OP_INDEX: {
+        let k = <usize>load<u32>(at + 4);
+        let kt = k < nConst ? load<u32>(p + constOff + k * Q.C_SIZE) : 0;
+        if (kt != Q.VT_KEY && kt != Q.VT_INT) return badProgram(codeOff + (i << 2));
+        break;
+      }
+      case Q.OP_CALL:
+        if (!callAllowed(load<u32>(at + 4), load<u32>(at + 8), ctx)) return badProgram(codeOff + (i << 2));
         break;
       case Q.OP_ATTR:
       case Q.OP_ATTR_CMP: {
         let k = <usize>load<u32>(at + 8);
-        if (load<u32>(at + 4) > <u32>Q.SC_UNSCOPED || k >= nConst || load<u32>(p + constOff + k * Q.C_SIZE) != Q.VT_KEY) return badProgram(codeOff + (i << 2));
+        let scope = load<u32>(at + 4);
+        if ((isOttl ? !scopeAllowed(scope, ctx) || (op == Q.OP_ATTR_CMP && scope == Q.SC_BODY) : scope > <u32>Q.SC_UNSCOPED) || k >= nConst || load<u32>(p + constOff + k * Q.C_SIZE) != Q.VT_KEY) return badProgram(codeOff + (i << 2));
         if (op == Q.OP_ATTR_CMP) {
           let k2 = <usize>load<u32>(at + 16);
           if (load<u32>(at + 12) > <u32>Q.CMP_GE || k2 >= nConst || load<u32>(p + constOff + k2 * Q.C_SIZE) > <u32>Q.VT_ID) return badProgram(codeOff + (i << 2));
@@ -1040,7 +1252,8 @@ export function qprogLoad(p: usize, size: usize): u32 {
         break;
       }
       case Q.OP_AND_JUMP:
-      case Q.OP_OR_JUMP: {
+      case Q.OP_OR_JUMP:
+      case Q.OP_TRUE_JUMP: {
         let target = <usize>load<u32>(at + 4);
         if (target <= i || target >= words || pending >= MAX_JUMPS) return badProgram(codeOff + (i << 2));
         store<u32>(JUMPS + (<usize>pending << 3), <u32>target);
@@ -1053,7 +1266,7 @@ export function qprogLoad(p: usize, size: usize): u32 {
         break;
     }
     if (ended) break;
-    depth += <i32>load<i8>(STACK_EFFECT + op);
+    depth += effect;
     if (depth > maxDepth) maxDepth = depth;
     i += 1 + nops;
   }

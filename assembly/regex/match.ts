@@ -4,68 +4,11 @@
 // Both are linear in the subject: no pattern can make matching backtrack.
 import * as R from '../abi/regex-layout';
 import { alloc, free } from '../mem/alloc';
+import { decode, decodedWidth, classOf, assertHolds } from './runes';
 
 // Scratch for the Pike VM: two sparse sets and a stack, grown on demand and kept.
 let scratch: usize = 0;
 let scratchInsts: u32 = 0;
-
-let decodedWidth: u32 = 0;
-
-/** Decodes the code point at p (end exclusive at e) like Go: invalid bytes are U+FFFD, width 1. */
-// @ts-ignore: decorator
-@inline function decode(p: usize, e: usize): i32 {
-  let b0 = <u32>load<u8>(p);
-  if (b0 < 0x80) {
-    decodedWidth = 1;
-    return <i32>b0;
-  }
-  decodedWidth = 1;
-  let n = e - p;
-  if (b0 >= 0xc2 && b0 <= 0xdf) {
-    if (n < 2) return 0xfffd;
-    let b1 = <u32>load<u8>(p + 1);
-    if ((b1 & 0xc0) != 0x80) return 0xfffd;
-    decodedWidth = 2;
-    return <i32>(((b0 & 0x1f) << 6) | (b1 & 0x3f));
-  }
-  if (b0 >= 0xe0 && b0 <= 0xef) {
-    if (n < 3) return 0xfffd;
-    let b1 = <u32>load<u8>(p + 1);
-    let b2 = <u32>load<u8>(p + 2);
-    let lo: u32 = b0 == 0xe0 ? 0xa0 : 0x80;
-    let hi: u32 = b0 == 0xed ? 0x9f : 0xbf;
-    if (b1 < lo || b1 > hi || (b2 & 0xc0) != 0x80) return 0xfffd;
-    decodedWidth = 3;
-    return <i32>(((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f));
-  }
-  if (b0 >= 0xf0 && b0 <= 0xf4) {
-    if (n < 4) return 0xfffd;
-    let b1 = <u32>load<u8>(p + 1);
-    let b2 = <u32>load<u8>(p + 2);
-    let b3 = <u32>load<u8>(p + 3);
-    let lo: u32 = b0 == 0xf0 ? 0x90 : 0x80;
-    let hi: u32 = b0 == 0xf4 ? 0x8f : 0xbf;
-    if (b1 < lo || b1 > hi || (b2 & 0xc0) != 0x80 || (b3 & 0xc0) != 0x80) return 0xfffd;
-    decodedWidth = 4;
-    return <i32>(((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f));
-  }
-  return 0xfffd;
-}
-
-// @ts-ignore: decorator
-@inline function classOf(prog: usize, r: i32): u32 {
-  if (r < 128) return <u32>load<u16>(prog + <usize>load<u32>(prog + R.RX_ASCII) + (<usize>r << 1));
-  let ranges = prog + <usize>load<u32>(prog + R.RX_RANGES);
-  let lo: i32 = 0;
-  let hi: i32 = <i32>load<u32>(prog + R.RX_RANGE_COUNT) - 1;
-  // Largest run whose first code point is <= r (run 0 starts at 128).
-  while (lo < hi) {
-    let mid = (lo + hi + 1) >> 1;
-    if (<i32>load<u32>(ranges + (<usize>mid << 3)) <= r) lo = mid;
-    else hi = mid - 1;
-  }
-  return load<u32>(ranges + (<usize>lo << 3) + 4);
-}
 
 function runDfa(prog: usize, s: usize, len: usize): bool {
   let k = <usize>load<u32>(prog + R.RX_CLASSES);
@@ -109,28 +52,6 @@ function runDfa(prog: usize, s: usize, len: usize): bool {
   return (load<u8>(flags + state) & R.DFA_ACCEPT_AT_END) != 0;
 }
 
-// @ts-ignore: decorator
-@inline function isWord(r: i32): bool {
-  return (r >= 0x30 && r <= 0x39) || (r >= 0x41 && r <= 0x5a) || (r >= 0x61 && r <= 0x7a) || r == 0x5f;
-}
-
-function assertHolds(kind: u32, prev: i32, next: i32): bool {
-  switch (kind) {
-    case R.AS_BEGIN_TEXT:
-      return prev < 0;
-    case R.AS_END_TEXT:
-      return next < 0;
-    case R.AS_BEGIN_LINE:
-      return prev < 0 || prev == 0x0a;
-    case R.AS_END_LINE:
-      return next < 0 || next == 0x0a;
-    case R.AS_WORD_BOUNDARY:
-      return isWord(prev) != isWord(next);
-    default:
-      return isWord(prev) == isWord(next);
-  }
-}
-
 // Sparse-set thread lists: [dense n][sparse n] per list, plus a stack of 2n.
 let insts: usize = 0;
 let nInst: u32 = 0;
@@ -164,6 +85,9 @@ function addThread(list: usize, pc0: u32, prev: i32, next: i32): void {
     let op = load<u32>(at);
     if (op == R.OP_JMP) {
       store<u32>(stack + (sp << 2), load<u32>(at + 4));
+      sp++;
+    } else if (op == R.OP_SAVE) {
+      store<u32>(stack + (sp << 2), load<u32>(at + 8));
       sp++;
     } else if (op == R.OP_SPLIT) {
       store<u32>(stack + (sp << 2), load<u32>(at + 8));
@@ -234,8 +158,26 @@ function runPike(prog: usize, s: usize, len: usize): i32 {
   return 0;
 }
 
+/** Whether byte `b` occurs in [s, s+len): 16 bytes at a time, never reading past the end. */
+function containsByte(s: usize, len: usize, b: u32): bool {
+  let p = s;
+  let e = s + len;
+  let needle = i8x16.splat(<i8>b);
+  while (p + 16 <= e) {
+    if (v128.any_true(i8x16.eq(v128.load(p), needle))) return true;
+    p += 16;
+  }
+  while (p < e) {
+    if (<u32>load<u8>(p) == b) return true;
+    p++;
+  }
+  return false;
+}
+
 /** 1 if the subject [s, s+len) matches, 0 if not, -1 if out of memory. */
 export function regexRun(prog: usize, s: usize, len: usize): i32 {
+  // A byte every match needs, missing from the subject: no automaton has to run.
+  for (let req = load<u32>(prog + R.RX_REQUIRED); req; req >>= 8) if (!containsByte(s, len, req & 0xff)) return 0;
   if (load<u32>(prog + R.RX_FLAGS) & R.RXF_DFA) return runDfa(prog, s, len) ? 1 : 0;
   return runPike(prog, s, len);
 }
@@ -258,11 +200,15 @@ export function regexCheck(prog: usize, size: usize): bool {
   for (let i: usize = 0; i < nr; i++) if (<usize>load<u32>(ranges + (i << 3) + 4) >= k) return false;
   let words = <usize>load<u32>(prog + R.RX_SET_WORDS);
   if (words * 32 < k) return false;
+  let slots = <usize>load<u32>(prog + R.RX_CAP_SLOTS);
+  if (slots < 2 || (slots & 1) || slots > n * 2 + 2) return false;
+  let threads: usize = 0;
   for (let i: usize = 0; i < n; i++) {
     let at = prog + <usize>load<u32>(prog + R.RX_INSTS) + i * 12;
     let op = load<u32>(at);
     let a = <usize>load<u32>(at + 4);
     let b = <usize>load<u32>(at + 8);
+    if (op == R.OP_CONSUME || op == R.OP_MATCH) threads++;
     if (op == R.OP_CONSUME) {
       if (a + words * 4 > size || b >= n) return false;
     } else if (op == R.OP_SPLIT) {
@@ -271,10 +217,14 @@ export function regexCheck(prog: usize, size: usize): bool {
       if (a >= n) return false;
     } else if (op == R.OP_ASSERT) {
       if (b >= n) return false;
+    } else if (op == R.OP_SAVE) {
+      if (a >= <usize>load<u32>(prog + R.RX_CAP_SLOTS) || b >= n) return false;
     } else if (op != R.OP_MATCH) {
       return false;
     }
   }
+  // The Pike VM sizes its thread lists from this count: it must be exact.
+  if (<usize>load<u32>(prog + R.RX_THREADS) != threads) return false;
   let states = <usize>load<u32>(prog + R.RX_DFA_STATES);
   if (load<u32>(prog + R.RX_FLAGS) & R.RXF_DFA) {
     if (states == 0 || <usize>load<u32>(prog + R.RX_DFA_START) >= states) return false;

@@ -15,14 +15,15 @@ export interface ScrubPlan {
   readonly hashKeys: readonly string[];
 }
 
-function fnv32a(seed: number, id: Uint8Array): number {
+/** FNV-1a-32 over the little-endian seed and the id (the hash_seed sampler's hash). */
+export function fnv32a(seed: number, id: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < 4; i++) h = Math.imul(h ^ ((seed >>> (8 * i)) & 0xff), 0x01000193);
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id[i]!, 0x01000193);
   return h >>> 0;
 }
 
-const hex14 = (v: bigint) => v.toString(16).padStart(14, '0');
+export const hex14 = (v: bigint): string => v.toString(16).padStart(14, '0');
 
 export function sampleAndScrubWithProtobufjs(bytes: Uint8Array, plan: ScrubPlan): Uint8Array {
   const scaled = Math.trunc(Math.fround(Math.fround(Math.min(plan.percent, 100)) * Math.fround(163.84)));

@@ -74,6 +74,14 @@ export function decodeMetricsWith(flavour: Flavour, bytes: Uint8Array): PbMetric
   return (flavour === 'generated' ? GeneratedMetrics : ReflectedMetrics).decode(bytes);
 }
 
+export function encodeLogsWith(flavour: Flavour, request: PbLogsRequest): Uint8Array {
+  return (flavour === 'generated' ? GeneratedLogs : ReflectedLogs).encode(request).finish();
+}
+
+export function encodeMetricsWith(flavour: Flavour, request: PbMetricsRequest): Uint8Array {
+  return (flavour === 'generated' ? GeneratedMetrics : ReflectedMetrics).encode(request).finish();
+}
+
 /** Keeps matching records of decoded objects in place; drops scopes and resources left empty. */
 export function filterLogsDecoded(request: PbLogsRequest, rule: LogRule): PbLogsRequest {
   const resources: PbResourceLogs[] = [];

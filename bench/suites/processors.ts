@@ -3,9 +3,17 @@
 // results are spans or lookups per second and each group's ratio is otel-sieve ÷ baseline.
 //
 // - scrub: probabilistic_sampler (hash_seed 70 %: drops ~30 %, rewrites the tracestate of kept
-//   spans) + attributes (delete db.statement and user.email, SHA-256 client.address) — the shape of
-//   the "filter + redaction" pipeline until the OTTL filter exists — against protobufjs doing the
-//   same. Input bytes in, output bytes out, for both.
+//   spans) + attributes (delete db.statement and user.email, SHA-256 client.address) against
+//   protobufjs doing the same. Input bytes in, output bytes out, for both.
+// - filter_redaction: the filter processor (four OTTL conditions dropping ~30 % of spans: short
+//   internal spans, health probes, redis calls, the email service's non-errors) + redaction
+//   (blocked_key_patterns masking three keys), one splice, against protobufjs decode → the same
+//   test hand-written → mask → encode.
+// - ottl_filter: the same filter alone (OTTL throughput, conditions evaluated in the core's VM)
+//   against protobufjs decode → hand-written predicate → encode.
+// - redact_values: redaction with blocked_values (card numbers, e-mail addresses, IPv4 addresses,
+//   masked as "****") and an allowed_values exception, on every attribute map, against protobufjs
+//   with the same masking in JavaScript RegExp.
 // - tail_sampling: three policies (status ERROR, latency ≥ 500 ms, probabilistic 10 %) over the
 //   corpus, ingest to release, in spans per second.
 // - bloom: bulk lookups of 16-byte trace ids in the core's split-block filter against a JS bloom
@@ -25,6 +33,9 @@ import { sampleAndScrubWithProtobufjs } from '../baselines/protobufjs-processors
 import type { ScrubPlan } from '../baselines/protobufjs-processors.js';
 import { JsBloom } from '../baselines/js-bloom.js';
 import { tailSampleWithProtobufjs } from '../baselines/protobufjs-tail-sampling.js';
+import { DROP_CONDITIONS, MASKED_KEYS, filterAndRedactWithProtobufjs, filterWithProtobufjsPredicate } from '../baselines/protobufjs-filter.js';
+import { redactValuesWithProtobufjs } from '../baselines/protobufjs-redaction.js';
+import type { ValueRedactionPlan } from '../baselines/protobufjs-redaction.js';
 import type { BenchSuite } from '../harness.js';
 
 export interface ThroughputTask {
@@ -55,6 +66,36 @@ export const SCRUB_CONFIG = {
   },
   exporters: { debug: {} },
   service: { pipelines: { traces: { receivers: ['otlp'], processors: ['probabilistic_sampler', 'attributes'], exporters: ['debug'] } } },
+};
+
+const regexQuote = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export const FILTER_REDACTION_CONFIG = {
+  receivers: { otlp: { protocols: { http: {} } } },
+  processors: {
+    filter: { error_mode: 'ignore', traces: { span: [...DROP_CONDITIONS] } },
+    redaction: { allow_all_keys: true, blocked_key_patterns: MASKED_KEYS.map((k) => `^${regexQuote(k)}$`) },
+  },
+  exporters: { debug: {} },
+  service: { pipelines: { traces: { receivers: ['otlp'], processors: ['filter', 'redaction'], exporters: ['debug'] } } },
+};
+
+export const FILTER_CONFIG = {
+  ...FILTER_REDACTION_CONFIG,
+  processors: { filter: FILTER_REDACTION_CONFIG.processors.filter },
+  service: { pipelines: { traces: { receivers: ['otlp'], processors: ['filter'], exporters: ['debug'] } } },
+};
+
+export const REDACT_VALUES: ValueRedactionPlan = {
+  blockedValues: ['4[0-9]{12}(?:[0-9]{3})?', '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}', '(?:[0-9]{1,3}\\.){3}[0-9]{1,3}'],
+  allowedValues: ['@corp\\.example$'],
+};
+
+export const REDACT_CONFIG = {
+  receivers: { otlp: { protocols: { http: {} } } },
+  processors: { redaction: { allow_all_keys: true, blocked_values: REDACT_VALUES.blockedValues, allowed_values: REDACT_VALUES.allowedValues } },
+  exporters: { debug: {} },
+  service: { pipelines: { traces: { receivers: ['otlp'], processors: ['redaction'], exporters: ['debug'] } } },
 };
 
 export const TAIL_CONFIG = {
@@ -113,6 +154,18 @@ export function processorTasks(options: ProcessorBenchOptions = {}, requests = g
     b.dispose();
   }
   const scrub = Pipeline.fromConfig(SCRUB_CONFIG);
+  const filterRedaction = Pipeline.fromConfig(FILTER_REDACTION_CONFIG);
+  const filter = Pipeline.fromConfig(FILTER_CONFIG);
+  /** Runs `p` over the requests, summing output sizes (protobufView: the bytes an exporter sends). */
+  const through = (p: Pipeline) => {
+    for (const bytes of requests) {
+      for (const out of p.process(TraceBatch.fromProtobuf(bytes), 0)) {
+        benchSink += out.protobufView().length;
+        out.dispose();
+      }
+    }
+  };
+  const redact = Pipeline.fromConfig(REDACT_CONFIG);
   const scrubEdit = new AttributesProcessor({ actions: [...SCRUB.deleteKeys.map((key) => ({ action: 'delete' as const, key })), ...SCRUB.hashKeys.map((key) => ({ action: 'hash' as const, key }))] }, { id: 'attributes', path: 'processors.attributes' });
   const mask = new Uint8Array(65536);
   // A million lookups on the full corpus; proportionally fewer on small test corpora.
@@ -159,6 +212,43 @@ export function processorTasks(options: ProcessorBenchOptions = {}, requests = g
       group: 'filter_scrub', name: 'protobufjs decode → filter + scrub → encode', baseline: true, unit: 'spans', units: spans,
       fn: () => {
         for (const bytes of requests) benchSink += filterAndScrubWithProtobufjs(bytes).length;
+      },
+    },
+    {
+      group: 'filter_redaction', name: 'otel-sieve filter (4 OTTL conditions, drop ~30 %) + redaction (mask 3 keys), one splice', unit: 'spans', units: spans,
+      fn: () => through(filterRedaction),
+    },
+    {
+      group: 'filter_redaction', name: 'protobufjs decode → hand-written filter + mask → encode', baseline: true, unit: 'spans', units: spans,
+      fn: () => {
+        for (const bytes of requests) benchSink += filterAndRedactWithProtobufjs(bytes).length;
+      },
+    },
+    {
+      group: 'ottl_filter', name: 'otel-sieve filter (4 OTTL conditions in the core VM)', unit: 'spans', units: spans,
+      fn: () => through(filter),
+    },
+    {
+      group: 'ottl_filter', name: 'protobufjs decode → hand-written predicate → encode', baseline: true, unit: 'spans', units: spans,
+      fn: () => {
+        for (const bytes of requests) benchSink += filterWithProtobufjsPredicate(bytes).length;
+      },
+    },
+    {
+      group: 'redact_values', name: 'otel-sieve redaction (blocked_values, allowed_values)', unit: 'spans', units: spans,
+      fn: () => {
+        for (const bytes of requests) {
+          for (const out of redact.process(TraceBatch.fromProtobuf(bytes), 0)) {
+            benchSink += out.protobufView().length;
+            out.dispose();
+          }
+        }
+      },
+    },
+    {
+      group: 'redact_values', name: 'protobufjs decode → mask values (JS RegExp) → encode', baseline: true, unit: 'spans', units: spans,
+      fn: () => {
+        for (const bytes of requests) benchSink += redactValuesWithProtobufjs(bytes, REDACT_VALUES).length;
       },
     },
     {

@@ -1,6 +1,8 @@
-// The logs and metrics suite: indexing, and decode → filter → encode, against protobufjs in both
-// flavours on the same corpus and rules (baselines/signal-rules.ts). Ours decides by reading the
-// core's tables (no object per record or data point) and writes through the splice encoders.
+// The logs and metrics suite: indexing, decode → filter → encode, and processor pipelines
+// (probabilistic_sampler, attributes, redaction through Pipeline.processLogs / processMetrics),
+// against protobufjs in both flavours on the same corpus and rules (baselines/signal-rules.ts,
+// baselines/protobufjs-signal-processors.ts). Ours decides by reading the core's tables (no object
+// per record or data point) and writes through the splice encoders.
 import * as LG from '../../assembly/abi/logs-layout.js';
 import * as M from '../../assembly/abi/metrics-layout.js';
 import * as B from '../../assembly/abi/batch-layout.js';
@@ -10,7 +12,67 @@ import { getCore } from '../../src/core/init.js';
 import { logRules, logRuleAccepts, metricRules } from '../baselines/signal-rules.js';
 import type { LogRule, MetricRule } from '../baselines/signal-rules.js';
 import { decodeLogsWith, decodeMetricsWith, filterLogsWith, filterMetricsWith } from '../baselines/protobufjs-signals.js';
+import { scrubLogsWithProtobufjs, scrubMetricsWithProtobufjs } from '../baselines/protobufjs-signal-processors.js';
+import type { LogScrubPlan, MetricScrubPlan } from '../baselines/protobufjs-signal-processors.js';
+import { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { BenchSuite, BenchTask } from '../harness.js';
+
+/** The logs processor pipeline of the benchmark, as data for both implementations. */
+export const LOG_SCRUB: LogScrubPlan = Object.freeze({
+  percent: 70,
+  seed: 0,
+  deleteKeys: ['exception.stacktrace'],
+  hashKeys: ['client.address'],
+  insert: ['deployment.tier', 'gold'] as const,
+  maskKeyPatterns: ['^user_agent\\.'],
+});
+
+export const METRIC_SCRUB: MetricScrubPlan = Object.freeze({
+  deleteKeys: ['url.scheme'],
+  insert: ['region', 'eu'] as const,
+  maskKeyPatterns: ['^user\\.'],
+});
+
+const RECEIVER = { otlp: { protocols: { http: {} } } };
+
+/** The same pipelines as collector configs (what a user would paste). */
+export const LOG_SCRUB_CONFIG = {
+  receivers: RECEIVER,
+  processors: {
+    probabilistic_sampler: { mode: 'hash_seed', sampling_percentage: LOG_SCRUB.percent, hash_seed: LOG_SCRUB.seed },
+    attributes: {
+      actions: [
+        ...LOG_SCRUB.deleteKeys.map((key) => ({ key, action: 'delete' })),
+        ...LOG_SCRUB.hashKeys.map((key) => ({ key, action: 'hash' })),
+        { key: LOG_SCRUB.insert[0], value: LOG_SCRUB.insert[1], action: 'insert' },
+      ],
+    },
+    redaction: { allow_all_keys: true, blocked_key_patterns: [...LOG_SCRUB.maskKeyPatterns] },
+  },
+  exporters: { debug: {} },
+  service: { pipelines: { logs: { receivers: ['otlp'], processors: ['probabilistic_sampler', 'attributes', 'redaction'], exporters: ['debug'] } } },
+};
+
+export const METRIC_SCRUB_CONFIG = {
+  receivers: RECEIVER,
+  processors: {
+    attributes: { actions: [...METRIC_SCRUB.deleteKeys.map((key) => ({ key, action: 'delete' })), { key: METRIC_SCRUB.insert[0], value: METRIC_SCRUB.insert[1], action: 'insert' }] },
+    redaction: { allow_all_keys: true, blocked_key_patterns: [...METRIC_SCRUB.maskKeyPatterns] },
+  },
+  exporters: { debug: {} },
+  service: { pipelines: { metrics: { receivers: ['otlp'], processors: ['attributes', 'redaction'], exporters: ['debug'] } } },
+};
+
+/** One request through a logs or metrics Pipeline, as protobuf (a copy) or a short-lived view. */
+export function runSignalPipeline(pipeline: Pipeline, signal: 'logs' | 'metrics', bytes: Uint8Array, copy: boolean): Uint8Array | undefined {
+  const out = signal === 'logs' ? pipeline.processLogs(LogBatch.fromProtobuf(bytes), 0) : pipeline.processMetrics(MetricBatch.fromProtobuf(bytes), 0);
+  let last: Uint8Array | undefined;
+  for (const b of out) {
+    last = copy ? b.toProtobuf() : b.protobufView();
+    b.dispose();
+  }
+  return last;
+}
 
 /** Applies a log rule by reading the log record table. */
 export function logKeepMask(batch: LogBatch, rule: LogRule, mask: Uint8Array): Uint8Array {
@@ -189,8 +251,40 @@ export function signalsSuite(logs: Uint8Array[], metrics: Uint8Array[]): BenchSu
     });
   }
 
+  const logPipeline = Pipeline.fromConfig(LOG_SCRUB_CONFIG);
+  const gl = 'logs — decode → probabilistic_sampler + attributes + redaction → encode';
+  for (const copy of [true, false]) {
+    logTask(copy ? 'otel-sieve: Pipeline.processLogs → toProtobuf()' : 'otel-sieve: Pipeline.processLogs → protobufView()', 'ours', gl, () => {
+      for (const r of logs) runSignalPipeline(logPipeline, 'logs', r, copy);
+    });
+  }
+  logTask('protobufjs 7 (reflection): decode → sample, edit, redact → encode', 'baseline', gl, () => {
+    for (const r of logs) scrubLogsWithProtobufjs('reflection', r, LOG_SCRUB);
+  });
+  logTask('protobufjs (upstream generated code): decode → sample, edit, redact → encode', 'baseline', gl, () => {
+    for (const r of logs) scrubLogsWithProtobufjs('generated', r, LOG_SCRUB);
+  });
+
+  const metricPipeline = Pipeline.fromConfig(METRIC_SCRUB_CONFIG);
+  const gm = 'metrics — decode → attributes + redaction on every data point → encode';
+  for (const copy of [true, false]) {
+    metricTask(copy ? 'otel-sieve: Pipeline.processMetrics → toProtobuf()' : 'otel-sieve: Pipeline.processMetrics → protobufView()', 'ours', gm, () => {
+      for (const r of metrics) runSignalPipeline(metricPipeline, 'metrics', r, copy);
+    });
+  }
+  metricTask('protobufjs 7 (reflection): decode → edit, redact → encode', 'baseline', gm, () => {
+    for (const r of metrics) scrubMetricsWithProtobufjs('reflection', r, METRIC_SCRUB);
+  });
+  metricTask('protobufjs (upstream generated code): decode → edit, redact → encode', 'baseline', gm, () => {
+    for (const r of metrics) scrubMetricsWithProtobufjs('generated', r, METRIC_SCRUB);
+  });
+
   return {
     name: 'signals',
+    teardown: () => {
+      logPipeline.shutdown();
+      metricPipeline.shutdown();
+    },
     tasks,
     notes: () => {
       const held = logs.map((r) => LogBatch.fromProtobuf(r));

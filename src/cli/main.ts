@@ -14,8 +14,9 @@ Commands:
   demo                                 generate traffic, keep errors and slow spans, write them
   bench [--json]                       benchmarks with baselines, ratios included
   query '<traceql>' --input <file>…    TraceQL search or metrics query (Tempo's JSON responses)
-  process --config C --input F… --output O   run a collector config's traces pipeline
+  process --config C --input F… --output O   run a collector config's pipelines (traces, logs, metrics)
   compile-config --config C --output P  compile it into a pipeline program (for the bindings)
+  fluent-bit --config C --output F.wasm      bake a logs pipeline into a Fluent Bit filter module
   serve [--config C] [--listen H:P] [--demo]   the OTLP gateway: pipelines, /metrics, Tempo's API, a page
   help [command]                       help for a command
 
@@ -50,6 +51,10 @@ const COMMANDS: Record<string, Command> = {
   'compile-config': {
     run: async (argv) => (await import('./commands/compile-config.js')).compileConfig(argv),
     help: async () => (await import('./commands/compile-config.js')).compileConfigHelp,
+  },
+  'fluent-bit': {
+    run: async (argv) => (await import('./commands/fluent-bit.js')).fluentBit(argv),
+    help: async () => (await import('./commands/fluent-bit.js')).fluentBitHelp,
   },
   serve: {
     run: async (argv) => (await import('./commands/serve.js')).serve(argv),

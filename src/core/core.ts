@@ -25,6 +25,8 @@ export interface CoreExports {
   abiVersion(): number;
   regexRun(prog: number, subject: number, len: number): number;
   regexCheck(prog: number, size: number): number;
+  regexFind(prog: number, subject: number, len: number, from: number, caps: number, slots: number): number;
+  regexFindAll(prog: number, subject: number, len: number, out: number, max: number): number;
   qsetBuild(headers: number, count: number): number;
   qsetFree(ctx: number): void;
   qprogLoad(prog: number, size: number): number;
@@ -54,6 +56,12 @@ export interface CoreExports {
   metricsIndexAttributes(header: number): number;
   metricsIndexValues(header: number): number;
   metricsSplice(header: number, metricKeep: number, pointKeep: number, metricRepl: number, pointRepl: number, resourceRepl: number, scopeRepl: number): number;
+  // OTTL conditions (filter processor, tail-sampling ottl_condition).
+  ottlRun(progs: number, n: number, header: number, ctx: number, inMask: number, ownerMask: number, out: number, flags: number): number;
+  ottlErrorCount(): number;
+  ottlErrorInfo(): number;
+  traceDropEvents(header: number, eventKeep: number, spanKeep: number): number;
+  eventDropResult(): number;
   // Pipeline programs (issue 8): a compiled traces pipeline run in the core.
   pipelineLoad(program: number, len: number): number;
   pipelineRun(runner: number, input: number, len: number, nowMs: number): number;

@@ -4,6 +4,9 @@
 // rejects. Nothing is lost silently: every item that is not delivered is counted in stats() and
 // reported to `onFailure`.
 import type { TraceBatch } from '../otlp/trace-batch.js';
+import type { LogBatch } from '../otlp/log-batch.js';
+import type { MetricBatch } from '../otlp/metric-batch.js';
+import type { Signal } from '../config/collector-config.js';
 
 /** How one export ended. */
 export interface ExportOutcome {
@@ -49,6 +52,8 @@ export interface ExportFailure {
 export interface TracesExporter {
   /** Its id in messages, like a collector component id (`otlphttp`, `debug`, `file/archive`). */
   readonly id: string;
+  /** The signals it takes (see SignalExporter); absent means traces only. */
+  readonly signals?: readonly Signal[];
   /**
    * Exports a batch. The exporter copies what it needs before returning (the caller disposes the
    * batch next); the promise settles when the data was delivered or given up, and never rejects.
@@ -70,6 +75,20 @@ export interface TracesExporter {
   /** Stops accepting (later exports are dropped and counted), then flushes; never rejects. */
   shutdown(): Promise<void>;
   stats(): ExporterStats;
+}
+
+/**
+ * An exporter of the signals it lists: `export` receives TraceBatch, LogBatch or MetricBatch of
+ * those signals only. Items are spans, log records or data points.
+ */
+export interface SignalExporter extends Omit<TracesExporter, 'export' | 'signals'> {
+  readonly signals: readonly Signal[];
+  export(batch: TraceBatch | LogBatch | MetricBatch): Promise<ExportOutcome>;
+}
+
+/** The signals an exporter takes. */
+export function exporterSignals(exporter: TracesExporter | SignalExporter): readonly Signal[] {
+  return exporter.signals ?? ['traces'];
 }
 
 /** A fresh zeroed stats object. */

@@ -1,6 +1,6 @@
 // Options of createOtlpHandler, field by field, with their defaults.
 import type { DecodeOptions } from '../otlp/decode-options.js';
-import type { TracesExporter } from '../exporters/traces-exporter.js';
+import type { SignalExporter, TracesExporter } from '../exporters/traces-exporter.js';
 import type { CorsOptions } from './cors.js';
 
 export interface OtlpHandlerOptions {
@@ -9,6 +9,10 @@ export interface OtlpHandlerOptions {
    * any path, for mounting the handler under your own router. Default `/v1/traces`.
    */
   path?: string | null;
+  /** The path of logs (the collector's `logs_url_path`), when the pipeline runs logs. Default `/v1/logs`; `null` = any path. */
+  logsPath?: string | null;
+  /** The path of metrics (`metrics_url_path`), when the pipeline runs metrics. Default `/v1/metrics`; `null` = any path. */
+  metricsPath?: string | null;
   /**
    * The largest request body in bytes, both as sent and after decompression (the collector's
    * `max_request_body_size`); over it the answer is 413. Default 20 MiB, like the collector
@@ -22,10 +26,11 @@ export interface OtlpHandlerOptions {
    */
   decode?: Omit<DecodeOptions, 'maxBytes' | 'allowEmpty' | 'source'>;
   /**
-   * Where the pipeline's output goes: every exporter gets every output batch. Default none (the
-   * output is discarded, e.g. when a connector is all you need).
+   * Where the pipeline's output goes: every exporter gets every output batch of the signals it
+   * takes (`signals`; traces when it does not say). Default none (the output is discarded, e.g.
+   * when a connector is all you need).
    */
-  exporters?: readonly TracesExporter[];
+  exporters?: readonly (TracesExporter | SignalExporter)[];
   /**
    * The status for data the pipeline refuses under pressure (or when an exporter's queue is full):
    * 503 as the collector answers its memory limiter, or 429. A refusal may choose its own.
@@ -47,13 +52,15 @@ export interface OtlpHandlerOptions {
 
 export const DEFAULT_OTLP_HANDLER_OPTIONS: Readonly<Required<Omit<OtlpHandlerOptions, 'decode' | 'exporters' | 'cors'>> & {
   decode: Readonly<NonNullable<OtlpHandlerOptions['decode']>>;
-  exporters: readonly TracesExporter[];
+  exporters: readonly (TracesExporter | SignalExporter)[];
   cors: null;
 }> = Object.freeze({
   path: '/v1/traces',
+  logsPath: '/v1/logs',
+  metricsPath: '/v1/metrics',
   maxRequestBodySize: 20 * 1024 * 1024,
   decode: Object.freeze({}),
-  exporters: Object.freeze([]) as readonly TracesExporter[],
+  exporters: Object.freeze([]) as readonly (TracesExporter | SignalExporter)[],
   refusedStatus: 503,
   retryAfterSeconds: 1,
   cors: null,

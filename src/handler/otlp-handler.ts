@@ -1,9 +1,13 @@
-// createOtlpHandler: an OTLP/HTTP traces endpoint as a web-standard `(Request) => Response`
-// function, so one implementation serves workerd, Deno.serve, browsers' service workers, Bun and
-// Node (through any Request/Response adapter). It answers exactly as the OTLP spec and the
-// collector's receiver do; the work after the response (exporting) goes to the caller's
-// `waitUntil` (edge style) or is awaited before answering.
+// createOtlpHandler: an OTLP/HTTP endpoint — /v1/traces, /v1/logs, /v1/metrics for the signals its
+// pipeline runs — as a web-standard `(Request) => Response` function, so one implementation serves
+// workerd, Deno.serve, browsers' service workers, Bun and Node (through any Request/Response
+// adapter). It answers exactly as the OTLP spec and the collector's receiver do; the work after the
+// response (exporting) goes to the caller's `waitUntil` (edge style) or is awaited before answering.
 import { TraceBatch } from '../otlp/trace-batch.js';
+import { LogBatch } from '../otlp/log-batch.js';
+import { MetricBatch } from '../otlp/metric-batch.js';
+import { batchItemCount } from '../otlp/batch-concat.js';
+import type { Signal } from '../config/collector-config.js';
 import { CoreTrapError, InputTooLargeError, OtlpDecodeError } from '../core/errors.js';
 import { OtlpJsonError } from '../otlp/json/otlp-json-error.js';
 import { encodingOf, contentTypeOf } from '../otlp-http/otlp-encoding.js';
@@ -12,9 +16,10 @@ import { encodeRpcStatus, grpcCodeForHttpStatus } from '../otlp-http/rpc-status.
 import { encodeExportResponse } from '../otlp-http/export-response.js';
 import { formatRetryAfter } from '../otlp-http/retry-after.js';
 import { PipelineRefusedError } from '../integrations/pipeline-refused-error.js';
-import { runPipeline, refusalOf, tickPipeline } from '../integrations/pipeline-like.js';
-import type { TracesPipelineLike } from '../integrations/pipeline-like.js';
-import type { ExportOutcome, TracesExporter } from '../exporters/traces-exporter.js';
+import { runPipeline, refusalOf, signalPipelines, tickPipeline } from '../integrations/pipeline-like.js';
+import type { MultiSignalPipelineLike, OtlpPipelines, SignalPipelineLike, TracesPipelineLike } from '../integrations/pipeline-like.js';
+import { exporterSignals } from '../exporters/traces-exporter.js';
+import type { ExportOutcome, SignalExporter, TracesExporter } from '../exporters/traces-exporter.js';
 import { readRequestBody, RequestEncodingError, RequestTooLargeError } from './read-request-body.js';
 import { corsPolicy } from './cors.js';
 import type { CorsPolicy } from './cors.js';
@@ -37,8 +42,37 @@ export interface OtlpHandlerStats {
   spansRefused: number;
   /** Spans handed to the exporters. */
   spansExported: number;
+  /** The same for log records (/v1/logs). */
+  logRecordsAccepted: number;
+  logRecordsRejected: number;
+  logRecordsRefused: number;
+  logRecordsExported: number;
+  /** The same for metric data points (/v1/metrics). */
+  dataPointsAccepted: number;
+  dataPointsRejected: number;
+  dataPointsRefused: number;
+  dataPointsExported: number;
   /** Exports still running (scheduled through waitUntil or awaited). */
   exportsPending: number;
+}
+
+type AnyBatch = TraceBatch | LogBatch | MetricBatch;
+type AnyExporter = TracesExporter | SignalExporter;
+
+/** Stats keys per signal. */
+type StatKey = Exclude<keyof OtlpHandlerStats, 'responses'>;
+const STAT_KEYS: Readonly<Record<Signal, { accepted: StatKey; rejected: StatKey; refused: StatKey; exported: StatKey }>> = {
+  traces: { accepted: 'spansAccepted', rejected: 'spansRejected', refused: 'spansRefused', exported: 'spansExported' },
+  logs: { accepted: 'logRecordsAccepted', rejected: 'logRecordsRejected', refused: 'logRecordsRefused', exported: 'logRecordsExported' },
+  metrics: { accepted: 'dataPointsAccepted', rejected: 'dataPointsRejected', refused: 'dataPointsRefused', exported: 'dataPointsExported' },
+};
+
+const SIGNAL_ORDER: readonly Signal[] = ['traces', 'logs', 'metrics'];
+
+function decodeAs(signal: Signal, encoding: OtlpEncoding, body: Uint8Array, options: object): AnyBatch {
+  if (signal === 'logs') return encoding === 'json' ? LogBatch.fromJSON(body, options) : LogBatch.fromProtobuf(body, options);
+  if (signal === 'metrics') return encoding === 'json' ? MetricBatch.fromJSON(body, options) : MetricBatch.fromProtobuf(body, options);
+  return encoding === 'json' ? TraceBatch.fromJSON(body, options) : TraceBatch.fromProtobuf(body, options);
 }
 
 export type OtlpHandler = ((request: Request, context?: WaitUntilContext | object) => Promise<Response>) & {
@@ -75,41 +109,64 @@ function statusAnswer(status: number, message: string, encoding: OtlpEncoding, h
 function validate(o: OtlpHandlerOptions): void {
   const size = o.maxRequestBodySize;
   if (size !== undefined && !(Number.isSafeInteger(size) && size > 0)) throw new RangeError(`createOtlpHandler: maxRequestBodySize must be a positive integer (bytes), got ${size}`);
-  if (o.path !== undefined && o.path !== null && !(typeof o.path === 'string' && o.path.startsWith('/'))) throw new TypeError(`createOtlpHandler: path must start with "/" (or be null for any path), got ${JSON.stringify(o.path)}`);
+  for (const key of ['path', 'logsPath', 'metricsPath'] as const) {
+    const v = o[key];
+    if (v !== undefined && v !== null && !(typeof v === 'string' && v.startsWith('/'))) throw new TypeError(`createOtlpHandler: ${key} must start with "/" (or be null for any path), got ${JSON.stringify(v)}`);
+  }
   if (o.refusedStatus !== undefined && o.refusedStatus !== 429 && o.refusedStatus !== 503) throw new RangeError(`createOtlpHandler: refusedStatus must be 429 or 503, got ${o.refusedStatus}`);
   const after = o.retryAfterSeconds;
   if (after !== undefined && !(Number.isFinite(after) && after >= 1)) throw new RangeError(`createOtlpHandler: retryAfterSeconds must be at least 1, got ${after}`);
 }
 
-export function createOtlpHandler(pipeline: TracesPipelineLike, options: OtlpHandlerOptions = {}): OtlpHandler {
-  if (!pipeline || typeof pipeline.process !== 'function' || typeof pipeline.flush !== 'function') {
-    throw new TypeError('createOtlpHandler(pipeline): pipeline must have process(batch, now) and flush(now)');
-  }
+/**
+ * `pipeline`: a traces pipeline (`{ process, flush, tick? }`), the collector-shaped Pipeline (every
+ * signal its config feeds from a receiver is served), or `{ traces?, logs?, metrics? }`.
+ */
+export function createOtlpHandler(pipeline: TracesPipelineLike | OtlpPipelines | MultiSignalPipelineLike, options: OtlpHandlerOptions = {}): OtlpHandler {
+  const pipelines = signalPipelines(pipeline, 'createOtlpHandler(pipeline)');
   validate(options);
   const d = DEFAULT_OTLP_HANDLER_OPTIONS;
-  const path = options.path === undefined ? d.path : options.path;
+  const served = SIGNAL_ORDER.filter((s) => pipelines[s] !== undefined);
+  const paths: Record<Signal, string | null> = {
+    traces: options.path === undefined ? d.path : options.path,
+    logs: options.logsPath === undefined ? d.logsPath : options.logsPath,
+    metrics: options.metricsPath === undefined ? d.metricsPath : options.metricsPath,
+  };
+  const catchAll = served.filter((s) => paths[s] === null);
+  if (catchAll.length > 1) throw new TypeError(`createOtlpHandler: only one signal can serve any path (null), got ${catchAll.join(' and ')}`);
+  /** The signal a request path goes to: an exact match, else the signal serving any path. */
+  const route = (pathname: string): Signal | undefined => served.find((s) => paths[s] === pathname) ?? catchAll[0];
   const limit = options.maxRequestBodySize ?? d.maxRequestBodySize;
   const decode = { ...d.decode, ...options.decode };
-  const exporters = [...(options.exporters ?? d.exporters)];
+  const exporters: AnyExporter[] = [...(options.exporters ?? d.exporters)];
+  const exportersFor = (signal: Signal) => exporters.filter((e) => exporterSignals(e).includes(signal));
   const refusedStatus = options.refusedStatus ?? d.refusedStatus;
   const defaultRetryAfter = options.retryAfterSeconds ?? d.retryAfterSeconds;
   const now = options.now ?? d.now;
   const onError = options.onError ?? d.onError;
   const cors: CorsPolicy | undefined = options.cors ? corsPolicy(options.cors) : undefined;
 
-  const stats: OtlpHandlerStats = { responses: {}, spansAccepted: 0, spansRejected: 0, spansRefused: 0, spansExported: 0, exportsPending: 0 };
+  const stats: OtlpHandlerStats = {
+    responses: {}, spansAccepted: 0, spansRejected: 0, spansRefused: 0, spansExported: 0,
+    logRecordsAccepted: 0, logRecordsRejected: 0, logRecordsRefused: 0, logRecordsExported: 0,
+    dataPointsAccepted: 0, dataPointsRejected: 0, dataPointsRefused: 0, dataPointsExported: 0, exportsPending: 0,
+  };
+  const count = (key: StatKey, n: number) => {
+    stats[key] += n;
+  };
 
-  /** Hands batches to every exporter and disposes them; returns when all exporters are done. */
-  function exportAll(batches: TraceBatch[]): Promise<unknown> | undefined {
+  /** Hands a signal's batches to every exporter of that signal and disposes them; returns when all are done. */
+  function exportAll(signal: Signal, batches: AnyBatch[]): Promise<unknown> | undefined {
     const work: Promise<ExportOutcome>[] = [];
+    const targets = exportersFor(signal);
     for (const batch of batches) {
       try {
-        const spans = batch.spanCount;
-        if (spans > 0) {
-          stats.spansExported += spans;
-          for (const exporter of exporters) {
+        const items = batchItemCount(batch);
+        if (items > 0) {
+          count(STAT_KEYS[signal].exported, items);
+          for (const exporter of targets) {
             try {
-              work.push(exporter.export(batch));
+              work.push((exporter as SignalExporter).export(batch));
             } catch (err) {
               onError(new Error(`exporter ${exporter.id} threw from export(): ${(err as Error)?.message ?? err}`, { cause: err }));
             }
@@ -148,46 +205,60 @@ export function createOtlpHandler(pipeline: TracesPipelineLike, options: OtlpHan
     return statusAnswer(500, what, encoding);
   }
 
+  /** Ticks every served signal (traces first: logs may wait for trace decisions) and exports what that releases. */
+  function tickAll(at: number): Promise<unknown>[] {
+    const work: Promise<unknown>[] = [];
+    for (const s of served) {
+      const w = exportAll(s, tickPipeline(pipelines[s] as SignalPipelineLike<AnyBatch>, at));
+      if (w) work.push(w);
+    }
+    return work;
+  }
+
   async function answer(request: Request, context: WaitUntilContext | undefined): Promise<Answer> {
-    if (path !== null && new URL(request.url).pathname !== path) return text(404, '404 page not found');
+    const signal = route(new URL(request.url).pathname);
+    if (!signal) return text(404, '404 page not found');
+    const signalPipeline = pipelines[signal] as SignalPipelineLike<AnyBatch>;
     if (request.method === 'OPTIONS' && cors) return { status: 0, body: null, headers: {} };
     if (request.method !== 'POST') return text(405, '405 method not allowed, supported: [POST]', { allow: 'POST' });
     const encoding = encodingOf(request.headers.get('content-type'));
     if (!encoding) return text(415, '415 unsupported media type, supported: [application/json, application/x-protobuf]');
 
-    let batch: TraceBatch | undefined;
-    // Spans of a request that decoded; counted as refused if it is then refused under pressure.
+    let batch: AnyBatch | undefined;
+    // Items of a request that decoded; counted as refused if it is then refused under pressure.
     let decoded = 0;
     try {
       const body = await readRequestBody(request, limit);
       // An empty request succeeds (the spec says SHOULD), without touching the pipeline.
-      if (body.length === 0) return { status: 200, body: encodeExportResponse('traces', undefined, encoding), headers: { 'content-type': contentTypeOf(encoding) } };
+      if (body.length === 0) return { status: 200, body: encodeExportResponse(signal, undefined, encoding), headers: { 'content-type': contentTypeOf(encoding) } };
       const decodeOptions = { ...decode, maxBytes: limit, allowEmpty: true };
-      batch = encoding === 'json' ? TraceBatch.fromJSON(body, decodeOptions) : TraceBatch.fromProtobuf(body, decodeOptions);
+      batch = decodeAs(signal, encoding, body, decodeOptions);
       // Admission: data we could not hand on is refused now rather than acknowledged and dropped.
-      const spans = batch.spanCount;
-      decoded = spans;
-      const full = exporters.find((e) => !e.accepting);
+      const items = batchItemCount(batch);
+      decoded = items;
+      const full = exportersFor(signal).find((e) => !e.accepting);
       if (full) {
         throw new PipelineRefusedError(`exporter ${full.id}: sending queue is full`);
       }
       const at = now();
-      const outcome = runPipeline(pipeline, batch, at);
+      const outcome = runPipeline(signalPipeline, batch, at);
       batch = undefined; // the pipeline owns it now
-      stats.spansAccepted += spans;
-      stats.spansRejected += outcome.rejectedSpans;
-      const released = [...outcome.batches, ...tickPipeline(pipeline, at)];
-      const work = exportAll(released);
-      if (work) {
-        const settled = work.catch((err) => onError(err instanceof Error ? err : new Error(String(err))));
+      count(STAT_KEYS[signal].accepted, items);
+      count(STAT_KEYS[signal].rejected, outcome.rejectedSpans);
+      const work: Promise<unknown>[] = [];
+      const released = exportAll(signal, outcome.batches);
+      if (released) work.push(released);
+      work.push(...tickAll(at));
+      if (work.length) {
+        const settled = Promise.all(work).catch((err) => onError(err instanceof Error ? err : new Error(String(err))));
         if (context && typeof context.waitUntil === 'function') context.waitUntil(settled);
         else await settled;
       }
       const partial = outcome.rejectedSpans > 0 || outcome.message ? { rejected: outcome.rejectedSpans, message: outcome.message } : undefined;
-      return { status: 200, body: encodeExportResponse('traces', partial, encoding), headers: { 'content-type': contentTypeOf(encoding) } };
+      return { status: 200, body: encodeExportResponse(signal, partial, encoding), headers: { 'content-type': contentTypeOf(encoding) } };
     } catch (err) {
       const failed = classify(err, encoding);
-      if (failed.status === 429 || failed.status === 503) stats.spansRefused += decoded;
+      if (failed.status === 429 || failed.status === 503) count(STAT_KEYS[signal].refused, decoded);
       return failed;
     } finally {
       batch?.dispose();
@@ -213,18 +284,21 @@ export function createOtlpHandler(pipeline: TracesPipelineLike, options: OtlpHan
   };
 
   const flush = async (): Promise<void> => {
-    try {
-      const work = exportAll(pipeline.flush(now()));
-      await work;
-    } catch (err) {
-      onError(err instanceof Error ? err : new Error(String(err)));
+    // Traces first: logs that follow their traces are released by the decisions a traces flush makes.
+    const at = now();
+    for (const s of served) {
+      try {
+        await exportAll(s, (pipelines[s] as SignalPipelineLike<AnyBatch>).flush(at));
+      } catch (err) {
+        onError(err instanceof Error ? err : new Error(String(err)));
+      }
     }
     await Promise.all(exporters.map((e) => e.forceFlush().catch((err: unknown) => onError(err instanceof Error ? err : new Error(String(err))))));
   };
 
   const tick = async (): Promise<void> => {
     try {
-      await exportAll(tickPipeline(pipeline, now()));
+      await Promise.all(tickAll(now()));
     } catch (err) {
       onError(err instanceof Error ? err : new Error(String(err)));
     }

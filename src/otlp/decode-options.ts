@@ -51,3 +51,17 @@ export const DEFAULT_DECODE_OPTIONS: Readonly<Required<Omit<DecodeOptions, 'sour
   maxDataPoints: Infinity,
   allowEmpty: false,
 });
+
+/**
+ * The options a splice output (a processor's result) is read with: the decode limits are
+ * receive-time limits, applied once to what a client sent; items a processor adds afterwards (a
+ * redaction summary, an inserted attribute) are not cut again. Depth and size limits stay.
+ */
+export function spliceOutputOptions(o: DecodeOptions): DecodeOptions {
+  return {
+    ...o,
+    maxAttributesPerSpan: Infinity, maxEventsPerSpan: Infinity, maxLinksPerSpan: Infinity,
+    maxAttributesPerEvent: Infinity, maxAttributesPerLink: Infinity, maxSpans: Infinity,
+    maxAttributesPerLogRecord: Infinity, maxLogRecords: Infinity, maxDataPoints: Infinity,
+  };
+}

@@ -14,6 +14,7 @@ import { ExportLogsServiceRequest } from './schema/logs.js';
 import { OtlpBatch, copyRequestIn, depthLimit, limitValue } from './otlp-batch.js';
 import type { SignalSpec } from './otlp-batch.js';
 import type { DecodeOptions } from './decode-options.js';
+import { spliceOutputOptions } from './decode-options.js';
 
 const LOGS: SignalSpec = {
   name: 'LogBatch',
@@ -123,7 +124,7 @@ export class LogBatch extends OtlpBatch implements Iterable<LogRecordView>, LogR
   splice(header: number, keep: number, recordRepl = 0, resourceRepl = 0, scopeRepl = 0): LogBatch {
     const status = this.core.call('logsSplice', (ex) => ex.logsSplice(header, keep, recordRepl, resourceRepl, scopeRepl));
     const [ptr, len] = this.spliceResult(status);
-    return LogBatch.fromCoreBuffer(this.core, ptr, len, this.options);
+    return LogBatch.fromCoreBuffer(this.core, ptr, len, spliceOutputOptions(this.options));
   }
 
   protected rewritten(): LogBatch {

@@ -16,6 +16,7 @@ import { ExportMetricsServiceRequest } from './schema/metrics.js';
 import { OtlpBatch, copyRequestIn, depthLimit, limitValue } from './otlp-batch.js';
 import type { SignalSpec } from './otlp-batch.js';
 import type { DecodeOptions } from './decode-options.js';
+import { spliceOutputOptions } from './decode-options.js';
 
 const METRICS: SignalSpec = {
   name: 'MetricBatch',
@@ -223,7 +224,7 @@ export class MetricBatch extends OtlpBatch implements Iterable<MetricView>, Metr
   splice(header: number, metricKeep: number, pointKeep: number, metricRepl = 0, pointRepl = 0, resourceRepl = 0, scopeRepl = 0): MetricBatch {
     const status = this.core.call('metricsSplice', (ex) => ex.metricsSplice(header, metricKeep, pointKeep, metricRepl, pointRepl, resourceRepl, scopeRepl));
     const [ptr, len] = this.spliceResult(status);
-    return MetricBatch.fromCoreBuffer(this.core, ptr, len, this.options);
+    return MetricBatch.fromCoreBuffer(this.core, ptr, len, spliceOutputOptions(this.options));
   }
 
   protected rewritten(): MetricBatch {

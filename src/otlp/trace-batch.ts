@@ -12,6 +12,7 @@ import { traceJsonToProtobuf } from './trace-json-input.js';
 import { OtlpBatch, copyRequestIn, depthLimit, limitValue } from './otlp-batch.js';
 import type { SignalSpec } from './otlp-batch.js';
 import type { DecodeOptions } from './decode-options.js';
+import { spliceOutputOptions } from './decode-options.js';
 
 export { DEFAULT_DECODE_OPTIONS } from './decode-options.js';
 export type { DecodeOptions } from './decode-options.js';
@@ -142,7 +143,7 @@ export class TraceBatch extends OtlpBatch implements Iterable<SpanView> {
   splice(header: number, keep: number, spanRepl = 0, resourceRepl = 0, scopeRepl = 0): TraceBatch {
     const status = this.core.call('traceSplice', (ex) => ex.traceSplice(header, keep, spanRepl, resourceRepl, scopeRepl));
     const [ptr, len] = this.spliceResult(status);
-    return TraceBatch.fromCoreBuffer(this.core, ptr, len, this.options);
+    return TraceBatch.fromCoreBuffer(this.core, ptr, len, spliceOutputOptions(this.options));
   }
 
   protected rewritten(): TraceBatch {

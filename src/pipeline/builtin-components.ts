@@ -7,6 +7,8 @@ import { tailSamplingProcessorFactory } from '../processors/tail-sampling/tail-s
 import { probabilisticSamplerProcessorFactory } from '../processors/probabilistic-sampler/probabilistic-sampler-factory.js';
 import { attributesProcessorFactory } from '../processors/attributes/attributes-factory.js';
 import { redactionProcessorFactory } from '../processors/redaction/redaction-factory.js';
+import { logsFollowTracesProcessorFactory } from '../processors/logs-follow-traces/logs-follow-traces-factory.js';
+import { filterProcessorFactory } from '../processors/filter/filter-factory.js';
 
 import { connectorFactories } from '../connectors/index.js';
 import { parseSpanMetricsConfig } from '../connectors/spanmetrics/spanmetrics-config.js';
@@ -15,7 +17,7 @@ import { ConnectorConfigError } from '../connectors/config/connector-config-erro
 import { configNodeToPlain, positionAtPath } from '../config/config-node.js';
 import type { ConfigReader } from '../config/config-reader.js';
 
-const OTTL_PENDING = 'it needs the OTTL condition engine, which is not part of this build yet';
+const TRANSFORM_PENDING = 'the transform processor (OTTL statements that edit telemetry) is not part of this build yet; filter and the ottl_condition policy are';
 
 const CONNECTOR_VALIDATORS: Readonly<Record<string, (value: unknown, path: string) => unknown>> = {
   spanmetrics: parseSpanMetricsConfig,
@@ -47,8 +49,9 @@ export function builtinComponents(): ComponentRegistry {
   registry.registerProcessor(probabilisticSamplerProcessorFactory);
   registry.registerProcessor(attributesProcessorFactory);
   registry.registerProcessor(redactionProcessorFactory);
-  registry.registerPending('filter', OTTL_PENDING);
-  registry.registerPending('transform', OTTL_PENDING);
+  registry.registerProcessor(filterProcessorFactory);
+  registry.registerPending('transform', TRANSFORM_PENDING);
+  registry.registerProcessor(logsFollowTracesProcessorFactory);
   for (const [type, create] of Object.entries(connectorFactories)) {
     registry.registerConnector({ type, readConfig: (r) => readConnectorBlock(type, r), create });
   }

@@ -23,7 +23,7 @@ import { regexEngine, coreRegexEngine } from '../processors/regex-matcher.js';
 import type { CompiledRegex } from '../processors/regex-matcher.js';
 import { samplerOptions } from '../processors/probabilistic-sampler/probabilistic-sampler-processor.js';
 import type { ProbabilisticSamplerConfig } from '../processors/probabilistic-sampler/probabilistic-sampler-config.js';
-import { writeAttributesPlan, actionPatterns, actionExtraction } from '../processors/attributes/attributes-plan.js';
+import { writeAttributesPlan, actionPatterns } from '../processors/attributes/attributes-plan.js';
 import type { AttributesConfig } from '../processors/attributes/attributes-config.js';
 import { writeRedactionPlan, redactionPatterns } from '../processors/redaction/redaction-plan.js';
 import type { RedactionConfig } from '../processors/redaction/redaction-config.js';
@@ -137,7 +137,6 @@ function processorComponent(core: Core, c: ComponentConfig, id: string, source?:
     }
     case 'attributes': {
       const config = c.config as AttributesConfig;
-      if (actionExtraction(config)) throw refuse(c, 'extract actions need an engine with submatches, which a pipeline program does not carry', source);
       const segments = record((m) => {
         writeAttributesPlan(m, config);
         keyPatternBlock(m, actionPatterns(config), c, source);
@@ -147,7 +146,6 @@ function processorComponent(core: Core, c: ComponentConfig, id: string, source?:
     }
     case 'redaction': {
       const config = c.config as RedactionConfig;
-      if (config.blockedValues.length) throw refuse(c, 'blocked_values need an engine with match positions, which a pipeline program does not carry', source);
       const segments = record((m) => {
         writeRedactionPlan(m, config);
         keyPatternBlock(m, redactionPatterns(config), c, source);

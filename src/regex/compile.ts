@@ -2,8 +2,11 @@
 // assembly/abi/regex-layout.ts). Code points are first split into equivalence classes (runs of
 // code points every character set of the pattern treats alike), then a Thompson NFA over those
 // classes is built, and, when the pattern has no line or word assertions and the subset
-// construction stays small, a DFA. Both run in time linear in the subject.
-import { parseRegex, RegexSyntaxError, MAX_RUNE } from './syntax.js';
+// construction stays small, a DFA. Both run in time linear in the subject. The NFA has the shape
+// Go's compiler gives it (after Go's simplification of repetitions), so that the Pike VM's thread
+// priorities — and with them where a match starts and ends and what each group captured — are
+// Go's leftmost-first answers.
+import { parseRegex, parseRegexGroups, RegexSyntaxError, MAX_RUNE } from './syntax.js';
 import type { Node, RuneSet, AssertKind } from './syntax.js';
 import * as R from '../../assembly/abi/regex-layout.js';
 
@@ -14,6 +17,11 @@ export interface RegexOptions {
   anchored?: boolean;
   /** `.` matches `\n` too (TraceQL compiles patterns as `(?s:…)`). Default false. */
   dotAll?: boolean;
+  /**
+   * Compile the capturing groups, for submatch positions (Go's FindSubmatchIndex). Default false:
+   * the program still finds where whole matches start and end, with fewer instructions.
+   */
+  captures?: boolean;
 }
 
 /** Largest NFA accepted (instructions); Go rejects similar sizes as "expression too large". */
@@ -29,6 +37,10 @@ export interface CompiledRegex {
   /** When the pattern is a finite set of literal strings (anchored only), those strings: a set lookup replaces the automaton. */
   literals: Uint8Array[] | null;
   usesDfa: boolean;
+  /** Names of the capturing groups in order ('' for an unnamed group), compiled or not. */
+  groupNames: readonly string[];
+  /** Whether the program records the groups (RegexOptions.captures). */
+  captures: boolean;
 }
 
 type Inst =
@@ -36,6 +48,7 @@ type Inst =
   | { op: 'split'; a: number; b: number }
   | { op: 'jmp'; a: number }
   | { op: 'assert'; kind: AssertKind; next: number }
+  | { op: 'save'; slot: number; next: number }
   | { op: 'match' };
 
 const ASSERT_CODE: Record<AssertKind, number> = {
@@ -47,13 +60,47 @@ const ASSERT_CODE: Record<AssertKind, number> = {
   notWordBoundary: R.AS_NOT_WORD_BOUNDARY,
 };
 
+/** Whether `n` can match the empty string, as Go's compiler marks its fragments. */
+function nullable(n: Node): boolean {
+  switch (n.t) {
+    case 'empty':
+    case 'assert':
+      return true;
+    case 'set':
+      return false;
+    case 'cat':
+      return n.items.every(nullable);
+    case 'alt':
+      return n.items.some(nullable);
+    case 'capture':
+      return nullable(n.item);
+    case 'rep':
+      return n.min === 0 || nullable(n.item);
+  }
+}
+
+type RepOp = 'star' | 'plus' | 'quest';
+
+function repOp(n: Node): RepOp | null {
+  if (n.t !== 'rep') return null;
+  if (n.max === -1) return n.min === 0 ? 'star' : n.min === 1 ? 'plus' : null;
+  return n.min === 0 && n.max === 1 ? 'quest' : null;
+}
+
 class NfaBuilder {
   readonly insts: Inst[] = [];
+
+  constructor(private readonly captures: boolean) {}
 
   private add(i: Inst): number {
     if (this.insts.length >= MAX_PROGRAM) throw new RegexSyntaxError('expression too large');
     this.insts.push(i);
     return this.insts.length - 1;
+  }
+
+  /** A split preferring `first`. */
+  private split(first: number, second: number): number {
+    return this.add({ op: 'split', a: first, b: second });
   }
 
   /** Emits `n` so that it continues at `next`; returns its entry point. Built back to front. */
@@ -65,6 +112,11 @@ class NfaBuilder {
         return this.add({ op: 'consume', set: n.set, next });
       case 'assert':
         return this.add({ op: 'assert', kind: n.kind, next });
+      case 'capture': {
+        if (!this.captures) return this.emit(n.item, next);
+        const close = this.add({ op: 'save', slot: 2 * n.index + 1, next });
+        return this.add({ op: 'save', slot: 2 * n.index, next: this.emit(n.item, close) });
+      }
       case 'cat': {
         let entry = next;
         for (let k = n.items.length - 1; k >= 0; k--) entry = this.emit(n.items[k]!, entry);
@@ -74,30 +126,74 @@ class NfaBuilder {
         let entry = this.emit(n.items[n.items.length - 1]!, next);
         for (let k = n.items.length - 2; k >= 0; k--) {
           const a = this.emit(n.items[k]!, next);
-          entry = this.add({ op: 'split', a, b: entry });
+          entry = this.split(a, entry);
         }
         return entry;
       }
-      case 'rep': {
-        let entry = next;
-        if (n.max === -1) {
-          // x* : L: split(x → L, next)
-          const split = this.add({ op: 'split', a: -1, b: next });
-          const body = this.emit(n.item, split);
-          (this.insts[split] as { a: number }).a = body;
-          entry = split;
-        } else {
-          // x{min,max}: min copies, then (max − min) nested optional copies; skipping any
-          // optional copy ends the repetition.
-          for (let k = n.min; k < n.max; k++) {
-            const body = this.emit(n.item, entry);
-            entry = this.add({ op: 'split', a: body, b: next });
-          }
-        }
-        for (let k = 0; k < n.min; k++) entry = this.emit(n.item, entry);
-        return entry;
-      }
+      case 'rep':
+        return this.emitRep(n, next);
     }
+  }
+
+  /** Repetitions as Go's simplifier rewrites them: x{n,} = x…x+, x{n,m} = x…x(x(x)?)?. */
+  private emitRep(n: Extract<Node, { t: 'rep' }>, next: number): number {
+    const { min, max, greedy, item } = n;
+    if (max === 0) return next;
+    const op = repOp(n);
+    if (op === 'star') return this.star(item, greedy, next);
+    if (op === 'plus') return this.plus(item, greedy, next);
+    if (op === 'quest') return this.quest(item, greedy, next);
+    let entry: number;
+    if (max === -1) {
+      entry = this.plus(item, greedy, next);
+      for (let k = 1; k < min; k++) entry = this.emit(item, entry);
+      return entry;
+    }
+    // The optional copies, innermost first: only that one is a bare x? (Go's simplify1 applies).
+    entry = next;
+    for (let k = min; k < max; k++) entry = k === min ? this.quest(item, greedy, next) : this.splitOptional(this.emit(item, entry), greedy, next);
+    for (let k = 0; k < min; k++) entry = this.emit(item, entry);
+    return entry;
+  }
+
+  /** Go's simplify1: x** = x*, x++ = x+, x?? = x? at the same greediness; the empty string repeated is itself. */
+  private same(item: Node, op: RepOp, greedy: boolean): boolean {
+    return item.t === 'rep' && item.greedy === greedy && repOp(item) === op;
+  }
+
+  private splitOptional(body: number, greedy: boolean, next: number): number {
+    return greedy ? this.split(body, next) : this.split(next, body);
+  }
+
+  private quest(item: Node, greedy: boolean, next: number): number {
+    if (item.t === 'empty' || this.same(item, 'quest', greedy)) return this.emit(item, next);
+    return this.splitOptional(this.emit(item, next), greedy, next);
+  }
+
+  /** x followed by a split back into x (preferred when greedy) or on: Go's loop. */
+  private loop(item: Node, greedy: boolean, next: number): { split: number; body: number } {
+    const split = this.add({ op: 'split', a: next, b: next });
+    const body = this.emit(item, split);
+    const ins = this.insts[split] as { a: number; b: number };
+    if (greedy) ins.a = body;
+    else ins.b = body;
+    return { split, body };
+  }
+
+  /** x+: enters at x. */
+  private plus(item: Node, greedy: boolean, next: number): number {
+    if (item.t === 'empty' || this.same(item, 'plus', greedy)) return this.emit(item, next);
+    return this.loop(item, greedy, next).body;
+  }
+
+  /**
+   * x*: enters at the split. When x can match empty, Go compiles (x+)? instead, so that an empty
+   * iteration does not win over a longer one (golang.org/issue/46123).
+   */
+  private star(item: Node, greedy: boolean, next: number): number {
+    if (item.t === 'empty' || this.same(item, 'star', greedy)) return this.emit(item, next);
+    if (nullable(item)) return this.splitOptional(this.plus(item, greedy, next), greedy, next);
+    return this.loop(item, greedy, next).split;
   }
 }
 
@@ -189,6 +285,8 @@ function literalSet(n: Node, limit = 64): string[] | null {
       }
       return [...out];
     }
+    case 'capture':
+      return literalSet(n.item, limit);
     case 'rep':
       if (n.max === 1 && n.min <= 1) {
         const s = literalSet(n.item, limit);
@@ -201,24 +299,69 @@ function literalSet(n: Node, limit = 64): string[] | null {
   }
 }
 
+/** ASCII bytes (1–127) that every match of `n` contains. */
+function requiredAscii(n: Node): Set<number> {
+  switch (n.t) {
+    case 'set':
+      return n.set.length === 2 && n.set[0] === n.set[1] && n.set[0]! > 0 && n.set[0]! < 128 ? new Set([n.set[0]!]) : new Set();
+    case 'cat':
+      return new Set(n.items.flatMap((it) => [...requiredAscii(it)]));
+    case 'alt': {
+      const [first, ...rest] = n.items.map(requiredAscii);
+      return new Set([...first!].filter((b) => rest.every((r) => r.has(b))));
+    }
+    case 'capture':
+      return requiredAscii(n.item);
+    case 'rep':
+      return n.min >= 1 ? requiredAscii(n.item) : new Set();
+    default:
+      return new Set();
+  }
+}
+
+/** ASCII bytes roughly from most to least common in telemetry text (a guess; unlisted bytes are rarer still). */
+const COMMON_BYTES = ' eatonisrlhdcupmgfybw.-/_:0123456789EATONISRLHDCUPMGFYBWvkxjqzVKXJQZ,=?&';
+
+/**
+ * Up to two required bytes, the likeliest to be missing first, packed low byte first: a subject
+ * lacking one cannot match, which a byte scan finds out faster than any automaton.
+ */
+function requiredBytes(tree: Node): number {
+  const rarity = (b: number) => {
+    const at = COMMON_BYTES.indexOf(String.fromCharCode(b));
+    return at < 0 ? COMMON_BYTES.length : at;
+  };
+  const bytes = [...requiredAscii(tree)].sort((a, b) => rarity(b) - rarity(a) || a - b).slice(0, 2);
+  return bytes.reduce((packed, b, i) => packed | (b << (8 * i)), 0);
+}
+
 interface Dfa {
   trans: Uint32Array; // state * k + class → state
   flags: Uint8Array;
   start: number;
 }
 
-/** Subset construction; null if the pattern needs context assertions or the DFA grows too big. */
+/**
+ * Subset construction; null if the pattern needs context assertions or the DFA grows too big.
+ * States are sorted sets of instructions (consume, match, and endText assertions resolved at the
+ * end); the closure of a set is the union of its members' closures, so those are computed once
+ * per instruction, and states are interned by a hash of their members.
+ */
 function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, Set<number>>, anchored: boolean): Dfa | null {
   if (insts.some((i) => i.op === 'assert' && i.kind !== 'beginText' && i.kind !== 'endText')) return null;
-  // closure(pcs, atBegin): consume/match pcs reachable, plus endText asserts kept as members.
-  const closure = (seeds: number[], atBegin: boolean): number[] => {
-    const seen = new Set<number>();
+  const n = insts.length;
+  const seen = new Int32Array(n);
+  let stamp = 0;
+  // closure(seeds, atBegin): consume/match pcs reachable, plus endText asserts kept as members.
+  const closure = (seeds: ArrayLike<number>, atBegin: boolean): Int32Array => {
+    stamp++;
     const out: number[] = [];
-    const stack = [...seeds].reverse();
+    const stack: number[] = [];
+    for (let i = seeds.length - 1; i >= 0; i--) stack.push(seeds[i]!);
     while (stack.length) {
       const pc = stack.pop()!;
-      if (seen.has(pc)) continue;
-      seen.add(pc);
+      if (seen[pc] === stamp) continue;
+      seen[pc] = stamp;
       const ins = insts[pc]!;
       switch (ins.op) {
         case 'consume':
@@ -227,6 +370,9 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
           break;
         case 'jmp':
           stack.push(ins.a);
+          break;
+        case 'save':
+          stack.push(ins.next);
           break;
         case 'split':
           stack.push(ins.b, ins.a);
@@ -239,54 +385,87 @@ function buildDfa(insts: Inst[], start: number, k: number, members: Map<number, 
           }
       }
     }
-    return out.sort((a, b) => a - b);
+    return Int32Array.from(out).sort();
   };
   // At the end of the subject: follow endText assertions (and beginText ones too when nothing
   // was consumed, e.g. `$^` on an empty subject).
-  const acceptsAtEnd = (pcs: number[], atBegin: boolean): boolean => {
-    const seen = new Set<number>();
-    const stack = [...pcs];
+  const acceptsAtEnd = (pcs: Int32Array, atBegin: boolean): boolean => {
+    stamp++;
+    const stack = Array.from(pcs);
     while (stack.length) {
       const pc = stack.pop()!;
-      if (seen.has(pc)) continue;
-      seen.add(pc);
+      if (seen[pc] === stamp) continue;
+      seen[pc] = stamp;
       const ins = insts[pc]!;
       if (ins.op === 'match') return true;
       if (ins.op === 'assert' && (ins.kind === 'endText' || (atBegin && ins.kind === 'beginText'))) stack.push(ins.next);
       else if (ins.op === 'jmp') stack.push(ins.a);
+      else if (ins.op === 'save') stack.push(ins.next);
       else if (ins.op === 'split') stack.push(ins.a, ins.b);
     }
     return false;
   };
-  const loop = anchored ? [] : closure([start], false);
-  const ids = new Map<string, number>();
-  const states: number[][] = [];
-  const intern = (pcs: number[], initial = false): number => {
+  // Per consume instruction: its classes as a bitmap, and the closure of where it continues.
+  const memberBits: (Uint8Array | undefined)[] = new Array(n);
+  const after: Int32Array[] = new Array(n);
+  for (const [pc, cls] of members) {
+    const bits = new Uint8Array(k);
+    for (const c of cls) bits[c] = 1;
+    memberBits[pc] = bits;
+    after[pc] = closure([(insts[pc] as { next: number }).next], false);
+  }
+  const loop = anchored ? new Int32Array(0) : closure([start], false);
+  const ids = new Map<number, number[]>();
+  const states: Int32Array[] = [];
+  const initial: boolean[] = [];
+  const same = (a: Int32Array, b: Int32Array) => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  };
+  const intern = (pcs: Int32Array, isInitial = false): number => {
     // The initial state is never shared: only there do beginText assertions hold.
-    const key = (initial ? 'B' : '') + pcs.join(',');
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = states.length;
-      ids.set(key, id);
-      states.push(pcs);
-    }
+    let h = isInitial ? 0x9e3779b9 : 0;
+    for (let i = 0; i < pcs.length; i++) h = Math.imul(h ^ pcs[i]!, 0x01000193);
+    const bucket = ids.get(h);
+    if (bucket) for (const id of bucket) if (initial[id] === isInitial && same(states[id]!, pcs)) return id;
+    const id = states.length;
+    states.push(pcs);
+    initial.push(isInitial);
+    if (bucket) bucket.push(id);
+    else ids.set(h, [id]);
     return id;
   };
-  intern([]); // state 0: dead (anchored) — for unanchored it is "nothing pending" and still loops
+  intern(new Int32Array(0)); // state 0: dead (anchored) — for unanchored it is "nothing pending" and still loops
   const s0 = intern(closure([start], true), true);
   const trans: number[] = [];
+  const gather: number[] = [];
   for (let s = 0; s < states.length; s++) {
     if ((s + 1) * k > MAX_DFA_CELLS) return null;
     const pcs = states[s]!;
     for (let c = 0; c < k; c++) {
-      const nextSeeds: number[] = [];
-      for (const pc of pcs) {
-        const ins = insts[pc]!;
-        if (ins.op === 'consume' && members.get(pc)!.has(c)) nextSeeds.push(ins.next);
+      stamp++;
+      gather.length = 0;
+      for (let i = 0; i < pcs.length; i++) {
+        const bits = memberBits[pcs[i]!];
+        if (!bits || !bits[c]) continue;
+        const next = after[pcs[i]!]!;
+        for (let j = 0; j < next.length; j++) {
+          const pc = next[j]!;
+          if (seen[pc] !== stamp) {
+            seen[pc] = stamp;
+            gather.push(pc);
+          }
+        }
       }
-      let next = closure(nextSeeds, false);
-      if (!anchored) next = [...new Set([...next, ...loop])].sort((a, b) => a - b);
-      trans.push(intern(next));
+      for (let j = 0; j < loop.length; j++) {
+        const pc = loop[j]!;
+        if (seen[pc] !== stamp) {
+          seen[pc] = stamp;
+          gather.push(pc);
+        }
+      }
+      trans.push(intern(Int32Array.from(gather).sort()));
     }
   }
   const flags = new Uint8Array(states.length);
@@ -315,10 +494,13 @@ export function compileRegex(pattern: Uint8Array | string, options: RegexOptions
   }
   // The pattern alone first: errors must be about what the user wrote, and `(?s:` + text + `)`
   // must not let `text` close the group early.
-  let tree = parseRegex(text);
+  const captures = options.captures ?? false;
+  const parsed = parseRegexGroups(text);
+  const groupNames = parsed.groupNames;
+  let tree = parsed.tree;
   if (options.dotAll) tree = parseRegex(`(?s:${text})`);
   const literals = anchored && !hasFold(text) ? literalSet(tree) : null;
-  const b = new NfaBuilder();
+  const b = new NfaBuilder(captures);
   const match = b.insts.length;
   b.insts.push({ op: 'match' });
   const start = b.emit(tree, match);
@@ -335,13 +517,16 @@ export function compileRegex(pattern: Uint8Array | string, options: RegexOptions
   const members = new Map<number, Set<number>>();
   for (const [pc, si] of setIndex) members.set(pc, new Set(cls.members[si]!));
   const dfa = buildDfa(insts, start, cls.k, members, anchored);
-  const program = encodeProgram(insts, start, cls, members, dfa, anchored);
+  const capSlots = 2 * (1 + (captures ? groupNames.length : 0));
+  const program = encodeProgram(insts, start, cls, members, dfa, anchored, capSlots, requiredBytes(tree));
   return {
     pattern: text,
     anchored,
     program,
     literals: literals ? literals.map((s) => enc.encode(s)) : null,
     usesDfa: dfa !== null,
+    groupNames,
+    captures,
   };
 }
 
@@ -350,7 +535,7 @@ function hasFold(text: string): boolean {
 }
 
 function encodeProgram(
-  insts: Inst[], start: number, cls: ReturnType<typeof classify>, members: Map<number, Set<number>>, dfa: Dfa | null, anchored: boolean,
+  insts: Inst[], start: number, cls: ReturnType<typeof classify>, members: Map<number, Set<number>>, dfa: Dfa | null, anchored: boolean, capSlots: number, required: number,
 ): Uint8Array {
   const k = cls.k;
   const words = Math.ceil(k / 32);
@@ -385,7 +570,8 @@ function encodeProgram(
   const dv = new DataView(buf.buffer);
   const u32 = (at: number, v: number) => dv.setUint32(at, v, true);
   u32(R.RX_MAGIC, R.RX_MAGIC_VALUE);
-  u32(R.RX_FLAGS, (anchored ? R.RXF_ANCHORED : 0) | (dfa ? R.RXF_DFA : 0));
+  const beginText = insts.some((i) => i.op === 'assert' && i.kind === 'beginText');
+  u32(R.RX_FLAGS, (anchored ? R.RXF_ANCHORED : 0) | (dfa ? R.RXF_DFA : 0) | (beginText ? R.RXF_BEGIN_TEXT : 0));
   u32(R.RX_CLASSES, k);
   u32(R.RX_RANGE_COUNT, nonAscii.length);
   u32(R.RX_ASCII, asciiOff);
@@ -400,6 +586,9 @@ function encodeProgram(
   u32(R.RX_DFA_TRANS, dfaTransOff);
   u32(R.RX_DFA_FLAGS, dfaFlagsOff);
   u32(R.RX_SIZE, off);
+  u32(R.RX_CAP_SLOTS, capSlots);
+  u32(R.RX_REQUIRED, required);
+  u32(R.RX_THREADS, insts.filter((i) => i.op === 'consume' || i.op === 'match').length);
   for (let c = 0; c < 128; c++) dv.setUint16(asciiOff + c * 2, ascii[c]!, true);
   nonAscii.forEach(([lo, c], i) => {
     u32(rangesOff + i * 8, lo);
@@ -431,6 +620,11 @@ function encodeProgram(
       case 'assert':
         u32(at, R.OP_ASSERT);
         u32(at + 4, ASSERT_CODE[ins.kind]);
+        u32(at + 8, ins.next);
+        break;
+      case 'save':
+        u32(at, R.OP_SAVE);
+        u32(at + 4, ins.slot);
         u32(at + 8, ins.next);
         break;
       case 'match':

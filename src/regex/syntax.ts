@@ -1,6 +1,8 @@
 // RE2 / Go regexp syntax → a small tree. Patterns are user input: every construct Go rejects is
 // rejected here with Go's wording (`missing closing ]`, `invalid escape sequence`, …), repetition
-// counts are capped at 1000 and nesting at 1000 like Go, and nothing here backtracks.
+// counts are capped at 1000 and nesting at 1000 like Go, and nothing here backtracks. Capturing
+// groups are numbered from 1 in the order of their opening parenthesis, as in Go; greediness is
+// kept because it decides where a match ends (and (?U) swaps it, as in Go).
 import { unicodeClass, foldOrbit } from './unicode.js';
 
 export class RegexSyntaxError extends Error {
@@ -15,8 +17,9 @@ export type Node =
   | { t: 'set'; set: RuneSet } // one code point from the set
   | { t: 'cat'; items: Node[] }
   | { t: 'alt'; items: Node[] }
-  | { t: 'rep'; min: number; max: number; item: Node } // max -1 = unbounded
-  | { t: 'assert'; kind: AssertKind };
+  | { t: 'rep'; min: number; max: number; greedy: boolean; item: Node } // max -1 = unbounded
+  | { t: 'assert'; kind: AssertKind }
+  | { t: 'capture'; index: number; name: string; item: Node }; // name '' when unnamed
 
 export type AssertKind = 'beginText' | 'endText' | 'beginLine' | 'endLine' | 'wordBoundary' | 'notWordBoundary';
 
@@ -108,6 +111,8 @@ class RegexParser {
   private readonly cps: number[];
   private i = 0;
   private depth = 0;
+  /** Names of the capturing groups so far, in order ('' for an unnamed group). */
+  readonly groupNames: string[] = [];
 
   constructor(private readonly src: string) {
     this.cps = Array.from(src, (c) => c.codePointAt(0)!);
@@ -149,14 +154,14 @@ class RegexParser {
       const start = this.i;
       let atom = this.parseAtom(flags);
       if (atom === null) continue; // a flag group like (?i) changes flags, adds nothing
-      atom = this.parseRepeat(atom, start);
+      atom = this.parseRepeat(atom, start, flags);
       items.push(atom);
     }
     if (items.length === 0) return { t: 'empty' };
     return items.length === 1 ? items[0]! : { t: 'cat', items };
   }
 
-  private parseRepeat(atom: Node, start: number): Node {
+  private parseRepeat(atom: Node, start: number, flags: Flags): Node {
     let repeated = false;
     for (;;) {
       const c = this.peek();
@@ -183,10 +188,14 @@ class RegexParser {
       } else {
         return atom;
       }
-      if (this.peek() === 0x3f) this.i++; // non-greedy: irrelevant to whether it matches
+      let greedy = !flags.U;
+      if (this.peek() === 0x3f) {
+        this.i++;
+        greedy = !greedy;
+      }
       if (repeated) this.fail('invalid nested repetition operator', String.fromCodePoint(...this.cps.slice(start, this.i)).slice(-2 - (this.i - opStart - 1)));
       repeated = true;
-      atom = { t: 'rep', min, max, item: atom };
+      atom = { t: 'rep', min, max, greedy, item: atom };
     }
   }
 
@@ -275,7 +284,10 @@ class RegexParser {
     this.i++;
     if (++this.depth > MAX_NESTING) this.fail('expression nests too deeply', this.src.slice(0, 20));
     let inner: Flags = { ...flags };
+    // A plain group captures; so does a named one; (?flags:…) does not.
+    let captureName: string | null = '';
     if (this.peek() === 0x3f /* ? */) {
+      captureName = null;
       this.i++;
       const c = this.peek();
       if (c === 0x50 /* P */ || c === 0x3c /* < */) {
@@ -290,6 +302,7 @@ class RegexParser {
         const name = String.fromCodePoint(...this.cps.slice(nameStart, this.i));
         if (!/^[A-Za-z0-9_]+$/.test(name)) this.fail('invalid named capture', String.fromCodePoint(...this.cps.slice(start, this.i + 1)));
         this.i++;
+        captureName = name; // Go allows a name twice (SubexpIndex then means the leftmost)
       } else {
         // Flags: (?flags) or (?flags:re)
         let neg = false;
@@ -323,11 +336,16 @@ class RegexParser {
         }
       }
     }
+    let index = 0;
+    if (captureName !== null) {
+      this.groupNames.push(captureName);
+      index = this.groupNames.length;
+    }
     const node = this.parseAlt(inner);
     if (this.peek() !== 0x29) this.fail('missing closing )', this.src);
     this.i++;
     this.depth--;
-    return node;
+    return captureName === null ? node : { t: 'capture', index, name: captureName, item: node };
   }
 
   private parseEscapeAtom(flags: Flags, start: number): Node {
@@ -517,4 +535,11 @@ class RegexParser {
 
 export function parseRegex(pattern: string): Node {
   return new RegexParser(pattern).parse();
+}
+
+/** The tree and the names of its capturing groups in order ('' for an unnamed group). */
+export function parseRegexGroups(pattern: string): { tree: Node; groupNames: string[] } {
+  const parser = new RegexParser(pattern);
+  const tree = parser.parse();
+  return { tree, groupNames: parser.groupNames };
 }

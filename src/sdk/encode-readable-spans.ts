@@ -20,7 +20,8 @@ export interface EncodedSpans {
   scopes: InstrumentationScope[];
 }
 
-function hexBytes(hex: string | undefined, size: number, what: string): Uint8Array {
+/** Hex ids as the SDK gives them → bytes (zeros when absent); a TypeError names a malformed one. */
+export function hexBytes(hex: string | undefined, size: number, what: string): Uint8Array {
   const out = new Uint8Array(size);
   if (!hex) return out;
   if (hex.length !== size * 2 || !/^[0-9a-fA-F]+$/.test(hex)) throw new TypeError(`${what} "${hex}" is not ${size * 2} hex digits`);
@@ -36,7 +37,8 @@ function flags(traceFlags: number, parentIsRemote: boolean | undefined): number 
   return ((traceFlags & 0xff) | FLAGS_HAS_IS_REMOTE | (parentIsRemote ? FLAGS_IS_REMOTE : 0)) >>> 0;
 }
 
-function anyValue(w: ProtoWriter, value: unknown): void {
+/** The fields of an AnyValue for a JS value, as the SDK's serializer maps it. */
+export function anyValueField(w: ProtoWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
       w.tag(1, 2).string(value);
@@ -58,7 +60,7 @@ function anyValue(w: ProtoWriter, value: unknown): void {
     w.fork(5);
     for (const item of value) {
       w.fork(1);
-      anyValue(w, item);
+      anyValueField(w, item);
       w.ldelim();
     }
     w.ldelim();
@@ -68,7 +70,7 @@ function anyValue(w: ProtoWriter, value: unknown): void {
       if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
       w.fork(1).tag(1, 2).string(key);
       w.fork(2);
-      anyValue(w, (value as Record<string, unknown>)[key]);
+      anyValueField(w, (value as Record<string, unknown>)[key]);
       w.ldelim().ldelim();
     }
     w.ldelim();
@@ -76,13 +78,14 @@ function anyValue(w: ProtoWriter, value: unknown): void {
   // undefined, null, functions, symbols: an empty AnyValue, as the SDK writes them.
 }
 
-function attributes(w: ProtoWriter, attrs: Attributes | undefined, field: number): void {
+/** Attributes as repeated KeyValue fields numbered `field` (the SDK's serializer's value mapping). */
+export function attributeFields(w: ProtoWriter, attrs: Attributes | undefined, field: number): void {
   if (!attrs) return;
   for (const key in attrs) {
     if (!Object.prototype.hasOwnProperty.call(attrs, key)) continue;
     w.fork(field).tag(1, 2).string(key);
     w.fork(2);
-    anyValue(w, attrs[key]);
+    anyValueField(w, attrs[key]);
     w.ldelim().ldelim();
   }
 }
@@ -98,7 +101,7 @@ function event(w: ProtoWriter, e: TimedEvent): void {
   w.fork(11);
   w.tag(1, 1).fixed64(hrNanos(e.time));
   w.tag(2, 2).string(e.name);
-  attributes(w, e.attributes, 3);
+  attributeFields(w, e.attributes, 3);
   w.tag(4, 0).uint32(e.droppedAttributesCount || 0);
   w.ldelim();
 }
@@ -110,7 +113,7 @@ function link(w: ProtoWriter, l: Link): void {
   w.tag(2, 2).bytes(hexBytes(c.spanId, 8, 'link span id'));
   const ts = c.traceState?.serialize();
   if (ts) w.tag(3, 2).string(ts);
-  attributes(w, l.attributes, 4);
+  attributeFields(w, l.attributes, 4);
   w.tag(5, 0).uint32(l.droppedAttributesCount || 0);
   w.tag(6, 5).fixed32(flags(c.traceFlags, c.isRemote));
   w.ldelim();
@@ -130,7 +133,7 @@ function span(w: ProtoWriter, s: ReadableSpan): void {
   if (kind !== 0) w.tag(6, 0).uint32(kind);
   w.tag(7, 1).fixed64(hrNanos(s.startTime));
   w.tag(8, 1).fixed64(hrNanos(s.endTime));
-  attributes(w, s.attributes, 9);
+  attributeFields(w, s.attributes, 9);
   w.tag(10, 0).uint32(s.droppedAttributesCount || 0);
   for (const e of s.events) event(w, e);
   w.tag(12, 0).uint32(s.droppedEventsCount || 0);
@@ -145,14 +148,14 @@ function scope(w: ProtoWriter, sc: InstrumentationScope): void {
   w.fork(1);
   w.tag(1, 2).string(sc.name);
   if (sc.version) w.tag(2, 2).string(sc.version);
-  attributes(w, sc.attributes, 3);
+  attributeFields(w, sc.attributes, 3);
   if (sc.droppedAttributesCount) w.tag(4, 0).uint32(sc.droppedAttributesCount);
   w.ldelim();
 }
 
 function resource(w: ProtoWriter, r: Resource): void {
   w.fork(1);
-  attributes(w, r.attributes, 1);
+  attributeFields(w, r.attributes, 1);
   // The SDK does not track dropped resource attributes and always writes 0.
   w.tag(2, 0).uint32(0);
   w.ldelim();

@@ -15,3 +15,10 @@ export type {
 export { PipelineRefusedError } from '../integrations/pipeline-refused-error.js';
 export type { TracesPipelineLike, PipelineResult } from '../integrations/pipeline-like.js';
 export type { ExportFailure } from '../exporters/traces-exporter.js';
+// Logs (issue 9): a LogRecordProcessor around a logs pipeline.
+export { SieveLogRecordProcessor, DEFAULT_SIEVE_LOG_RECORD_PROCESSOR_OPTIONS } from './sieve-log-record-processor.js';
+export type { SieveLogRecordProcessorOptions, SieveLogRecordProcessorStats } from './sieve-log-record-processor.js';
+export { encodeReadableLogs } from './encode-readable-logs.js';
+export type { EncodedLogs } from './encode-readable-logs.js';
+export type { ReadableLogRecord, LogRecordExporter, LogRecordProcessor, LogBody } from './sdk-log-types.js';
+export type { LogsPipelineLike, MetricsPipelineLike, OtlpPipelines } from '../integrations/pipeline-like.js';

@@ -9,7 +9,8 @@ import type { Attributes, HrTime, InstrumentationScope, Link, ReadableSpan, Reso
 const FLAGS_HAS_IS_REMOTE = 0x100;
 const FLAGS_IS_REMOTE = 0x200;
 
-function jsValue(v: AnyValue): unknown {
+/** A JS value for an AnyValue, as the SDK models it. */
+export function jsValue(v: AnyValue): unknown {
   switch (v.type) {
     case 'empty':
       return undefined;

@@ -2,7 +2,7 @@
 // assembly/abi/query-layout.ts, described in docs/PREDICATE-VM.md): a constant table, u32 code and
 // a byte pool holding strings, attribute keys, regex programs and literal sets.
 import * as Q from '../../assembly/abi/query-layout.js';
-import { compileRegex } from '../regex/compile.js';
+import { ProgramBuilder } from '../query/program-builder.js';
 import type { BinaryOp, FieldExpr, Intrinsic, StaticNode } from './ast.js';
 
 const INTRINSIC_IDS: Record<Exclude<Intrinsic, 'parent'>, number> = {
@@ -42,14 +42,6 @@ const CMP: Partial<Record<BinaryOp, number>> = { '=': Q.CMP_EQ, '!=': Q.CMP_NE, 
 const MIRROR: Partial<Record<BinaryOp, BinaryOp>> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 const ARITH: Partial<Record<BinaryOp, number>> = { '+': Q.AR_ADD, '-': Q.AR_SUB, '*': Q.AR_MUL, '/': Q.AR_DIV, '%': Q.AR_MOD, '^': Q.AR_POW };
 
-const enc = new TextEncoder();
-
-interface Const {
-  type: number;
-  aux: number;
-  payload: bigint;
-}
-
 /** A compiled program: its bytes (loaded into the core by the engine) and what it reads. */
 export interface PredicateProgram {
   bytes: Uint8Array;
@@ -58,41 +50,16 @@ export interface PredicateProgram {
   readsLinks: boolean;
 }
 
-class Builder {
-  private readonly consts: Const[] = [];
-  private readonly constKeys = new Map<string, number>();
-  private pool: number[] = [];
-  readonly code: number[] = [];
-  private depth = 0;
-  maxDepth = 0;
-  flags = 0;
-
-  private poolAdd(bytes: Uint8Array, align = 1): number {
-    while (this.pool.length % align) this.pool.push(0);
-    const off = this.pool.length;
-    for (const b of bytes) this.pool.push(b);
-    return off;
-  }
-
-  private constant(c: Const, key: string): number {
-    const hit = this.constKeys.get(key);
-    if (hit !== undefined) return hit;
-    this.consts.push(c);
-    this.constKeys.set(key, this.consts.length - 1);
-    return this.consts.length - 1;
-  }
-
+/** TraceQL's programs: MODE_TRACEQL over spans, with its static values as constants. */
+class Builder extends ProgramBuilder {
   staticConst(s: StaticNode, stripLeadingZeros = false): number {
     switch (s.type) {
       case 'int':
-        return this.constant({ type: Q.VT_INT, aux: 0, payload: BigInt.asUintN(64, s.value) }, `i${s.value}`);
+        return this.intConst(s.value);
       case 'duration':
-        return this.constant({ type: Q.VT_DURATION, aux: 0, payload: BigInt.asUintN(64, s.value) }, `d${s.value}`);
-      case 'float': {
-        const dv = new DataView(new ArrayBuffer(8));
-        dv.setFloat64(0, s.value, true);
-        return this.constant({ type: Q.VT_FLOAT, aux: 0, payload: dv.getBigUint64(0, true) }, `f${dv.getBigUint64(0, true)}`);
-      }
+        return this.durationConst(s.value);
+      case 'float':
+        return this.floatConst(s.value);
       case 'string': {
         let bytes = s.value;
         if (stripLeadingZeros) {
@@ -100,97 +67,17 @@ class Builder {
           while (k < bytes.length && bytes[k] === 0x30) k++;
           bytes = bytes.subarray(k);
         }
-        const key = `s${Array.from(bytes).join(',')}`;
-        const hit = this.constKeys.get(key);
-        if (hit !== undefined) return hit;
-        return this.constant({ type: Q.VT_STRING, aux: bytes.length, payload: BigInt(this.poolAdd(bytes)) }, key);
+        return this.stringConst(bytes);
       }
       case 'bool':
-        return this.constant({ type: Q.VT_BOOL, aux: 0, payload: s.value ? 1n : 0n }, `b${s.value}`);
+        return this.boolConst(s.value);
       case 'status':
-        return this.constant({ type: Q.VT_STATUS, aux: 0, payload: BigInt(s.value) }, `st${s.value}`);
+        return this.enumConst(Q.VT_STATUS, s.value);
       case 'kind':
-        return this.constant({ type: Q.VT_KIND, aux: 0, payload: BigInt(s.value) }, `k${s.value}`);
+        return this.enumConst(Q.VT_KIND, s.value);
       case 'nil':
-        return this.constant({ type: Q.VT_NIL, aux: 0, payload: 0n }, 'nil');
+        return this.nilConst();
     }
-  }
-
-  keyConst(name: string): number {
-    const bytes = enc.encode(name);
-    const key = `key:${name}`;
-    const hit = this.constKeys.get(key);
-    if (hit !== undefined) return hit;
-    return this.constant({ type: Q.VT_KEY, aux: bytes.length, payload: BigInt(this.poolAdd(bytes)) }, key);
-  }
-
-  regexConst(pattern: Uint8Array): { k: number; set: boolean } {
-    const rx = compileRegex(pattern, { anchored: true, dotAll: true });
-    if (rx.literals) {
-      const n = rx.literals.length;
-      const offs = rx.literals.map((l) => this.poolAdd(l));
-      const table = new Uint8Array(4 + n * 8);
-      const dv = new DataView(table.buffer);
-      dv.setUint32(0, n, true);
-      offs.forEach((o, i) => {
-        dv.setUint32(4 + i * 8, o, true);
-        dv.setUint32(8 + i * 8, rx.literals![i]!.length, true);
-      });
-      const at = this.poolAdd(table, 4);
-      this.consts.push({ type: Q.VT_STRSET, aux: table.length, payload: BigInt(at) });
-      return { k: this.consts.length - 1, set: true };
-    }
-    const at = this.poolAdd(rx.program, 4);
-    this.consts.push({ type: Q.VT_REGEX, aux: rx.program.length, payload: BigInt(at) });
-    return { k: this.consts.length - 1, set: false };
-  }
-
-  emit(op: number, operands: number[], effect: number): void {
-    this.code.push(op, ...operands);
-    this.depth += effect;
-    if (this.depth > this.maxDepth) this.maxDepth = this.depth;
-  }
-
-  /** A forward jump: returns the index of its target operand to patch. */
-  jump(op: number, effect: number): number {
-    this.code.push(op, 0);
-    this.depth += effect;
-    return this.code.length - 1;
-  }
-
-  patch(at: number): void {
-    this.code[at] = this.code.length;
-  }
-
-  finish(): Uint8Array {
-    this.code.push(Q.OP_END);
-    const codeOff = Q.P_HEADER_SIZE;
-    const constOff = (codeOff + this.code.length * 4 + 7) & ~7;
-    const poolOff = constOff + this.consts.length * Q.C_SIZE;
-    const size = (poolOff + this.pool.length + 7) & ~7;
-    const buf = new Uint8Array(size);
-    const dv = new DataView(buf.buffer);
-    const u32 = (at: number, v: number) => dv.setUint32(at, v, true);
-    u32(Q.P_MAGIC, Q.P_MAGIC_VALUE);
-    u32(Q.P_FLAGS, this.flags);
-    u32(Q.P_MODE, Q.MODE_TRACEQL);
-    u32(Q.P_CODE, codeOff);
-    u32(Q.P_CODE_WORDS, this.code.length);
-    u32(Q.P_CONSTS, constOff);
-    u32(Q.P_CONST_COUNT, this.consts.length);
-    u32(Q.P_POOL, poolOff);
-    u32(Q.P_POOL_SIZE, this.pool.length);
-    u32(Q.P_MAX_STACK, Math.max(this.maxDepth, 1));
-    u32(Q.P_SIZE, size);
-    this.code.forEach((w, i) => u32(codeOff + i * 4, w));
-    this.consts.forEach((c, i) => {
-      const at = constOff + i * Q.C_SIZE;
-      u32(at + Q.C_TYPE, c.type);
-      u32(at + Q.C_AUX, c.aux);
-      dv.setBigUint64(at + Q.C_PAYLOAD, c.payload, true);
-    });
-    buf.set(this.pool, poolOff);
-    return buf;
   }
 }
 
@@ -249,7 +136,7 @@ function compileBinary(b: Builder, op: BinaryOp, lhs: FieldExpr, rhs: FieldExpr)
   if (op === '=~' || op === '!~') {
     compileExpr(b, lhs);
     if (rhs.kind !== 'static' || rhs.type !== 'string') throw new Error('unreachable: validation requires a string literal regex');
-    const { k, set } = b.regexConst(rhs.value);
+    const { k, set } = b.regexConst(rhs.value, { anchored: true, dotAll: true });
     b.emit(set ? Q.OP_IN_SET : Q.OP_REGEX, [k, op === '!~' ? 1 : 0], 0);
     return;
   }

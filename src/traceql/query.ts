@@ -128,6 +128,30 @@ export class CompiledQuery {
     }
   }
 
+  /**
+   * The spans a search query selects, as a mask over every span of `batches` (batch 0's spans in
+   * wire order, then batch 1's…); with `wholeTraces`, every span of each trace that has a match.
+   */
+  spanMask(batches: TraceBatch | readonly TraceBatch[], wholeTraces = false): Uint8Array {
+    if (this.query.kind !== 'search') throw new TraceQLError('this is a metrics query: a span selection needs a search query', 1, 1, 'validate');
+    const ctx = this.context(batches);
+    try {
+      const mask = new Uint8Array(ctx.spanCount);
+      for (const set of new Evaluator(ctx, this.programs).pipeline(this.query.root, null)) {
+        if (!wholeTraces) {
+          for (const g of set.spans) mask[g] = 1;
+          continue;
+        }
+        const first = ctx.first[set.trace]!;
+        const size = ctx.size[set.trace]!;
+        for (let k = first; k < first + size; k++) mask[ctx.order[k]!] = 1;
+      }
+      return mask;
+    } finally {
+      ctx.dispose();
+    }
+  }
+
   /** How many traces, spansets and spans match, without shaping a response (the cheapest way to ask). */
   count(batches: TraceBatch | readonly TraceBatch[]): { traces: number; spansets: number; spans: number } {
     if (this.query.kind !== 'search') throw new TraceQLError('this is a metrics query', 1, 1, 'validate');

@@ -80,6 +80,15 @@ export const CASES: readonly BindingCase[] = [
   },
   { name: 'spanmetrics: profile tempo', config: traces({}, { spanmetrics: { profile: 'tempo', dimensions: [{ name: 'http.route' }] } }) },
   {
+    // Value patterns run in the core (match positions, submatches): the program carries their
+    // compiled regexes inside the plans.
+    name: 'value patterns: redaction blocked_values / allowed_values, attributes extract',
+    config: traces({
+      attributes: { actions: [{ key: 'url.path', pattern: '^/(?P<path_root>[a-z]+)/(?P<path_leaf>[a-z0-9]+)', action: 'extract' }] },
+      redaction: { allow_all_keys: true, blocked_values: ['[0-9]{3,}', '[a-z]+@[a-z]+'], allowed_values: ['^200$'], hash_function: 'md5', summary: 'debug' },
+    }),
+  },
+  {
     name: 'attributes: include, key patterns, fused with samplers',
     config: traces(
       {

@@ -25,4 +25,20 @@ describe('SDK interfaces', () => {
     });
     expect(messages).toEqual([]);
   }, 60_000);
+
+  it('SieveLogRecordProcessor is an SDK LogRecordProcessor (sdk-logs 0.2xx) taking the SDK exporters, and SDK records are ours', () => {
+    const file = join(REPO, 'test', 'integrations', 'typecheck', 'sdk-log-assignability.ts');
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.esnext.disposable.d.ts'],
+      types: ['node'],
+      skipLibCheck: true,
+    });
+    const messages = ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? `${d.file.fileName.slice(REPO.length)}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    expect(messages).toEqual([]);
+  }, 60_000);
 });

@@ -167,9 +167,9 @@ describe('pipelines and connectors', () => {
     expect(decided.map((r) => [r.pipeline, r.batch.spanCount])).toEqual([['traces/sampled', 2]]);
     for (const r of [...first, ...decided]) r.batch.dispose();
     expect(p.processorItems()).toEqual([
-      { pipeline: 'traces/sampled', processor: 'tail_sampling', type: 'tail_sampling', incoming: 3, outgoing: 2 },
-      { pipeline: 'traces/sampled', processor: 'attributes', type: 'attributes', incoming: 2, outgoing: 2 },
-      { pipeline: 'traces/all', processor: 'attributes', type: 'attributes', incoming: 3, outgoing: 3 },
+      { pipeline: 'traces/sampled', signal: 'traces', processor: 'tail_sampling', type: 'tail_sampling', incoming: 3, outgoing: 2 },
+      { pipeline: 'traces/sampled', signal: 'traces', processor: 'attributes', type: 'attributes', incoming: 2, outgoing: 2 },
+      { pipeline: 'traces/all', signal: 'traces', processor: 'attributes', type: 'attributes', incoming: 3, outgoing: 3 },
     ]);
   });
   it('copies a batch the decode limits truncated (shorter re-written bytes) for the second pipeline', () => {

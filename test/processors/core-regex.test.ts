@@ -1,6 +1,6 @@
 // Regex features with otel-sieve's own engine (the default: compiled in TypeScript, run in the
 // core, match / no match): tail-sampling string_attribute regex (checklist 5), key patterns and
-// regexp include/exclude. Features needing submatches or positions are refused (bad-configs test).
+// regexp include/exclude. Features needing submatches or positions: regex-values.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, TraceBatch } from 'otel-sieve';
 import { buildRequest, decodedSpans } from '../helpers/build-request.js';

@@ -1,6 +1,7 @@
-// Regex-dependent features through the RegexEngine seam, with re2js standing in for otel-sieve's
-// engine: tail-sampling string_attribute regex (checklist 5) and the attributes processor's
-// pattern validation (checklist 4). Execution of masking/extract waits for the core engine.
+// Match / no match features through the RegexEngine seam with another engine registered (re2js):
+// tail-sampling string_attribute regex (checklist 5), key patterns, hash_function on masked keys
+// and regexp include/exclude. Positions and submatches (extract, blocked_values) always run on
+// otel-sieve's engine in the core: regex-values.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, registerRegexEngine, TraceBatch } from 'otel-sieve';
 import { buildRequest, decodedSpans } from '../helpers/build-request.js';
@@ -41,31 +42,6 @@ describe('string_attribute with enabled_regex_matching', () => {
   });
 });
 
-describe('attributes patterns are validated with the engine', () => {
-  const build = (action: Record<string, unknown>) => () => pipelineWith({ attributes: { actions: [{ key: 'k', ...action }] } });
-  it('extract needs named groups and no unnamed ones', () => {
-    expect(build({ action: 'extract', pattern: '^/api/(.*)$' })).toThrow('error creating AttrProc. Field "pattern" contains at least one unnamed matcher group at the 0-th actions');
-    expect(build({ action: 'extract', pattern: '^/api/x$' })).toThrow('error creating AttrProc. Field "pattern" contains no named matcher groups at the 0-th actions');
-    expect(build({ action: 'extract', pattern: '(?P<a' })).toThrow('error creating AttrProc. Field "pattern" has invalid pattern: "(?P<a" to be set at the 0-th actions');
-  });
-  it('extract upserts the named groups as strings and leaves the source (checklist 23)', () => {
-    const p = pipelineWith({ attributes: { actions: [
-      { key: 'http.url', pattern: '^/api/v1/document/(?P<new_user_key>.*)/update/(?P<version>.*)$', action: 'extract' },
-      { key: 'route', pattern: '(?P<first>[a-z]+)(?:-(?P<second>[a-z]+))?', action: 'extract' },
-    ] } });
-    const out = decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [
-      { trace: 'a', attrs: { 'http.url': '/api/v1/document/12345678/update/v1', version: 'old', route: 'abc' } },
-      { trace: 'b', attrs: { 'http.url': '/other', route: 7 } },
-      { trace: 'c', attrs: { 'http.url': '/api/v1/document/12345678/update/v1' } },
-    ] }])), 0)));
-    expect(out.map((s) => s.attrs)).toEqual([
-      { 'http.url': '/api/v1/document/12345678/update/v1', version: 'v1', route: 'abc', new_user_key: '12345678', first: 'abc', second: '' },
-      { 'http.url': '/other', route: 7n },
-      { 'http.url': '/api/v1/document/12345678/update/v1', new_user_key: '12345678', version: 'v1' },
-    ]);
-  });
-});
-
 describe('key patterns (each distinct key meets the engine once)', () => {
   const run = (processors: Record<string, unknown>, attrs: Record<string, string | number>, extra: Partial<ResourceSpec> = {}) => {
     const p = pipelineWith(processors);
@@ -93,8 +69,6 @@ describe('key patterns (each distinct key meets the engine once)', () => {
       'retry.token_count': '****',
       'redaction.masked.keys': 'auth.token,retry.token_count',
       'redaction.masked.count': 2n,
-      'redaction.allowed.keys': 'n',
-      'redaction.allowed.count': 1n,
       'redaction.ignored.count': 1n,
     });
   });
@@ -118,40 +92,6 @@ describe('hash_function on masked values', () => {
       const [s] = decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [{ trace: 'a', attrs: { password: 'hunter2', n: 1, db_password: 7 } }] }])), 0)));
       expect(s!.attrs).toEqual({ password: ref('hunter2'), n: 1n, db_password: ref('') });
     }
-  });
-});
-
-describe('blocked_values and allowed_values (checklist 25)', () => {
-  const mastercard = '5[1-5][0-9]{2}';
-  const run = (redaction: Record<string, unknown>, attrs: Record<string, string | number>) => {
-    const p = pipelineWith({ redaction });
-    return decodedSpans(drain(p.process(TraceBatch.fromProtobuf(buildRequest([{ spans: [{ trace: 'a', attrs }] }])), 0)))[0]!.attrs;
-  };
-  it('masks the matching substrings: "5105 1051 0510 6789" becomes "**** 1051 0510 6789" per match', () => {
-    expect(run({ allow_all_keys: true, blocked_values: ['5[1-5][0-9]{2}[ -]?[0-9]{4}[ -]?[0-9]{4}'] }, { card: '5105 1051 0510 6789', n: 1 }))
-      .toEqual({ card: '**** 6789', n: 1n });
-  });
-  it('applies every blocked pattern in turn; masked keys count as masked and allowed', () => {
-    expect(run({ allow_all_keys: true, blocked_values: [mastercard, '[0-9]{4}$'], summary: 'debug' }, { card: '5105 1051 0510 6789' })).toEqual({
-      card: '**** 1051 0510 ****',
-      'redaction.masked.keys': 'card',
-      'redaction.masked.count': 1n,
-      'redaction.allowed.keys': 'card',
-      'redaction.allowed.count': 1n,
-    });
-  });
-  it('allowed_values win over blocked_values', () => {
-    expect(run({ allow_all_keys: true, blocked_values: ['[0-9]{4}'], allowed_values: ['^4111'] }, { a: '4111 1111', b: '5111 1111' }))
-      .toEqual({ a: '4111 1111', b: '**** ****' });
-  });
-  it('hash_function replaces each match with its digest', async () => {
-    const { createHash } = await import('node:crypto');
-    expect(run({ allow_all_keys: true, blocked_values: ['[0-9]{4}'], hash_function: 'md5' }, { a: 'x 1234 y' }))
-      .toEqual({ a: `x ${createHash('md5').update('1234').digest('hex')} y` });
-  });
-  it('only allowed keys are masked; ignored keys are left alone', () => {
-    expect(run({ allowed_keys: ['a'], ignored_keys: ['b'], blocked_values: ['secret'] }, { a: 'my secret', b: 'secret too', c: 'secret' }))
-      .toEqual({ a: 'my ****', b: 'secret too' });
   });
 });
 

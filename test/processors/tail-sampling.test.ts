@@ -304,7 +304,7 @@ describe('config (checklist 3)', () => {
     expect(bad([pol('always_sample', {}, 'x'), pol('always_sample', {}, 'x')])).toThrow('processors.tail_sampling.policies[1].name: duplicate policy name "x"');
     expect(bad([{ name: 'x', type: 'nope' }])).toThrow('processors.tail_sampling.policies[0].type: unknown sampling policy type nope');
     expect(bad([pol('status_code', { status_codes: ['FAIL'] })])).toThrow('processors.tail_sampling.policies[0].status_code.status_codes: unknown status code "FAIL", supported: OK, ERROR, UNSET');
-    expect(bad([{ name: 'x', type: 'ottl_condition', ottl_condition: { span: ['true'] } }])).toThrow('policy type "ottl_condition" is not supported yet');
+    expect(bad([{ name: 'x', type: 'ottl_condition', ottl_condition: {} }])).toThrow('processors.tail_sampling.policies[0].ottl_condition: expected at least one OTTL condition to filter on');
   });
   it('defaults: decision_wait 30s, num_traces 50000', () => {
     const p = pipelineWith({ tail_sampling: { policies: [pol('always_sample')] } });

@@ -4,52 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, Regex, RegexSyntaxError } from 'otel-sieve';
 import { RE2JS } from 're2js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const ATOMS = ['a', 'b', 'c', '.', '\\d', '\\w', '\\s', '[ab]', '[^a]', '[a-c]', 'é', '\\.', '[[:alpha:]]', '\\pL', '\\PL', '[\\d_]', '\\x41', '(?i:a)', '\\n'];
-const ASSERTS = ['^', '$', '\\b', '\\B', '\\A', '\\z'];
-
-function genPattern(r: () => number, depth = 0): string {
-  const n = 1 + Math.floor(r() * 4);
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    const x = r();
-    let atom: string;
-    if (x < 0.15 && depth < 3) atom = `(${genPattern(r, depth + 1)}${r() < 0.5 ? '|' + genPattern(r, depth + 1) : ''})`;
-    else if (x < 0.2 && depth < 3) atom = `(?:${genPattern(r, depth + 1)})`;
-    else if (x < 0.27) atom = ASSERTS[Math.floor(r() * ASSERTS.length)]!;
-    else atom = ATOMS[Math.floor(r() * ATOMS.length)]!;
-    const q = r();
-    if (!ASSERTS.includes(atom)) {
-      if (q < 0.12) atom += '*';
-      else if (q < 0.2) atom += '+';
-      else if (q < 0.26) atom += '?';
-      else if (q < 0.3) atom += `{${Math.floor(r() * 3)},${2 + Math.floor(r() * 2)}}`;
-      else if (q < 0.32) atom += '*?';
-    }
-    out += atom;
-  }
-  if (r() < 0.1) out = (r() < 0.5 ? '(?i)' : r() < 0.5 ? '(?s)' : '(?m)') + out;
-  return out;
-}
-
-const CHARS = ['a', 'b', 'c', 'A', '1', '_', ' ', '\n', '.', 'é', 'ß', 'Ω', '😀'];
-function genSubject(r: () => number): string {
-  const n = Math.floor(r() * 8);
-  let s = '';
-  for (let i = 0; i < n; i++) s += CHARS[Math.floor(r() * CHARS.length)];
-  return s;
-}
+import { rng } from '../helpers/rng.js';
+import { genPattern, genSubject } from '../helpers/random-regex.js';
 
 beforeAll(async () => {
   await init();

@@ -4,17 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { init, TraceBatch, traceql, TraceQLError } from 'otel-sieve';
 import { REQUEST_1, encodeJsonTraces } from './fixture.js';
 import { SECTIONS, REJECTS, METRICS_ACCEPTED } from './cases.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const SEEDS = [
   ...Object.values(SECTIONS).flat().map(([q]) => q),

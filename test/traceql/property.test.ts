@@ -6,17 +6,7 @@ import { init, TraceBatch, traceql, TraceQLError } from 'otel-sieve';
 import { encodeJsonTraces } from './fixture.js';
 import { referenceSpans, spanMatches, structural, RuntimeError } from './reference.js';
 import type { RSpan } from './reference.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 const KEYS = ['a', 'b', 'c.d'];
 const STRS = ['x', 'y', 'xy', '', 'X'];

@@ -7,13 +7,13 @@ import type { OtlpSignal } from '../../otlp-http/export-response.js';
 import type { OtlpEncoding } from '../../otlp-http/otlp-encoding.js';
 
 export interface OtlpHttpExporterConfig {
-  /** Base URL; `/v1/traces` (or `/v1/metrics`) is appended. One of this or the signal's endpoint is required. */
+  /** Base URL; `/v1/traces`, `/v1/logs` or `/v1/metrics` is appended. One of this or the signal's endpoint is required. */
   endpoint?: string;
   /** Full URL for traces, used as is (overrides `endpoint`). */
   traces_endpoint?: string;
   /** Full URL for metrics, used as is (overrides `endpoint`). */
   metrics_endpoint?: string;
-  /** Full URL for logs (accepted for configs shared with logs pipelines; unused here). */
+  /** Full URL for logs, used as is (overrides `endpoint`). */
   logs_endpoint?: string;
   /** `proto` (application/x-protobuf) or `json` (application/json). Default `proto`. */
   encoding?: 'proto' | 'json';

@@ -3,8 +3,10 @@
 import type { ConfigReader } from '../../config/config-reader.js';
 import { readMatchProperties, readMatchValue } from './match-properties.js';
 import type { MatchProperties, MatchValue } from './match-properties.js';
-import { regexEngine, NO_REGEX_ENGINE, NO_SUBMATCHES } from '../regex-matcher.js';
+import { regexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
 import type { CompiledRegex } from '../regex-matcher.js';
+import { compileRegex } from '../../regex/compile.js';
+import type { CompiledRegex as RegexProgram } from '../../regex/compile.js';
 
 export type ActionKind = 'insert' | 'update' | 'upsert' | 'delete' | 'hash' | 'extract' | 'convert';
 
@@ -16,8 +18,13 @@ export interface AttributeAction {
   /** Client context (metadata, auth, client.address): there is none outside a network receiver. */
   readonly fromContext?: string;
   readonly convertedType?: 'int' | 'double' | 'string';
-  /** delete/hash: keys matching this pattern too; extract: the pattern with named groups (needs a registered regex engine). */
+  /** delete/hash: keys matching this pattern too (with the registered regex engine). */
   readonly pattern?: CompiledRegex;
+  /**
+   * extract: the pattern with its named groups, compiled for otel-sieve's engine in the core
+   * (submatches are found there, once per distinct value of a batch).
+   */
+  readonly extract?: RegexProgram;
 }
 
 export interface AttributesConfig {
@@ -68,6 +75,7 @@ function readAction(b: ConfigReader, i: number): AttributeAction {
   b.done();
   const fail = (msg: string) => b.error(msg);
   let compiled: CompiledRegex | undefined;
+  let extract: RegexProgram | undefined;
   if (!KINDS.includes(action)) throw fail(`error creating AttrProc due to unsupported action "${raw}" at the ${i}-th actions`);
   if (action === 'delete' || action === 'hash') {
     if (!key && !pattern) throw fail(`error creating AttrProc due to missing required field (at least one of "key" and "pattern" have to be set) at the ${i}-th actions`);
@@ -99,12 +107,16 @@ function readAction(b: ConfigReader, i: number): AttributeAction {
       if (convertedType) throw fail(`error creating AttrProc. Action "${action}" does not use the "converted_type" field. This must not be specified for ${i}-th action`);
       if (!pattern) throw fail(`error creating AttrProc due to missing required field "pattern" for action "${action}" at the ${i}-th action`);
       {
-        const re = compilePattern(b, pattern, i);
-        if (!re) throw b.fail('pattern', `the extract action (${i}-th action) ${REGEX_UNAVAILABLE}`);
-        if (!re.groupNames || !re.namedGroups) throw b.fail('pattern', `the extract action (${i}-th action) ${NO_SUBMATCHES}`);
+        if (!regexEngine()) throw b.fail('pattern', `the extract action (${i}-th action) ${REGEX_UNAVAILABLE}`);
+        let re: RegexProgram;
+        try {
+          re = compileRegex(pattern, { anchored: false, captures: true });
+        } catch {
+          throw b.error(`error creating AttrProc. Field "pattern" has invalid pattern: "${pattern}" to be set at the ${i}-th actions`);
+        }
         if (re.groupNames.length === 0) throw fail(`error creating AttrProc. Field "pattern" contains no named matcher groups at the ${i}-th actions`);
         if (re.groupNames.some((n) => n === '')) throw fail(`error creating AttrProc. Field "pattern" contains at least one unnamed matcher group at the ${i}-th actions`);
-        compiled = re;
+        extract = re;
       }
       break;
     case 'convert':
@@ -123,5 +135,6 @@ function readAction(b: ConfigReader, i: number): AttributeAction {
     ...(fromContext ? { fromContext } : {}),
     ...(convertedType ? { convertedType: convertedType as 'int' | 'double' | 'string' } : {}),
     ...(compiled ? { pattern: compiled } : {}),
+    ...(extract ? { extract } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { AttributesProcessor } from './attributes-processor.js';
 
 export const attributesProcessorFactory: ProcessorFactory<AttributesConfig> = {
   type: 'attributes',
+  signals: ['traces', 'logs', 'metrics'],
   readConfig: readAttributesConfig,
   create: (config, context) => new AttributesProcessor(config, context),
 };

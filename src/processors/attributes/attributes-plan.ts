@@ -7,8 +7,8 @@ import type { AttributesConfig } from './attributes-config.js';
 import type { CompiledRegex } from '../regex-matcher.js';
 import { regexEngine, coreRegexEngine } from '../regex-matcher.js';
 import { compileRegex } from '../../regex/compile.js';
-import type { ValueExtraction } from '../attr-edit/attr-edit-runner.js';
 import type { AttributeTest, MatchProperties, MatchValue } from './match-properties.js';
+import type { Signal } from '../../config/collector-config.js';
 
 const OPS: Readonly<Record<string, number>> = { insert: A.OP_INSERT, update: A.OP_UPDATE, upsert: A.OP_UPSERT, delete: A.OP_DELETE, hash: A.OP_HASH, convert: A.OP_CONVERT, extract: A.OP_EXTRACT };
 const CONVERT: Readonly<Record<string, number>> = { int: A.CONVERT_INT, double: A.CONVERT_DOUBLE, string: A.CONVERT_STRING };
@@ -97,6 +97,26 @@ function matchRecord(w: CoreBlockWriter, m: MatchProperties): number {
     w.u32(mp + A.MP_RESOURCES, tests(w, m.resources, rx));
     w.u32(mp + A.MP_RESOURCES_COUNT, m.resources.length);
   }
+  if (m.logBodies.length) {
+    present |= A.MPP_BODIES;
+    w.u32(mp + A.MP_BODIES, stringList(w, m.logBodies, rx));
+    w.u32(mp + A.MP_BODIES_COUNT, m.logBodies.length);
+  }
+  if (m.logSeverityTexts.length) {
+    present |= A.MPP_SEVERITY_TEXTS;
+    w.u32(mp + A.MP_SEVERITY_TEXTS, stringList(w, m.logSeverityTexts, rx));
+    w.u32(mp + A.MP_SEVERITY_TEXTS_COUNT, m.logSeverityTexts.length);
+  }
+  if (m.logSeverityNumber) {
+    present |= A.MPP_SEVERITY_NUMBER;
+    w.u32(mp + A.MP_SEVERITY_MIN, m.logSeverityNumber.min);
+    w.u32(mp + A.MP_SEVERITY_UNDEFINED, m.logSeverityNumber.matchUndefined ? 1 : 0);
+  }
+  if (m.metricNames.length) {
+    present |= A.MPP_METRIC_NAMES;
+    w.u32(mp + A.MP_METRIC_NAMES, stringList(w, m.metricNames, rx));
+    w.u32(mp + A.MP_METRIC_NAMES_COUNT, m.metricNames.length);
+  }
   if (m.libraries.length) {
     present |= A.MPP_LIBRARIES;
     const at = w.reserve(m.libraries.length * A.LB_ROW);
@@ -121,42 +141,44 @@ function matchRecord(w: CoreBlockWriter, m: MatchProperties): number {
 
 /** The key patterns of the delete/hash actions, in the order of their verdict bits (at most 32). */
 export function actionPatterns(config: AttributesConfig): CompiledRegex[] {
-  const patterns = config.actions.flatMap((a) => (a.pattern && a.action !== 'extract' ? [a.pattern] : []));
+  const patterns = config.actions.flatMap((a) => (a.pattern ? [a.pattern] : []));
   if (patterns.length > 32) throw new RangeError('attributes: at most 32 actions may use "pattern"');
   return patterns;
 }
 
+/** The attribute maps the attributes processor edits per signal: span, log record, data point attributes. */
+const ATTRIBUTE_TARGETS: Readonly<Record<Signal, number>> = { traces: A.TARGET_SPAN, logs: A.TARGET_LOG, metrics: A.TARGET_POINT };
+
 /** Returns the plan pointer and the block to free. */
-export function writeAttributesPlan(core: CoreMemory, config: AttributesConfig): { block: number; plan: number } {
+export function writeAttributesPlan(core: CoreMemory, config: AttributesConfig, signal: Signal = 'traces'): { block: number; plan: number } {
   const patterns = actionPatterns(config);
   const { block, root } = CoreBlockWriter.build(core, (w) => {
     const plan = w.reserve(A.EP_SIZE);
     w.u32(plan + A.EP_KIND, A.EDIT_ATTRIBUTES);
-    w.u32(plan + A.EP_TARGETS, A.TARGET_SPAN);
+    w.u32(plan + A.EP_TARGETS, ATTRIBUTE_TARGETS[signal]);
     // regexp include/exclude run in the core with otel-sieve's engine; another registered engine
     // is evaluated outside (see regexp-match.ts).
     const inCore = (m: MatchProperties | undefined) => m !== undefined && (m.matchType === 'strict' || regexEngine() === coreRegexEngine);
     if (inCore(config.include)) w.u32(plan + A.EP_INCLUDE, matchRecord(w, config.include!));
     if (inCore(config.exclude)) w.u32(plan + A.EP_EXCLUDE, matchRecord(w, config.exclude!));
     const actions = w.reserve(config.actions.length * A.AC_ROW);
+    // Words of a distinct value's extraction block: per extract action a state word and the
+    // match's 2 × (1 + groups) positions.
     let slot = 0;
-    const extractKeys = [...new Set(config.actions.filter((a) => a.action === 'extract').map((a) => a.key))];
-    if (extractKeys.length) {
-      w.u32(plan + A.EP_VALUE_KEYS, stringList(w, extractKeys));
-      w.u32(plan + A.EP_VALUE_KEYS_COUNT, extractKeys.length);
-    }
     config.actions.forEach((a, i) => {
       const row = actions + i * A.AC_ROW;
       w.u32(row + A.AC_OP, OPS[a.action]!);
-      const bit = a.pattern && a.action !== 'extract' ? patterns.indexOf(a.pattern) : -1;
+      const bit = a.pattern ? patterns.indexOf(a.pattern) : -1;
       w.u32(row + A.AC_PATTERN_BIT, bit >= 0 ? bit : A.NO_PATTERN);
-      if (a.action === 'extract' && a.pattern) {
-        // Group names, and where this action's results sit in each value's extraction block.
-        const names = a.pattern.groupNames ?? [];
+      if (a.extract) {
+        const names = a.extract.groupNames;
         w.u32(row + A.AC_SRC_KEY, stringList(w, names));
         w.u32(row + A.AC_SRC_KEY_LEN, names.length);
         w.u32(row + A.AC_TYPE, slot);
-        slot += 1 + 2 * names.length;
+        const at = w.reserve(a.extract.program.length);
+        w.bytes(at, a.extract.program);
+        w.u64(row + A.AC_VALUE, BigInt(at));
+        slot += 3 + 2 * names.length;
       }
       const [kp, kn] = w.string(a.key);
       w.u32(row + A.AC_KEY, kp);
@@ -178,29 +200,10 @@ export function writeAttributesPlan(core: CoreMemory, config: AttributesConfig):
       }
       if (a.convertedType) w.u32(row + A.AC_TYPE, CONVERT[a.convertedType]!);
     });
+    w.u32(plan + A.EP_EXTRACT_WORDS, slot);
     w.u32(plan + A.EP_ACTIONS, actions);
     w.u32(plan + A.EP_ACTION_COUNT, config.actions.length);
     return plan;
   });
   return { block, plan: root };
-}
-
-/** The extract actions' runtime: named groups per action and the per-value matcher. */
-export function actionExtraction(config: AttributesConfig): ValueExtraction | undefined {
-  const extracts = config.actions.filter((a) => a.action === 'extract' && a.pattern);
-  if (!extracts.length) return undefined;
-  return {
-    groups: extracts.map((a) => a.pattern!.groupNames!.length),
-    cache: new Map(),
-    extract(value: string) {
-      let any = false;
-      const out = extracts.map((a) => {
-        const g = a.pattern!.namedGroups!(value);
-        if (!g) return undefined;
-        any = true;
-        return a.pattern!.groupNames!.map((name) => g[name] ?? '');
-      });
-      return any ? out : undefined;
-    },
-  };
 }

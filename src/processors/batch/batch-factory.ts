@@ -5,6 +5,7 @@ import { BatchProcessor } from './batch-processor.js';
 
 export const batchProcessorFactory: ProcessorFactory<BatchConfig> = {
   type: 'batch',
+  signals: ['traces', 'logs', 'metrics'],
   readConfig: readBatchConfig,
   create: (config, context) => new BatchProcessor(config, context),
 };

@@ -5,6 +5,7 @@ import { MemoryLimiterProcessor } from './memory-limiter-processor.js';
 
 export const memoryLimiterProcessorFactory: ProcessorFactory<MemoryLimiterConfig> = {
   type: 'memory_limiter',
+  signals: ['traces', 'logs', 'metrics'],
   readConfig: readMemoryLimiterConfig,
   create: (config, context) => new MemoryLimiterProcessor(config, context),
 };

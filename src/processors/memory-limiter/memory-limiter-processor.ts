@@ -8,8 +8,10 @@
 // limit_percentage is a share of the core's memory cap (init({ memoryLimit })).
 import { getCore } from '../../core/init.js';
 import { DataRefusedError } from '../../pipeline/data-refused-error.js';
-import type { TraceBatch } from '../../otlp/trace-batch.js';
-import type { ComponentContext, Millis, TracesProcessor } from '../../pipeline/types.js';
+import type { Signal } from '../../config/collector-config.js';
+import type { AnyBatch } from '../../pipeline/pending-edits.js';
+import { batchItemCount } from '../../otlp/batch-concat.js';
+import type { ComponentContext, Millis, SignalProcessor } from '../../pipeline/types.js';
 import type { MemoryLimiterConfig } from './memory-limiter-config.js';
 
 const MIB = 1024 * 1024;
@@ -22,8 +24,12 @@ export const coreMemoryReader: MemoryReader = () => {
   return { used: core.memoryUsed(), cap: core.limit };
 };
 
-export class MemoryLimiterProcessor implements TracesProcessor {
+/** The collector's counter item names (otelcol_processor_refused_spans, _log_records, _metric_points). */
+const ITEMS: Readonly<Record<Signal, string>> = { traces: 'spans', logs: 'log_records', metrics: 'metric_points' };
+
+export class MemoryLimiterProcessor<Batch extends AnyBatch = AnyBatch> implements SignalProcessor<Batch> {
   readonly id: string;
+  private readonly signal: Signal;
   private lastCheck: number | undefined;
   private refusing = false;
   private refused = 0;
@@ -32,6 +38,7 @@ export class MemoryLimiterProcessor implements TracesProcessor {
 
   constructor(private readonly config: MemoryLimiterConfig, context: ComponentContext, private readonly read: MemoryReader = coreMemoryReader) {
     this.id = context.id;
+    this.signal = context.signal ?? 'traces';
   }
 
   /** Hard and soft limits in bytes for a memory cap. */
@@ -55,25 +62,26 @@ export class MemoryLimiterProcessor implements TracesProcessor {
     this.refusing = used >= this.limits(cap).soft;
   }
 
-  admit(batch: TraceBatch, now: Millis): void {
+  admit(batch: Batch, now: Millis): void {
     this.check(now);
     if (this.refusing) {
-      this.refused += batch.spanCount;
+      this.refused += batchItemCount(batch);
       const { soft } = this.limits(this.read().cap);
       throw new DataRefusedError(this.id, `${(this.lastUsed / MIB).toFixed(1)} MiB in use, soft limit ${(soft / MIB).toFixed(1)} MiB`, Math.max(1, Math.ceil(this.config.checkIntervalMs)));
     }
   }
 
-  process(batch: TraceBatch, _now: Millis): TraceBatch[] {
-    this.accepted += batch.spanCount;
+  process(batch: Batch, _now: Millis): Batch[] {
+    this.accepted += batchItemCount(batch);
     return [batch];
   }
 
-  flush(): TraceBatch[] {
+  flush(): Batch[] {
     return [];
   }
 
   counters(): Readonly<Record<string, number>> {
-    return { accepted_spans: this.accepted, refused_spans: this.refused };
+    const item = ITEMS[this.signal];
+    return { [`accepted_${item}`]: this.accepted, [`refused_${item}`]: this.refused };
   }
 }

@@ -1,4 +1,4 @@
-// probabilistic_sampler settings (traces), with the collector's defaults, validation messages and
+// probabilistic_sampler settings (traces and logs), with the collector's defaults, validation messages and
 // the threshold arithmetic done once at config time: hash_seed's float32 scaling truncated toward
 // zero, equalizing's OTEP 235 threshold at the configured precision.
 import * as P from '../../../assembly/abi/probabilistic-layout.js';
@@ -13,6 +13,15 @@ export interface ProbabilisticSamplerConfig {
   readonly mode: SamplerMode | '';
   readonly samplingPrecision: number;
   readonly failClosed: boolean;
+  /**
+   * Logs: hash the trace id (`traceID`, default) or only the from_attribute value (`record`; an
+   * explicit '' acts the same, as upstream where only `traceID` enables the trace id).
+   */
+  readonly attributeSource: 'traceID' | 'record' | '';
+  /** Logs: the attribute hashed for randomness when there is no trace id (or with `record`); '' = none. */
+  readonly fromAttribute: string;
+  /** Logs: an attribute whose value is a sampling percentage overriding the decision; '' = none. */
+  readonly samplingPriority: string;
 }
 
 export const MAX_ADJUSTED = 1n << 56n;
@@ -80,16 +89,20 @@ export function readProbabilisticSamplerConfig(r: ConfigReader): ProbabilisticSa
   const mode = r.oneOf('mode', ['hash_seed', 'proportional', 'equalizing', ''] as const, '');
   const samplingPrecision = r.int('sampling_precision', 4, { min: 0 });
   const failClosed = r.bool('fail_closed', true);
-  // Logs-only settings: accepted and checked so a shared config loads; traces ignore them.
-  const source = r.string('attribute_source', '');
-  r.optionalString('from_attribute');
-  r.optionalString('sampling_priority');
+  // Logs-only settings; traces ignore them.
+  const source = r.string('attribute_source', 'traceID');
+  const fromAttribute = r.string('from_attribute', '');
+  const samplingPriority = r.string('sampling_priority', '');
   const ratio = samplingPercentage / 100;
   if (ratio < 0) throw r.fail('sampling_percentage', `sampling rate is negative: ${pctText(samplingPercentage)}`);
   if (ratio > 0 && ratio < MIN_PROBABILITY) throw r.fail('sampling_percentage', `sampling rate is too small: ${samplingPercentage}%`);
   if (source !== '' && source !== 'traceID' && source !== 'record') throw r.fail('attribute_source', `invalid attribute source: ${source}. Expected: traceID or record`);
   if (samplingPrecision === 0) throw r.fail('sampling_precision', 'invalid sampling precision: 0');
   if (samplingPrecision > 14) throw r.fail('sampling_precision', `sampling precision is too great, should be <= 14: ${samplingPrecision}`);
-  // Like upstream: an unset mode with a non-zero seed is hash_seed.
-  return { samplingPercentage, hashSeed, mode: mode === '' && hashSeed !== 0 ? 'hash_seed' : mode, samplingPrecision, failClosed };
+  // Like upstream: an unset mode with a non-zero seed (or, for logs, a record source) is hash_seed
+  // — which is also the default mode.
+  return {
+    samplingPercentage, hashSeed, mode: mode === '' && hashSeed !== 0 ? 'hash_seed' : mode, samplingPrecision, failClosed,
+    attributeSource: source as 'traceID' | 'record' | '', fromAttribute, samplingPriority,
+  };
 }

@@ -1,10 +1,12 @@
-// The redaction processor's settings, checked like the collector does. Everything that matches
-// with regular expressions (blocked_values, allowed_values, blocked_key_patterns,
-// ignored_key_patterns) and the URL/DB sanitizers are refused with a clear error until the
-// RE2-compatible regex engine is part of the build.
+// The redaction processor's settings, checked like the collector does. Key patterns go through the
+// registered regex engine; value patterns (blocked_values, allowed_values) are compiled for
+// otel-sieve's engine, which masks in the core. The URL/DB sanitizers and redact_all_types are
+// refused with a clear error.
 import type { ConfigReader } from '../../config/config-reader.js';
-import { regexEngine, NO_REGEX_ENGINE, NO_POSITIONS } from '../regex-matcher.js';
+import { regexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
 import type { CompiledRegex } from '../regex-matcher.js';
+import { compileRegex } from '../../regex/compile.js';
+import type { CompiledRegex as RegexProgram } from '../../regex/compile.js';
 
 export type SummaryLevel = 'silent' | 'info' | 'debug';
 
@@ -20,10 +22,10 @@ export interface RedactionConfig {
   readonly ignoredKeyPatterns: readonly CompiledRegex[];
   /** Values of keys matching these are masked whole (needs a regex engine). */
   readonly blockedKeyPatterns: readonly CompiledRegex[];
-  /** Text matching these inside allowed values is masked (needs a regex engine). */
-  readonly blockedValues: readonly CompiledRegex[];
-  /** Values matching any of these are never masked by blocked_values. */
-  readonly allowedValues: readonly CompiledRegex[];
+  /** Text matching these inside allowed values is masked, pattern after pattern (unanchored programs for the core). */
+  readonly blockedValues: readonly RegexProgram[];
+  /** Values matching any of these are left alone (and counted as allowed), even under a blocked key pattern. */
+  readonly allowedValues: readonly RegexProgram[];
 }
 
 const HASHES = ['md5', 'sha1', 'sha3', 'hmac-sha256', 'hmac-sha512'];
@@ -32,24 +34,24 @@ export function readRedactionConfig(r: ConfigReader): RedactionConfig {
   const allowAllKeys = r.bool('allow_all_keys', false);
   const allowedKeys = r.stringList('allowed_keys');
   const ignoredKeys = r.stringList('ignored_keys');
-  const compileAll = (key: string): CompiledRegex[] => {
+  const compileAll = <T>(key: string, compile: (pattern: string) => T): T[] => {
     const patterns = r.stringList(key);
-    const engine = regexEngine();
-    if (patterns.length && !engine) throw r.fail(key, `${key} ${NO_REGEX_ENGINE}`);
+    if (patterns.length && !regexEngine()) throw r.fail(key, `${key} ${NO_REGEX_ENGINE}`);
     return patterns.map((p, i) => {
       try {
-        return engine!.compile(p);
+        return compile(p);
       } catch (err) {
         throw r.error(`error compiling regex "${p}": ${(err as Error).message}`, r.positionOf(key), `${r.path}.${key}[${i}]`);
       }
     });
   };
-  const ignoredKeyPatterns = compileAll('ignored_key_patterns');
-  const blockedKeyPatterns = compileAll('blocked_key_patterns');
+  const withEngine = (p: string) => regexEngine()!.compile(p);
+  const forCore = (p: string) => compileRegex(p, { anchored: false });
+  const ignoredKeyPatterns = compileAll('ignored_key_patterns', withEngine);
+  const blockedKeyPatterns = compileAll('blocked_key_patterns', withEngine);
   if (ignoredKeyPatterns.length + blockedKeyPatterns.length > 32) throw r.error('at most 32 key patterns (ignored_key_patterns and blocked_key_patterns together)');
-  const blockedValues = compileAll('blocked_values');
-  if (blockedValues.some((re) => !re.matchRanges)) throw r.fail('blocked_values', `blocked_values ${NO_POSITIONS}`);
-  const allowedValues = compileAll('allowed_values');
+  const blockedValues = compileAll('blocked_values', forCore);
+  const allowedValues = compileAll('allowed_values', forCore);
   if (r.bool('redact_all_types', false)) throw r.fail('redact_all_types', 'redact_all_types is not supported yet (only string values are masked)');
   const hashFunction = r.string('hash_function', '').toLowerCase();
   if (hashFunction && !HASHES.includes(hashFunction)) throw r.fail('hash_function', `unsupported hash function "${hashFunction}" (expected one of: ${HASHES.join(', ')})`);

@@ -5,6 +5,7 @@ import { RedactionProcessor } from './redaction-processor.js';
 
 export const redactionProcessorFactory: ProcessorFactory<RedactionConfig> = {
   type: 'redaction',
+  signals: ['traces', 'logs', 'metrics'],
   readConfig: readRedactionConfig,
   create: (config, context) => new RedactionProcessor(config, context),
 };

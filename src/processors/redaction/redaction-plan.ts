@@ -1,14 +1,39 @@
-// Writes a redaction config as the core's edit plan: resource, scope, span, event and link
-// attribute maps, allow-list, ignored keys and the summary level.
+// Writes a redaction config as the core's edit plan: the attribute maps of the signal (resource,
+// scope, and span / event / link, log record and string body, or data point), allow-list, ignored
+// keys, the value patterns' programs and the summary level.
 import * as A from '../../../assembly/abi/attr-edit-layout.js';
 import type { CoreMemory } from '../../core/core-memory.js';
 import { CoreBlockWriter } from '../attr-edit/core-block-writer.js';
+import { compileRegex } from '../../regex/compile.js';
+import type { CompiledRegex as RegexProgram } from '../../regex/compile.js';
 import type { RedactionConfig } from './redaction-config.js';
+import type { Signal } from '../../config/collector-config.js';
+
+/** What a blocked key pattern replaces: the collector masks the value with `.*` (so line by line). */
+const MASK_ALL = compileRegex('.*', { anchored: false });
+
+/** The programs, each copied into the block, and a list of their pointers; returns the list. */
+function programs(w: CoreBlockWriter, list: readonly RegexProgram[]): number {
+  const at = w.reserve(list.length * 4);
+  list.forEach((re, i) => {
+    const p = w.reserve(re.program.length);
+    w.bytes(p, re.program);
+    w.u32(at + i * 4, p);
+  });
+  return at;
+}
 
 const SUMMARY: Readonly<Record<string, number>> = { silent: 0, info: 1, debug: 2 };
 const HASH: Readonly<Record<string, number>> = { md5: A.HF_MD5, sha1: A.HF_SHA1, sha3: A.HF_SHA3, 'hmac-sha256': A.HF_HMAC_SHA256, 'hmac-sha512': A.HF_HMAC_SHA512 };
 
-export function writeRedactionPlan(core: CoreMemory, config: RedactionConfig): { block: number; plan: number } {
+/** The attribute maps redaction edits per signal (and log bodies), like the collector's processor. */
+const REDACTION_TARGETS: Readonly<Record<Signal, number>> = {
+  traces: A.TARGET_RESOURCE | A.TARGET_SCOPE | A.TARGET_SPAN | A.TARGET_EVENT | A.TARGET_LINK,
+  logs: A.TARGET_RESOURCE | A.TARGET_SCOPE | A.TARGET_LOG | A.TARGET_LOG_BODY,
+  metrics: A.TARGET_RESOURCE | A.TARGET_SCOPE | A.TARGET_POINT,
+};
+
+export function writeRedactionPlan(core: CoreMemory, config: RedactionConfig, signal: Signal = 'traces'): { block: number; plan: number } {
   const list = (w: CoreBlockWriter, items: readonly string[]): number => {
     const at = w.reserve(items.length * A.SL_ROW);
     items.forEach((s, i) => {
@@ -22,7 +47,7 @@ export function writeRedactionPlan(core: CoreMemory, config: RedactionConfig): {
   const { block, root } = CoreBlockWriter.build(core, (w) => {
     const plan = w.reserve(A.EP_SIZE);
     w.u32(plan + A.EP_KIND, A.EDIT_REDACTION);
-    w.u32(plan + A.EP_TARGETS, A.TARGET_RESOURCE | A.TARGET_SCOPE | A.TARGET_SPAN | A.TARGET_EVENT | A.TARGET_LINK);
+    w.u32(plan + A.EP_TARGETS, REDACTION_TARGETS[signal]);
     w.u32(plan + A.EP_ALLOWED, list(w, config.allowedKeys));
     w.u32(plan + A.EP_ALLOWED_COUNT, config.allowedKeys.length);
     w.u32(plan + A.EP_IGNORED, list(w, config.ignoredKeys));
@@ -40,6 +65,13 @@ export function writeRedactionPlan(core: CoreMemory, config: RedactionConfig): {
     const nb = config.blockedKeyPatterns.length;
     w.u32(plan + A.EP_IGNORED_PATTERNS, ni ? (2 ** ni - 1) >>> 0 : 0);
     w.u32(plan + A.EP_BLOCKED_KEY_PATTERNS, nb ? ((2 ** nb - 1) * 2 ** ni) >>> 0 : 0);
+    w.u32(plan + A.EP_BLOCKED_VALUES, programs(w, config.blockedValues));
+    w.u32(plan + A.EP_BLOCKED_VALUES_COUNT, config.blockedValues.length);
+    w.u32(plan + A.EP_ALLOWED_VALUES, programs(w, config.allowedValues));
+    w.u32(plan + A.EP_ALLOWED_VALUES_COUNT, config.allowedValues.length);
+    const maskAll = w.reserve(MASK_ALL.program.length);
+    w.bytes(maskAll, MASK_ALL.program);
+    w.u32(plan + A.EP_MASK_ALL, maskAll);
     return plan;
   });
   return { block, plan: root };

@@ -1,9 +1,12 @@
 // Tail-sampling policy types: each reads its own block of a policy (`latency: {threshold_ms: …}`)
-// into a PolicySpec. New types (ottl_condition, once the OTTL engine exists) register here; a type
-// that is known but not available yet gives a clear "not supported yet" config error.
+// into a PolicySpec. New types register here; a type that is known but not available yet gives a
+// clear "not supported yet" config error.
 import type { ConfigReader } from '../../config/config-reader.js';
 import type { LeafSpec, PolicySpec } from './policy-spec.js';
 import { probabilisticThreshold } from './probabilistic-threshold.js';
+import { readConditions, readErrorMode } from '../ottl-config.js';
+import type { ConditionGroup } from '../ottl-config.js';
+import type { ErrorMode } from '../../ottl/condition-set.js';
 
 export interface PolicyContext {
   /** Reads a list of sub-policies (and_sub_policy, …) with the types allowed there. */
@@ -12,6 +15,8 @@ export interface PolicyContext {
   readSubPolicy(reader: ConfigReader, key: string, allowed: readonly string[]): PolicySpec;
   /** Leaf for regex string matching (provided by the regex-capable matcher). */
   regexLeaf(reader: ConfigReader, key: string, patterns: readonly string[], path: string): LeafSpec;
+  /** The policy of an ottl_condition block: per-span tests run by the OTTL engine. */
+  ottlPolicy(reader: ConfigReader, test: { span?: ConditionGroup; spanevent?: ConditionGroup; errorMode: ErrorMode }): PolicySpec;
 }
 
 export interface PolicyType {
@@ -138,6 +143,19 @@ const types: PolicyType[] = [
   },
   { type: 'trace_flags', read: () => ({ kind: 'leaf', invert: false, leaf: { type: 'trace_flags' } }) },
   {
+    type: 'ottl_condition',
+    read: (r, ctx) => {
+      // An unset error_mode is the collector's zero ErrorMode: a failing condition is skipped
+      // without a log, as `silent` does.
+      const errorMode = readErrorMode(r, 'error_mode', 'silent');
+      // The policy parses its conditions without context names (span and spanevent contexts).
+      const span = readConditions(r, 'span', 'span', errorMode);
+      const spanevent = readConditions(r, 'spanevent', 'spanevent', errorMode);
+      if (!span && !spanevent) throw r.error('expected at least one OTTL condition to filter on');
+      return ctx.ottlPolicy(r, { span, spanevent, errorMode });
+    },
+  },
+  {
     type: 'and',
     read: (r, ctx) => ({ kind: 'and', children: ctx.readSubPolicies(r, 'and_sub_policy', LEAF_POLICY_TYPES) }),
   },
@@ -176,9 +194,7 @@ const types: PolicyType[] = [
 ];
 
 /** Known types that cannot be used yet, with why. */
-const PENDING: Readonly<Record<string, string>> = {
-  ottl_condition: 'the ottl_condition policy needs the OTTL condition engine, which is not part of this build yet',
-};
+const PENDING: Readonly<Record<string, string>> = {};
 
 export class PolicyRegistry {
   private readonly byType = new Map<string, PolicyType>();

@@ -17,7 +17,8 @@ export type LeafSpec =
 
 export type PolicySpec =
   | { readonly kind: 'always' }
-  | { readonly kind: 'leaf'; readonly leaf: LeafSpec; readonly invert: boolean }
+  /** `errorLeaf`: a second per-span test whose bit makes the policy fail (OTTL errors under propagate). */
+  | { readonly kind: 'leaf'; readonly leaf: LeafSpec; readonly invert: boolean; readonly errorLeaf?: LeafSpec }
   | { readonly kind: 'probabilistic'; readonly threshold: bigint; readonly salt: string }
   | { readonly kind: 'span_count'; readonly min: number; readonly max: number }
   | { readonly kind: 'rate_limiting' | 'bytes_limiting'; readonly perSecond: number; readonly burst: number }

@@ -6,6 +6,8 @@ import type { LeafSpec, NamedPolicy, PolicySpec } from './policy-spec.js';
 import { regexEngine, coreRegexEngine, NO_REGEX_ENGINE } from '../regex-matcher.js';
 import { compileRegex } from '../../regex/compile.js';
 import type { CompiledRegex } from '../regex-matcher.js';
+import type { OttlTest } from './ottl-leaf-evaluator.js';
+import { ERROR_LEAF_SUFFIX } from './tail-sampling-processor.js';
 
 /** A string_attribute policy with enabled_regex_matching: evaluated per span outside the leaf evaluator. */
 export interface RegexTest {
@@ -31,6 +33,8 @@ export interface TailSamplingConfig {
   readonly maximumTraceSizeBytes: bigint;
   readonly policies: readonly NamedPolicy[];
   readonly regexTests: readonly RegexTest[];
+  /** ottl_condition policies: their tests run per batch by the OTTL engine. */
+  readonly ottlTests: readonly OttlTest[];
 }
 
 /** Overrides how string_attribute regex tests become leaves (for embedders with their own matching). */
@@ -63,7 +67,18 @@ export function readTailSamplingConfig(r: ConfigReader, registry = new PolicyReg
   if (decisionWait < 0n) throw r.fail('decision_wait', 'decision_wait must not be negative');
 
   const regexTests: RegexTest[] = [];
+  const ottlTests: OttlTest[] = [];
   const context: PolicyContext = {
+    ottlPolicy: (reader, test) => {
+      const id = `${reader.path}#ottl`;
+      ottlTests.push({ id, ...test });
+      return {
+        kind: 'leaf',
+        invert: false,
+        leaf: { type: 'external', id },
+        errorLeaf: test.errorMode === 'propagate' ? { type: 'external', id: id + ERROR_LEAF_SUFFIX } : undefined,
+      };
+    },
     readSubPolicies: (reader, key, allowed) => reader.blocks(key).map((b) => readPolicy(b, registry, allowed, context, false).spec),
     readSubPolicy: (reader, key, allowed) => {
       if (!reader.present(key)) throw reader.error(`"${key}" must be set`);
@@ -119,6 +134,7 @@ export function readTailSamplingConfig(r: ConfigReader, registry = new PolicyReg
     maximumTraceSizeBytes: maxBytes,
     policies,
     regexTests,
+    ottlTests,
   };
 }
 

@@ -13,11 +13,22 @@ import type { ComponentContext, Millis, TracesProcessor } from '../../pipeline/t
 import type { TailSamplingConfig } from './tail-sampling-config.js';
 import { compilePolicies, writeProgram, writeSamplerOptions } from './tail-sampling-program.js';
 import type { CompiledProgram } from './tail-sampling-program.js';
+import type { TraceLookup } from '../../correlation/trace-lookup.js';
 
-/** Per-span bits for `external` leaves (regex, OTTL): given the batch, returns one u64 per span. */
-export type ExternalLeafEvaluator = (batch: TraceBatch, leafBit: number, into: BigUint64Array) => void;
+/**
+ * Per-span bits for `external` leaves (regex, OTTL): given the batch, ORs its leaf bit into one u64
+ * per span. `bitOf` finds the bit of another external leaf (an OTTL test's error leaf).
+ */
+export type ExternalLeafEvaluator = ((batch: TraceBatch, leafBit: number, into: BigUint64Array, bitOf: (id: string) => number | undefined) => void) & {
+  /** Counters of the test (OTTL condition errors), merged into the processor's. */
+  counters?: () => Record<string, number>;
+  /** Frees what the test holds in the core. */
+  dispose?: () => void;
+};
 
 const TICK_MS = 1000;
+/** Id suffix of an external test's error leaf (its bit set: the policy fails on that trace). */
+export const ERROR_LEAF_SUFFIX = '#error';
 
 interface CoreSampler {
   readonly tsCreate: (opts: number) => number;
@@ -31,9 +42,10 @@ interface CoreSampler {
   readonly tsSlotDone: (st: number, slot: number) => void;
   readonly tsNewTraceCount: (st: number, header: number) => number;
   readonly tsFreeRecords: (st: number) => number;
+  readonly tsLookup: (st: number, ids: number, n: number, out: number) => void;
 }
 
-export class TailSamplingProcessor implements TracesProcessor {
+export class TailSamplingProcessor implements TracesProcessor, TraceLookup {
   readonly id: string;
   private readonly core: Core;
   private readonly generation: number;
@@ -45,6 +57,7 @@ export class TailSamplingProcessor implements TracesProcessor {
   private startMs: number | undefined;
   private ticks = 0;
   private readonly externals: { bit: number; evaluate: ExternalLeafEvaluator }[] = [];
+  private readonly externalBits = new Map<string, number>();
 
   constructor(private readonly config: TailSamplingConfig, context: ComponentContext, externals: ReadonlyMap<string, ExternalLeafEvaluator> = new Map()) {
     this.id = context.id;
@@ -53,6 +66,9 @@ export class TailSamplingProcessor implements TracesProcessor {
     this.program = compilePolicies(config.policies);
     this.program.leaves.forEach((l, bit) => {
       if (l.type !== 'external') return;
+      this.externalBits.set(l.id, bit);
+      // Error leaves are set by the evaluator of the test they belong to.
+      if (l.id.endsWith(ERROR_LEAF_SUFFIX)) return;
       const evaluate = externals.get(l.id);
       if (!evaluate) throw new Error(`${this.id}: no evaluator for external policy test "${l.id}"`);
       this.externals.push({ bit, evaluate });
@@ -99,7 +115,8 @@ export class TailSamplingProcessor implements TracesProcessor {
     let ext = 0;
     if (this.externals.length) {
       const bits = new BigUint64Array(batch.spanCount);
-      for (const e of this.externals) e.evaluate(batch, e.bit, bits);
+      const bitOf = (id: string) => this.externalBits.get(id);
+      for (const e of this.externals) e.evaluate(batch, e.bit, bits, bitOf);
       ext = this.core.scratch(bits.byteLength);
       this.core.u8.set(new Uint8Array(bits.buffer), ext);
     }
@@ -167,6 +184,20 @@ export class TailSamplingProcessor implements TracesProcessor {
     return out;
   }
 
+  /**
+   * TraceLookup: what became of each trace (kept, dropped, pending, unknown), read in one core call
+   * from the trace records in memory and the decision caches — what logs_follow_traces asks.
+   */
+  lookupTraces(ids: Uint8Array, count: number, out: Uint8Array): void {
+    if (count === 0) return;
+    const s = this.sampler;
+    const at = this.core.scratch(count * 17);
+    if (!at) throw new RangeError(`${this.id}: ${count} trace ids do not fit the core memory budget`);
+    this.core.u8.set(ids.subarray(0, count * 16), at);
+    this.core.call('tsLookup', () => s.tsLookup(this.state, at, count, at + count * 16));
+    out.set(this.core.u8.subarray(at + count * 16, at + count * 17));
+  }
+
   counters(): Readonly<Record<string, number>> {
     const at = this.sampler.tsCounters(this.state) >>> 0;
     const dv = this.core.dv;
@@ -186,8 +217,11 @@ export class TailSamplingProcessor implements TracesProcessor {
       spans_forwarded: c(T.TC_SPANS_FORWARDED),
       spans_dropped: c(T.TC_SPANS_DROPPED),
     };
+    const policies = this.policyCounts();
+    out.sampling_policy_evaluation_error = policies.reduce((n, p) => n + p.errors, 0);
+    for (const [k, v] of Object.entries(this.externalCounters())) out[k] = v;
     // Per top-level policy, like count_traces_sampled{policy, sampled}.
-    for (const p of this.policyCounts()) {
+    for (const p of policies) {
       out[`count_traces_sampled{policy=${p.name},sampled=true}`] = p.sampled;
       out[`count_traces_sampled{policy=${p.name},sampled=false}`] = p.notSampled;
     }
@@ -195,16 +229,27 @@ export class TailSamplingProcessor implements TracesProcessor {
   }
 
   /** Per top-level policy: traces it voted to sample (for drop policies: to drop) and not (count_traces_sampled). */
-  policyCounts(): { name: string; sampled: number; notSampled: number }[] {
+  policyCounts(): { name: string; sampled: number; notSampled: number; errors: number }[] {
     this.sampler;
     const dv = this.core.dv;
     return this.config.policies.map((p, i) => {
       const row = this.nodes + i * T.PN_ROW;
-      return { name: p.name, sampled: dv.getUint32(row + T.PN_SAMPLED, true), notSampled: dv.getUint32(row + T.PN_NOT_SAMPLED, true) };
+      return { name: p.name, sampled: dv.getUint32(row + T.PN_SAMPLED, true), notSampled: dv.getUint32(row + T.PN_NOT_SAMPLED, true), errors: dv.getUint32(row + T.PN_ERRORS, true) };
     });
   }
 
+  /** Counters the external tests keep (OTTL condition errors under ignore/silent). */
+  private externalCounters(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.externals) {
+      const c = e.evaluate.counters?.();
+      if (c) for (const [k, v] of Object.entries(c)) out[k] = (out[k] ?? 0) + v;
+    }
+    return out;
+  }
+
   shutdown(): void {
+    for (const e of this.externals) e.evaluate.dispose?.();
     for (const b of this.slots) b?.dispose();
     this.slots.length = 0;
     if (this.state && this.core.generation === this.generation) this.sampler.tsFree(this.state);

@@ -64,9 +64,13 @@ export function compilePolicies(policies: readonly NamedPolicy[]): CompiledProgr
       case 'leaf': {
         n.type = T.POLICY_LEAF;
         n.invert = spec.invert;
-        if (leaves.length >= MAX_LEAVES) throw new RangeError(`tail_sampling: at most ${MAX_LEAVES} attribute, status, latency, trace_state and trace_flags tests are supported`);
+        if (leaves.length + (spec.errorLeaf ? 2 : 1) > MAX_LEAVES) throw new RangeError(`tail_sampling: at most ${MAX_LEAVES} attribute, status, latency, trace_state, trace_flags and OTTL tests are supported`);
         leaves.push(spec.leaf);
         n.leaf = leaves.length - 1;
+        if (spec.errorLeaf) {
+          leaves.push(spec.errorLeaf);
+          n.b = BigInt(leaves.length);
+        }
         break;
       }
       case 'probabilistic':
