@@ -17,12 +17,12 @@ describe('Go durations', () => {
   });
 
   it('reject what Go rejects, saying why', () => {
-    expect(parseGoDuration('15')).toBe('missing unit in duration "15"');
-    expect(parseGoDuration('1d')).toBe('unknown unit "d" in duration "1d"');
+    expect(parseGoDuration('15')).toBe('missing unit in duration "15" (use ns, us, ms, s, m or h)');
+    expect(parseGoDuration('1d')).toBe('unknown unit "d" in duration "1d" (use ns, us, ms, s, m or h)');
     expect(parseGoDuration('')).toBe('invalid duration ""');
     expect(parseGoDuration('.s')).toBe('invalid duration ".s"');
     expect(parseGoDuration('ms')).toBe('invalid duration "ms"');
-    expect(parseGoDuration('9999999999h')).toBe('invalid duration "9999999999h"');
+    expect(parseGoDuration('9999999999h')).toBe('invalid duration "9999999999h" (overflows int64 nanoseconds)');
   });
 });
 
@@ -83,7 +83,7 @@ describe('spanmetrics config', () => {
       [{ dimensions: [{ name: 'a', defualt: 'x' }] }, `${P}.dimensions[0].defualt: unknown key`],
       [{ dimensions: 'http.method' }, `${P}.dimensions: expected a list, got string "http.method"`],
       [{ dimensions: [{ name: 'a', default: 5 }] }, `${P}.dimensions[0].default: expected a string, got number 5`],
-      [{ metrics_flush_interval: '15 seconds' }, `${P}.metrics_flush_interval: unknown unit " seconds" in duration "15 seconds"`],
+      [{ metrics_flush_interval: '15 seconds' }, `${P}.metrics_flush_interval: unknown unit " seconds" in duration "15 seconds" (use ns, us, ms, s, m or h)`],
       [{ metrics_flush_interval: 15 }, `${P}.metrics_flush_interval: expected a duration such as "15s" or "1400ms", got number 15`],
       [{ metrics_flush_interval: '-1s' }, `${P}.metrics_flush_interval: the duration should be positive`],
       [{ histogram: { explicit: { buckets: ['2ms', 'fast'] } } }, `${P}.histogram.explicit.buckets[1]: invalid duration "fast"`],
