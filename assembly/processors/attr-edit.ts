@@ -1750,6 +1750,42 @@ export function editLastLen(): u32 {
 }
 
 /**
+ * Runs the plan on the attributes (tag `attrTag`) of a span's `n` events or links and fills `tab`
+ * with their replacements (arena offset + 1, length; 0 for the unchanged). From the index rows
+ * starting at `rows` (content offsets at `startOff` / `endOff` of each `rowSize` row), or — for a
+ * span whose content an earlier stage replaced (`over`) — from the children (field `fieldTag`)
+ * found in its new content [cs, ce). Whether any child changed.
+ */
+function editChildren(
+  plan: usize, tab: usize, n: u32, over: usize, cs: usize, ce: usize, fieldTag: u32, attrTag: u32,
+  rows: usize, rowSize: usize, startOff: usize, endOff: usize,
+): bool {
+  let any = false;
+  if (over) childRanges(cs, ce, fieldTag, n);
+  for (let k: u32 = 0; k < n; k++) {
+    store<u64>(tab + <usize>k * 8, 0);
+    let ccs: usize;
+    let cce: usize;
+    if (over) {
+      ccs = <usize>load<u32>(ranges + <usize>k * 8);
+      cce = ccs + <usize>load<u32>(ranges + <usize>k * 8 + 4);
+    } else {
+      let row = rows + <usize>k * rowSize;
+      ccs = IN + load<u32>(row + startOff);
+      cce = IN + load<u32>(row + endOff);
+    }
+    if (!loadList(ccs, cce, attrTag, 0xffffffff)) break;
+    applyPlan(plan);
+    if (!changed || oomFlag) continue;
+    let off = rewrite(ccs, cce, attrTag, true, 0, 0, 0, 0);
+    store<u32>(tab + <usize>k * 8, <u32>off + 1);
+    store<u32>(tab + <usize>k * 8 + 4, <u32>lastLen);
+    any = true;
+  }
+  return any;
+}
+
+/**
  * Edits one batch (indexed, no truncated spans; attribute table built when the plan has
  * include/exclude) with `plan`. `keep` is a keep mask (one byte per span) from an earlier stage
  * that will go to the same splice, or 0: dropped spans are not edited. `spanIn` / `resIn` /
@@ -1799,52 +1835,10 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
     let cs = over ? over : IN + load<u32>(s + L.SP_CONTENT_START);
     let ce = over ? over + <usize>load<u32>(spanIn + <usize>i * 8 + 4) : IN + load<u32>(s + L.SP_CONTENT_END);
     if (targets & A.TARGET_EVENT) {
-      let e0 = load<u32>(s + L.SP_EVENT_START);
-      if (over) childRanges(cs, ce, 0x5a, ne);
-      for (let k: u32 = 0; k < ne; k++) {
-        store<u64>(evTab + <usize>k * 8, 0);
-        let ecs: usize;
-        let ece: usize;
-        if (over) {
-          ecs = <usize>load<u32>(ranges + <usize>k * 8);
-          ece = ecs + <usize>load<u32>(ranges + <usize>k * 8 + 4);
-        } else {
-          let er = events + <usize>(e0 + k) * L.E_ROW;
-          ecs = IN + load<u32>(er + L.E_CONTENT_START);
-          ece = IN + load<u32>(er + L.E_CONTENT_END);
-        }
-        if (!loadList(ecs, ece, 0x1a, 0xffffffff)) break;
-        applyPlan(plan);
-        if (!changed || oomFlag) continue;
-        let off = rewrite(ecs, ece, 0x1a, true, 0, 0, 0, 0);
-        store<u32>(evTab + <usize>k * 8, <u32>off + 1);
-        store<u32>(evTab + <usize>k * 8 + 4, <u32>lastLen);
-        anyChild = true;
-      }
+      if (editChildren(plan, evTab, ne, over, cs, ce, 0x5a, 0x1a, events + <usize>load<u32>(s + L.SP_EVENT_START) * L.E_ROW, L.E_ROW, L.E_CONTENT_START, L.E_CONTENT_END)) anyChild = true;
     }
     if (targets & A.TARGET_LINK) {
-      let l0 = load<u32>(s + L.SP_LINK_START);
-      if (over) childRanges(cs, ce, 0x6a, nl);
-      for (let k: u32 = 0; k < nl; k++) {
-        store<u64>(lkTab + <usize>k * 8, 0);
-        let lcs: usize;
-        let lce: usize;
-        if (over) {
-          lcs = <usize>load<u32>(ranges + <usize>k * 8);
-          lce = lcs + <usize>load<u32>(ranges + <usize>k * 8 + 4);
-        } else {
-          let lr = links + <usize>(l0 + k) * L.L_ROW;
-          lcs = IN + load<u32>(lr + L.L_CONTENT_START);
-          lce = IN + load<u32>(lr + L.L_CONTENT_END);
-        }
-        if (!loadList(lcs, lce, 0x22, 0xffffffff)) break;
-        applyPlan(plan);
-        if (!changed || oomFlag) continue;
-        let off = rewrite(lcs, lce, 0x22, true, 0, 0, 0, 0);
-        store<u32>(lkTab + <usize>k * 8, <u32>off + 1);
-        store<u32>(lkTab + <usize>k * 8 + 4, <u32>lastLen);
-        anyChild = true;
-      }
+      if (editChildren(plan, lkTab, nl, over, cs, ce, 0x6a, 0x22, links + <usize>load<u32>(s + L.SP_LINK_START) * L.L_ROW, L.L_ROW, L.L_CONTENT_START, L.L_CONTENT_END)) anyChild = true;
     }
     let spanChanged = false;
     // Plans whose actions all need an existing key skip spans holding none of them.
