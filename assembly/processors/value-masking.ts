@@ -110,8 +110,43 @@ export function maskBlocked(plan: usize, p: usize, len: usize): i32 {
   return 1;
 }
 
-/** A blocked key pattern's mask of the whole value (`.*` replaced): 1 with the text at maskedText, -1 out of memory. */
+/**
+ * A blocked key pattern's mask of the whole value — ReplaceAllStringFunc of `.*` — with the text at
+ * maskedText: 1, or -1 out of memory. `.*` matches every run of bytes up to a newline (`.` takes
+ * any rune but \n, an invalid byte included), so its matches are found by a scan rather than the
+ * regex engine, with Go's rule for empty matches: one at a newline or at the end is delivered
+ * unless it abuts the previous match. (The plan's compiled `.*`, EP_MASK_ALL, gives the same
+ * matches; tests compare the two.)
+ */
 export function maskWhole(plan: usize, p: usize, len: usize): i32 {
+  outLen = 0;
+  let pos: usize = 0;
+  let last: usize = 0;
+  let prevEnd: isize = -1;
+  while (pos <= len) {
+    let e = pos;
+    while (e < len && load<u8>(p + e) != 0x0a) e++;
+    let accept = true;
+    let nextPos: usize;
+    if (e == pos) {
+      if (<isize>pos == prevEnd) accept = false;
+      nextPos = pos + 1;
+    } else nextPos = e;
+    prevEnd = <isize>e;
+    if (accept) {
+      if (!append(0, p + last, pos - last) || !appendReplacement(plan, 0, p + pos, e - pos)) return -1;
+      last = e;
+    }
+    pos = nextPos;
+  }
+  if (!append(0, p + last, len - last)) return -1;
+  maskedText = <usize>load<u32>(bufs);
+  maskedLen = outLen;
+  return 1;
+}
+
+/** maskWhole through the regex engine and the plan's compiled `.*` (the reference the scan is tested against). */
+export function maskWholeByRegex(plan: usize, p: usize, len: usize): i32 {
   let r = replaceAll(plan, <usize>load<u32>(plan + A.EP_MASK_ALL), p, len, 0);
   if (r < 0) return -1;
   maskedText = <usize>load<u32>(bufs);

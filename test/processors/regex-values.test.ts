@@ -173,6 +173,35 @@ describe('redaction blocked_values and allowed_values (checklist 25)', () => {
     expect(run({ allow_all_keys: true, blocked_key_patterns: ['pw'], hash_function: 'md5' }, { pw: 'ab\ncd' })).toEqual({ pw: `${md5('ab')}\n${md5('cd')}` });
   });
 
+  it('the whole-value mask equals `.*` replaced through the regex engine, on random lines (seeded)', () => {
+    // The core scans for newlines instead of running `.*`; the engine's FindAllIndex is the reference.
+    const dotStar = Regex.compile('.*', { anchored: false });
+    const enc = new TextEncoder();
+    const dec = new TextDecoder();
+    const next = rng(0x5eed);
+    const alphabet = ['a', 'é', '\n', '😀', ' ', '\n\n'];
+    const values: Record<string, Attr> = {};
+    const expected: Record<string, unknown> = {};
+    // 120 values: under the default 128 attributes a span keeps.
+    for (let i = 0; i < 120; i++) {
+      let v = '';
+      const n = Math.floor(next() * 8);
+      for (let k = 0; k < n; k++) v += alphabet[Math.floor(next() * alphabet.length)];
+      const bytes = enc.encode(v);
+      let out = '';
+      let last = 0;
+      for (const [start, end] of dotStar.findAllIndex(bytes)) {
+        out += dec.decode(bytes.subarray(last, start)) + '****';
+        last = end;
+      }
+      out += dec.decode(bytes.subarray(last));
+      values[`pw${i}`] = v;
+      expected[`pw${i}`] = out;
+    }
+    expect(run({ allow_all_keys: true, blocked_key_patterns: ['^pw'] }, values)).toEqual(expected);
+    dotStar.dispose();
+  });
+
   it('only allowed keys are masked; ignored keys are left alone; resources, events and links too', () => {
     const resources: ResourceSpec[] = [{
       attrs: { host: 'secret-host', keep: 'secret' },
