@@ -8,7 +8,7 @@
 // in flight finish, drains every processor buffer into the exporters, flushes and closes them.
 import { randomUUID } from 'node:crypto';
 import { cpuUsage, memoryUsage } from 'node:process';
-import { init, memoryStats } from '../core/init.js';
+import { init, isInitialized, memoryStats } from '../core/init.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { createOtlpHandler } from '../handler/otlp-handler.js';
 import type { OtlpHandler, OtlpHandlerStats } from '../handler/otlp-handler.js';
@@ -110,6 +110,9 @@ export class Gateway {
 
   /** Reads the config, builds everything, listens; resolves when the port is open. */
   static async start(options: GatewayOptions): Promise<Gateway> {
+    // Processors and connectors take core memory when built: the core must exist first (the CLI
+    // starts it; an embedder may not have). Its budget is set from the config just below.
+    if (!isInitialized()) await init();
     const pipeline = Pipeline.fromConfig(options.config, { source: options.source });
     const settings = readGatewaySettings(pipeline.config, { listen: options.listen, source: options.source });
     const log = createLogger(settings.logLevel, options.logWrite);
