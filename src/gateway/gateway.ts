@@ -141,6 +141,7 @@ export class Gateway {
     const exporters = buildPipelineExporters(pipeline, factory, store);
     for (const w of exporters.warnings) log.warn(w);
     const metrics = new MetricsLoop(pipeline, factory);
+    for (const w of metrics.warnings) log.warn(w);
 
     // One handler for every signal a receiver feeds; each signal's fan-out exporter hands a batch to
     // the exporters of the pipeline that released it.

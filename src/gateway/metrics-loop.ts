@@ -35,6 +35,8 @@ export class MetricsLoop {
   readonly pipelines: MetricsPipelineRun[] = [];
   private readonly latest = new Map<string, MetricsData>();
   private readonly pending = new Set<Promise<unknown>>();
+  /** What runs differently from the collector here, one message per pipeline (logged at start). */
+  readonly warnings: string[] = [];
 
   constructor(private readonly pipeline: Pipeline, options: ExporterFactoryOptions) {
     const config = pipeline.config;
@@ -42,6 +44,9 @@ export class MetricsLoop {
       if (p.signal !== 'metrics') continue;
       const fromConnectors = p.receivers.filter((id) => pipeline.connectors.has(id));
       if (!fromConnectors.length) continue;
+      if (p.processors.length) {
+        this.warnings.push(`${p.path}.processors: ${p.processors.join(', ')} run on metrics received over OTLP only; what ${fromConnectors.join(', ')} derive is exported without them in this build`);
+      }
       const snapshot = new MetricsSnapshot();
       const run: MetricsPipelineRun = { id: p.id, connectors: fromConnectors, snapshot, push: [], pull: [] };
       for (const id of p.exporters) {

@@ -242,6 +242,8 @@ service:
     // The prometheus exporter cannot show the OTLP metrics: the gateway said so when it started.
     expect(gw.logs.some((l) => /"level":"warn".*service\.pipelines\.metrics\.exporters: \\"prometheus\\": the prometheus exporter serves only what connectors/.test(l))).toBe(true);
     expect(gw.logs.join('\n')).not.toMatch(/not supported by this build/);
+    // Nor do the pipeline's processors see what the connector derives.
+    expect(gw.logs.some((l) => /"level":"warn".*service\.pipelines\.metrics\.processors: redaction\/cards, batch\/metrics run on metrics received over OTLP only; what spanmetrics derive is exported without them/.test(l))).toBe(true);
   });
 
   it('/metrics counts each signal: receiver accepted/refused/rejected, processor items per pipeline, exporters per signal', async () => {
