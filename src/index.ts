@@ -76,7 +76,7 @@ export type { OtlpMetricsSource, PrometheusSource, MetricsPayload } from './expo
 export { pipelineMetricsSource, MetricsSnapshot } from './exporters/metrics/pipeline-metrics-source.js';
 export type { MetricsCollector, PipelineMetricsSource, PipelineMetricsSourceOptions } from './exporters/metrics/pipeline-metrics-source.js';
 export { DebugMetricsExporter } from './exporters/debug/debug-metrics-exporter.js';
-export { createTracesExporter, createTracesExporters, createMetricsExporter } from './exporters/exporter-factory.js';
+export { createTracesExporter, createTracesExporters, createMetricsExporter, createSignalExporter } from './exporters/exporter-factory.js';
 export type {
   ExporterFactoryOptions, FileExporterClass, MetricsExporter, MetricsPushExporter, PrometheusPullExporter,
 } from './exporters/exporter-factory.js';

@@ -1,16 +1,18 @@
 // Exporters from the collector's `exporters:` blocks: `otlphttp`, `debug` and `file` for traces
-// pipelines; `otlphttp` (push), `debug` and `prometheus` (pull) for metrics pipelines. The config
+// pipelines; `otlphttp` and `debug` for logs pipelines and for the metrics a metrics pipeline
+// receives over OTLP (batches out of its processors); `otlphttp` (push), `debug` and `prometheus`
+// (pull) for what connectors derive into metrics pipelines. The config
 // checker accepts every key the collector accepts (so configs load); here, where the exporter is
 // really started, a key that would change where or how securely data goes but that fetch cannot
 // honour (`tls`, `auth`, `proxy_url`, `const_labels`…) is a config error naming it — silently
 // sending without the TLS or credentials the user asked for would be worse than refusing to start.
 // Keys that only tune Go's HTTP client (connection pools, buffer sizes, HTTP/2 pings) change
 // nothing about what is delivered; they are accepted and reported once through `onWarning`.
-import type { CollectorConfig, ComponentConfig } from '../config/collector-config.js';
+import type { CollectorConfig, ComponentConfig, Signal } from '../config/collector-config.js';
 import { ConfigReader } from '../config/config-reader.js';
 import { ConfigError } from '../config/config-error.js';
 import { configNodeToPlain, positionAtPath } from '../config/config-node.js';
-import type { TracesExporter, ExportFailure, ExportOutcome, ExporterStats } from './traces-exporter.js';
+import type { TracesExporter, SignalExporter, ExportFailure, ExportOutcome, ExporterStats } from './traces-exporter.js';
 import { OtlpHttpExporter } from './otlphttp/otlphttp-exporter.js';
 import { resolveOtlpHttpConfig } from './otlphttp/otlphttp-config.js';
 import type { OtlpHttpExporterConfig } from './otlphttp/otlphttp-config.js';
@@ -102,11 +104,11 @@ function warnTuning(r: ConfigReader, warn: (m: string) => void): string[] {
   return present;
 }
 
-function otlpHttpConfig(c: ComponentConfig, signal: 'traces' | 'metrics', o: ExporterFactoryOptions): OtlpHttpExporterConfig {
+function otlpHttpConfig(c: ComponentConfig, signal: Signal, o: ExporterFactoryOptions): OtlpHttpExporterConfig {
   const r = new ConfigReader(c.node, c.path, o.source);
   for (const [key, why] of Object.entries(REFUSED)) if (r.has(key)) refuse(r, key, why);
   const tuning = warnTuning(r, o.onWarning ?? console.warn);
-  // logs_endpoint belongs to a logs pipeline; until one exists it is accepted and unused.
+  // Resolving for `signal` checks that the config gives that signal a URL (endpoint or <signal>_endpoint).
   const config = plain(r, tuning) as OtlpHttpExporterConfig;
   try {
     resolveOtlpHttpConfig(config, signal, c.path);
@@ -161,6 +163,31 @@ export function createTracesExporter(c: ComponentConfig, o: ExporterFactoryOptio
       throw new ConfigError(c.path, 'the otlp (gRPC) exporter is not supported: otel-sieve sends OTLP/HTTP; use an otlphttp exporter (endpoint http(s)://host:4318)', c.node.position, o.source);
     default:
       throw new ConfigError(c.path, `exporter type "${c.id.type}" cannot be used in a traces pipeline (supported: otlphttp, debug, file)`, c.node.position, o.source);
+  }
+}
+
+/**
+ * The exporter for a logs pipeline, or for the metrics a metrics pipeline receives over OTLP: it
+ * takes the batches the pipeline's processors release. `otlphttp` sends them to `logs_endpoint` /
+ * `metrics_endpoint` (or `endpoint` + /v1/logs, /v1/metrics); `debug` prints them. Throws a
+ * ConfigError naming the exporter for any other type.
+ */
+export function createSignalExporter(c: ComponentConfig, signal: 'logs' | 'metrics', o: ExporterFactoryOptions = {}): SignalExporter {
+  switch (c.id.type) {
+    case 'otlphttp': {
+      const config = otlpHttpConfig(c, signal, o);
+      return build(c, o, () => new OtlpHttpExporter(config, { id: c.id.id, onFailure: o.onFailure, now: o.now, fetch: o.fetch }));
+    }
+    case 'debug': {
+      const config = debugConfig(c, o);
+      return build(c, o, () => new DebugExporter(config, { id: c.id.id, write: o.write, now: o.now, signals: [signal] }));
+    }
+    case 'otlp':
+      throw new ConfigError(c.path, 'the otlp (gRPC) exporter is not supported: otel-sieve sends OTLP/HTTP; use an otlphttp exporter (endpoint http(s)://host:4318)', c.node.position, o.source);
+    default: {
+      const what = signal === 'logs' ? 'a logs pipeline' : 'a metrics pipeline that receives OTLP metrics';
+      throw new ConfigError(c.path, `exporter type "${c.id.type}" cannot be used in ${what} (supported: otlphttp, debug)`, c.node.position, o.source);
+    }
   }
 }
 

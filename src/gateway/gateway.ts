@@ -1,19 +1,19 @@
-// `otel-sieve serve`: one port for OTLP/HTTP in, the config's pipelines and exporters, the metrics
-// pipelines (Prometheus on /metrics), the trace store behind Tempo's query API, a page at `/`,
-// the gateway's own telemetry and a health endpoint. Under load it refuses (503 + Retry-After)
+// `otel-sieve serve`: one port for OTLP/HTTP in (/v1/traces, /v1/logs, /v1/metrics for the signals
+// the config's pipelines take from the otlp receiver), those pipelines and their exporters, the
+// connector-fed metrics pipelines (Prometheus on /metrics), the trace store behind Tempo's query
+// API, a page at `/`, the gateway's own telemetry and a health endpoint. Under load it refuses (503 + Retry-After)
 // rather than queueing without bound: requests in flight are capped before their body is read,
 // exporters' queues are bounded and make the receiver refuse when full, the memory_limiter and
 // the core's memory budget refuse data they cannot hold. Shutdown stops accepting, lets requests
 // in flight finish, drains every processor buffer into the exporters, flushes and closes them.
 import { randomUUID } from 'node:crypto';
 import { cpuUsage, memoryUsage } from 'node:process';
-import { init, memoryStats } from '../core/init.js';
+import { init, isInitialized, memoryStats } from '../core/init.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { createOtlpHandler } from '../handler/otlp-handler.js';
-import type { OtlpHandler } from '../handler/otlp-handler.js';
-import { createTracesExporter } from '../exporters/exporter-factory.js';
+import type { OtlpHandler, OtlpHandlerStats } from '../handler/otlp-handler.js';
 import type { ExporterFactoryOptions } from '../exporters/exporter-factory.js';
-import type { TracesExporter } from '../exporters/traces-exporter.js';
+import type { Signal } from '../config/collector-config.js';
 import { FileExporter } from '../exporters/file/file-exporter.js';
 import { createPrometheusHandler } from '../exporters/metrics/prometheus-handler.js';
 import { pipelineMetricsSource } from '../exporters/metrics/pipeline-metrics-source.js';
@@ -28,12 +28,15 @@ import type { GatewaySettings, ListenAddress } from './gateway-config.js';
 import { createLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { RoutedPipeline, FanOutExporter } from './routed-pipeline.js';
+import { buildPipelineExporters } from './pipeline-exporters.js';
+import type { ExporterInstance } from './pipeline-exporters.js';
 import { MetricsLoop } from './metrics-loop.js';
 import { TraceStore } from './trace-store/trace-store.js';
 import { createTempoApi } from './tempo/tempo-api.js';
 import { gatewayTelemetry, processorDropped } from './self-telemetry.js';
 import type { ExporterTelemetry, ProcessorTelemetry } from './self-telemetry.js';
 import { buildOverview } from './overview.js';
+import type { OverviewSignal } from './overview.js';
 import { loadStaticPage } from './static-page.js';
 import { startNodeServer } from './node-server.js';
 import type { NodeServer } from './node-server.js';
@@ -71,6 +74,13 @@ export interface GatewaySummary {
 
 const TICK_MS = 1000;
 
+/** The handler's counters of each signal. */
+const HANDLER_STATS: Readonly<Record<Signal, { accepted: keyof OtlpHandlerStats; refused: keyof OtlpHandlerStats; rejected: keyof OtlpHandlerStats; exported: keyof OtlpHandlerStats }>> = {
+  traces: { accepted: 'spansAccepted', refused: 'spansRefused', rejected: 'spansRejected', exported: 'spansExported' },
+  logs: { accepted: 'logRecordsAccepted', refused: 'logRecordsRefused', rejected: 'logRecordsRejected', exported: 'logRecordsExported' },
+  metrics: { accepted: 'dataPointsAccepted', refused: 'dataPointsRefused', rejected: 'dataPointsRejected', exported: 'dataPointsExported' },
+};
+
 export class Gateway {
   private readonly startedAt = Date.now();
   private readonly instanceId = randomUUID();
@@ -92,57 +102,60 @@ export class Gateway {
     readonly log: Logger,
     readonly pipeline: Pipeline,
     private readonly handler: OtlpHandler,
-    private readonly exporters: ReadonlyMap<string, TracesExporter>,
+    /** Exporters of the receiver-fed pipelines, one per signal and id. */
+    private readonly exporters: readonly ExporterInstance[],
     readonly store: TraceStore | undefined,
     private readonly metrics: MetricsLoop,
   ) {}
 
   /** Reads the config, builds everything, listens; resolves when the port is open. */
   static async start(options: GatewayOptions): Promise<Gateway> {
+    // Processors and connectors take core memory when built: the core must exist first (the CLI
+    // starts it; an embedder may not have). Its budget is set from the config just below.
+    if (!isInitialized()) await init();
     const pipeline = Pipeline.fromConfig(options.config, { source: options.source });
     const settings = readGatewaySettings(pipeline.config, { listen: options.listen, source: options.source });
     const log = createLogger(settings.logLevel, options.logWrite);
+    for (const signal of pipeline.signals) {
+      const other = pipeline.signals.find((o) => o !== signal && settings.paths[o] === settings.paths[signal]);
+      if (other) throw new ConfigError('receivers.otlp.protocols.http', `${signal} and ${other} would both be served at ${settings.paths[signal]}; give each signal its own *_url_path`, undefined, options.source);
+    }
     // The core's budget is the gateway's memory limit; memory_limiter percentages are shares of it.
     await init(undefined, { memoryLimit: settings.limits.coreMemoryLimitBytes });
     for (const w of settings.warnings) log.warn(w);
 
+    // An exporter id listed by pipelines of several signals is read once per signal; say each warning once.
+    const warned = new Set<string>();
     const factory: ExporterFactoryOptions = {
       source: options.source,
       fileExporter: FileExporter,
       write: options.debugWrite,
-      onWarning: (message) => log.warn(message),
+      onWarning: (message) => {
+        if (warned.has(message)) return;
+        warned.add(message);
+        log.warn(message);
+      },
       onFailure: (f) => (f.kind === 'warning' ? log.warn(f.error.message, { exporter: f.exporter }) : log.error(`export ${f.kind}`, { exporter: f.exporter, items: f.items, error: f.error })),
     };
-    // One instance per exporter id, shared by the pipelines that list it (as in the collector).
-    const exporters = new Map<string, TracesExporter>();
     const store = settings.store.enabled ? new TraceStore(settings.store) : undefined;
-    const byPipeline = new Map<string, TracesExporter[]>();
-    for (const p of pipeline.config.pipelines) {
-      if (p.signal !== 'traces') continue;
-      const list: TracesExporter[] = [];
-      for (const id of p.exporters) {
-        const c = pipeline.config.exporters.get(id);
-        if (!c) continue; // a connector
-        let e = exporters.get(id);
-        if (!e) exporters.set(id, (e = createTracesExporter(c, factory)));
-        list.push(e);
-      }
-      // The store keeps the output of every traces pipeline that exports somewhere.
-      if (store && list.length) list.push(store);
-      byPipeline.set(p.id, list);
-    }
+    const exporters = buildPipelineExporters(pipeline, factory, store);
+    for (const w of exporters.warnings) log.warn(w);
     const metrics = new MetricsLoop(pipeline, factory);
-    for (const id of metrics.skipped) log.warn(`service.pipelines.${id}: receiving OTLP metrics is not supported by this build; only its connector receivers are run`);
+    for (const w of metrics.warnings) log.warn(w);
 
+    // One handler for every signal a receiver feeds; each signal's fan-out exporter hands a batch to
+    // the exporters of the pipeline that released it.
     const routed = new RoutedPipeline(pipeline);
-    const handler = createOtlpHandler(routed, {
-      path: null,
+    const handler = createOtlpHandler(routed.served(), {
+      path: settings.paths.traces,
+      logsPath: settings.paths.logs,
+      metricsPath: settings.paths.metrics,
       maxRequestBodySize: settings.maxRequestBodySize,
-      exporters: [new FanOutExporter(routed, byPipeline)],
+      exporters: pipeline.signals.map((signal) => new FanOutExporter(signal, routed, exporters.byPipeline[signal])),
       cors: settings.cors,
       onError: (error) => log.error('OTLP request failed', { error }),
     });
-    const gateway = new Gateway(options.source, settings, log, pipeline, handler, exporters, store, metrics);
+    const gateway = new Gateway(options.source, settings, log, pipeline, handler, exporters.instances, store, metrics);
     await gateway.listen();
     return gateway;
   }
@@ -177,9 +190,9 @@ export class Gateway {
     const here = pulls.filter(samePort);
     const context = { waitUntil: (p: Promise<unknown>) => this.background(p) };
 
-    // One admission in front of every OTLP signal's handler. Only traces are served by this build;
-    // the logs and metrics handlers join this map (at paths.logs / paths.metrics) when they exist.
-    const signals = new Map<string, OtlpHandler>([[s.paths.traces, this.handler]]);
+    // One admission in front of the OTLP handler, at the path of every signal a pipeline takes from
+    // the receiver; the path of a signal no pipeline takes is not found (404), as in the collector.
+    const signals = new Map<string, OtlpHandler>(this.pipeline.signals.map((signal) => [s.paths[signal], this.handler]));
     const otlp = async (request: Request, handler: OtlpHandler): Promise<Response> => {
       const encoding = encodingOf(request.headers.get('content-type')) ?? 'protobuf';
       const refuse = (why: string) => new Response(encodeRpcStatus(GRPC_UNAVAILABLE, why, encoding) as BodyInit, { status: 503, headers: { 'content-type': contentTypeOf(encoding), 'retry-after': '1' } });
@@ -233,7 +246,8 @@ export class Gateway {
         });
       }
       if (path === '/api/sieve/overview') {
-        return new Response(JSON.stringify(buildOverview(this.metrics.latestData(), this.latestMetricsTime(), { ...this.summary() }, Date.now())), { headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' } });
+        const overview = buildOverview(this.metrics.latestData(), this.latestMetricsTime(), { ...this.summary() }, Date.now(), this.receiverCounts());
+        return new Response(JSON.stringify(overview), { headers: { 'content-type': 'application/json', 'cache-control': 'no-cache' } });
       }
       if (tempo) {
         const answered = await tempo(request, url);
@@ -262,9 +276,9 @@ export class Gateway {
     for (const t of this.timers) t.unref();
     this.log.info('otel-sieve serve listening', {
       url: this.url,
-      otlp: `${this.url}${s.paths.traces}`,
+      otlp: this.pipeline.signals.map((signal) => `${this.url}${s.paths[signal]}`),
       pipelines: this.pipeline.config.pipelines.map((p) => p.id),
-      exporters: [...this.exporters.keys()],
+      exporters: this.exporters.map((e) => `${e.exporter.id} (${e.signal})`),
       trace_store: this.store ? { max_size_mib: s.store.maxBytes / 2 ** 20, max_age_s: s.store.maxAgeMs / 1000 } : false,
     });
   }
@@ -298,10 +312,20 @@ export class Gateway {
     return items.map((it, i) => ({ items: it, counters: procs[i]!.processor.counters?.() ?? {} }));
   }
 
+  /** What the receiver did with each signal it serves (the handler's counters), in the order traces, logs, metrics. */
+  receiverCounts(): Partial<Record<Signal, OverviewSignal>> {
+    const h = this.handler.stats();
+    const out: Partial<Record<Signal, OverviewSignal>> = {};
+    for (const signal of this.pipeline.signals) {
+      const k = HANDLER_STATS[signal];
+      out[signal] = { accepted: h[k.accepted] as number, refused: h[k.refused] as number, rejected: h[k.rejected] as number, exported: h[k.exported] as number };
+    }
+    return out;
+  }
+
   /** The gateway's own metrics (what /metrics shows first). */
   telemetry() {
-    const h = this.handler.stats();
-    const exporters: ExporterTelemetry[] = [...this.exporters.values()].map((e) => ({ id: e.id, signal: 'traces', stats: e.stats(), queueCapacity: e.queueCapacity }));
+    const exporters: ExporterTelemetry[] = this.exporters.map(({ signal, exporter: e }) => ({ id: e.id, signal, stats: e.stats(), queueCapacity: e.queueCapacity }));
     for (const p of this.metrics.pipelines) for (const e of p.push) exporters.push({ id: e.id, signal: 'metrics', stats: e.stats() });
     const cpu = cpuUsage();
     const mem = memoryUsage();
@@ -310,7 +334,7 @@ export class Gateway {
       startedAt: this.startedAt,
       instanceId: this.instanceId,
       version: GATEWAY_VERSION,
-      receiver: { id: 'otlp', accepted: h.spansAccepted, refused: h.spansRefused, rejected: h.spansRejected, responses: this.responses, inFlight: this.inFlight, maxInFlight: this.settings.limits.maxConcurrentRequests },
+      receiver: { id: 'otlp', signals: this.receiverCounts(), responses: this.responses, inFlight: this.inFlight, maxInFlight: this.settings.limits.maxConcurrentRequests },
       processors: this.processorTelemetry(),
       exporters,
       store: this.store?.storeStats(),
@@ -326,7 +350,7 @@ export class Gateway {
     return {
       received: h.spansAccepted,
       kept: counters.pipeline?.spans_out ?? 0,
-      dropped: this.processorTelemetry().reduce((n, p) => n + processorDropped(p)[1], 0),
+      dropped: this.processorTelemetry().filter((p) => p.items.signal === 'traces').reduce((n, p) => n + processorDropped(p)[1], 0),
       refused: h.spansRefused,
       series: this.metrics.series,
       stored: this.store?.storeStats().spans ?? 0,
@@ -356,7 +380,7 @@ export class Gateway {
       await this.handler.flush();
       this.collectMetrics(true);
       await this.metrics.shutdown();
-      await Promise.all([...this.exporters.values()].map((e) => e.shutdown()));
+      await Promise.all(this.exporters.map((e) => e.exporter.shutdown()));
       return true;
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -367,8 +391,9 @@ export class Gateway {
     await this.store?.shutdown();
     this.pipeline.shutdown();
     const ok = drained && finished;
-    if (ok) this.log.info('stopped', { ...summary });
-    else this.log.error('shutdown did not finish within shutdown_timeout', { timeout_ms: timeout, requests_drained: drained, ...summary });
+    const signals = this.receiverCounts();
+    if (ok) this.log.info('stopped', { ...summary, signals });
+    else this.log.error('shutdown did not finish within shutdown_timeout', { timeout_ms: timeout, requests_drained: drained, ...summary, signals });
     return ok;
   }
 }

@@ -2,7 +2,9 @@
 // collected once when its metrics_flush_interval says so (a delta collection ends the interval, so
 // never twice), each metrics pipeline's snapshot becomes the merge of its connectors' latest data,
 // and its push exporters send that snapshot; pull exporters (prometheus) serve it between flushes,
-// as the collector's Prometheus exporter serves what the pipeline last gave it.
+// as the collector's Prometheus exporter serves what the pipeline last gave it. Metrics a pipeline
+// receives over OTLP are not here: the OTLP handler runs them through the pipeline's processors to
+// its batch exporters (pipeline-exporters.ts), like traces and logs.
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { TracesToMetricsConnector } from '../pipeline/types.js';
 import type { MetricsData } from '../metrics/metrics-data.js';
@@ -33,16 +35,18 @@ export class MetricsLoop {
   readonly pipelines: MetricsPipelineRun[] = [];
   private readonly latest = new Map<string, MetricsData>();
   private readonly pending = new Set<Promise<unknown>>();
-  /** Pipelines fed by receivers (OTLP metrics ingestion), which this build does not run. */
-  readonly skipped: string[] = [];
+  /** What runs differently from the collector here, one message per pipeline (logged at start). */
+  readonly warnings: string[] = [];
 
   constructor(private readonly pipeline: Pipeline, options: ExporterFactoryOptions) {
     const config = pipeline.config;
     for (const p of config.pipelines) {
       if (p.signal !== 'metrics') continue;
       const fromConnectors = p.receivers.filter((id) => pipeline.connectors.has(id));
-      if (fromConnectors.length < p.receivers.length) this.skipped.push(p.id);
       if (!fromConnectors.length) continue;
+      if (p.processors.length) {
+        this.warnings.push(`${p.path}.processors: ${p.processors.join(', ')} run on metrics received over OTLP only; what ${fromConnectors.join(', ')} derive is exported without them in this build`);
+      }
       const snapshot = new MetricsSnapshot();
       const run: MetricsPipelineRun = { id: p.id, connectors: fromConnectors, snapshot, push: [], pull: [] };
       for (const id of p.exporters) {

@@ -1,8 +1,9 @@
 // The page's data (GET /api/sieve/overview): what the span-metrics and service-graph connectors last
 // collected, folded into rows the page draws — operations with calls, errors and a latency
-// histogram, service-graph edges with requests and failures — plus the gateway's counters. Values
-// are cumulative; the page turns them into rates between two polls.
+// histogram, service-graph edges with requests and failures — plus the gateway's counters and what
+// the receiver took per signal. Values are cumulative; the page turns them into rates between two polls.
 import type { MetricsData, HistogramDataPoint, NumberDataPoint, KeyValue } from '../metrics/metrics-data.js';
+import type { Signal } from '../config/collector-config.js';
 
 export interface OverviewOperation {
   service: string;
@@ -24,6 +25,18 @@ export interface OverviewEdge {
   failed: number;
 }
 
+/** What the receiver did with one signal's items (spans, log records, data points) since start. */
+export interface OverviewSignal {
+  /** Acknowledged with 200. */
+  accepted: number;
+  /** Refused under pressure (429/503). */
+  refused: number;
+  /** Rejected as invalid (partial success). */
+  rejected: number;
+  /** Handed by the pipelines to their exporters. */
+  exported: number;
+}
+
 export interface Overview {
   /** Unix ms of this answer and of the metrics collection it shows. */
   time: number;
@@ -33,6 +46,8 @@ export interface Overview {
   operations: OverviewOperation[];
   edges: OverviewEdge[];
   gateway: Record<string, number>;
+  /** Per signal the OTLP receiver serves (`/v1/traces`, `/v1/logs`, `/v1/metrics`). */
+  signals: Partial<Record<Signal, OverviewSignal>>;
 }
 
 function attr(list: readonly KeyValue[], key: string): string {
@@ -45,7 +60,7 @@ const SECONDS: Readonly<Record<string, number>> = { s: 1, ms: 1e-3, us: 1e-6, ns
 const shortKind = (k: string) => k.replace(/^SPAN_KIND_/, '').toLowerCase();
 
 /** Folds connector output into page rows; unknown metrics are ignored. */
-export function buildOverview(data: MetricsData, metricsTime: number | undefined, gateway: Record<string, number>, now: number): Overview {
+export function buildOverview(data: MetricsData, metricsTime: number | undefined, gateway: Record<string, number>, now: number, signals: Partial<Record<Signal, OverviewSignal>> = {}): Overview {
   const ops = new Map<string, OverviewOperation>();
   const edges = new Map<string, OverviewEdge>();
   let spanmetrics = false;
@@ -109,5 +124,6 @@ export function buildOverview(data: MetricsData, metricsTime: number | undefined
     operations: [...ops.values()].sort((a, b) => a.service.localeCompare(b.service) || b.calls - a.calls),
     edges: [...edges.values()].sort((a, b) => b.requests - a.requests),
     gateway,
+    signals,
   };
 }

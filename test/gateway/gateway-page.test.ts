@@ -15,6 +15,7 @@ import { killAll } from '../runtimes/processes.js';
 import { eventually, gatewayDir, startGateway } from './helpers/gateway-process.js';
 import type { RunningGateway } from './helpers/gateway-process.js';
 import { SERVICES, sendShopTraffic, traceIds } from './helpers/sdk-traffic.js';
+import { decodedLogs, logsRequest } from '../helpers/signal-requests.js';
 
 const TIMEOUT = 60_000;
 const CONFIG = `
@@ -40,16 +41,22 @@ service:
     metrics:
       receivers: [spanmetrics, servicegraph]
       exporters: [prometheus]
+    logs:
+      receivers: [otlp]
+      exporters: [debug]
 `;
 
 let gw: RunningGateway;
 let browser: Browser;
 let sent: ReadableSpan[] = [];
+const logs = logsRequest([{ attrs: { 'service.name': 'frontend' }, records: [{ body: 'page viewed', severity: 9 }, { body: 'cart empty', severity: 13 }] }]);
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error('install Debian chromium: apt-get install -y chromium');
   gw = await startGateway({ config: CONFIG, dir: gatewayDir('page') });
   sent = await sendShopTraffic(`${gw.url}/v1/traces`);
+  const answer = await fetch(`${gw.url}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: logs as BodyInit });
+  if (answer.status !== 200) throw new Error(`/v1/logs answered ${answer.status}: ${await answer.text()}`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: TIMEOUT });
 }, 120_000);
 
@@ -81,6 +88,12 @@ describe('the page at /', () => {
     const want = [...new Set(sent.map((s) => `${s.resource.attributes['service.name']}/${s.name}`))].sort();
     expect([...new Set(ops)].sort()).toEqual(want);
     expect(await page.$$eval('#histograms .hist', (h) => h.map((x) => x.getAttribute('data-service')).sort())).toEqual([...SERVICES].sort());
+
+    // The header shows log records (accepted → exported) since a logs pipeline exists; no metrics pipeline takes OTLP.
+    const records = decodedLogs(logs).length;
+    await page.waitForFunction(() => !(document.getElementById('c-logs-box') as HTMLElement).hidden, undefined, { timeout: TIMEOUT });
+    expect(await page.$eval('#c-logs', (e) => e.textContent)).toBe(`${records} → ${records}`);
+    expect(await page.$eval('#c-points-box', (e) => (e as HTMLElement).hidden)).toBe(true);
 
     await page.fill('#q', '{ status = error }');
     await page.click('#search-form button');

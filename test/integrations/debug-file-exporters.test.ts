@@ -1,4 +1,4 @@
-// The debug exporter's three verbosities (the collector's layouts) and log sampling; the file
+// The debug exporter's three verbosities (the collector's layouts), log and metric batches, and log sampling; the file
 // exporter's OTLP/JSON lines, append/truncate, size rotation with backup pruning, failures counted.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import * as api from 'otel-sieve';
 import { FileExporter } from 'otel-sieve/file-exporter';
 import { protobufRequest, SAMPLE_SPANS, spanIdHex, traceIdHex } from './helpers/otlp-samples.js';
 import { decodeTraces } from '../helpers/oracle.js';
+import { logsRequest, metricsRequest } from '../helpers/signal-requests.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -86,6 +87,37 @@ describe('debug exporter', () => {
     await e.export(batch());
     expect(out).toHaveLength(5);
     expect(e.stats()).toMatchObject({ received: 54, delivered: 54 });
+  });
+
+  it('in a logs or metrics pipeline (signals): the summary line, then a line per record (body, attributes) or per data point', async () => {
+    const logs = logsRequest([
+      { attrs: { 'service.name': 'a' }, records: [{ body: 'disk full', severity: 17, attrs: { 'disk.id': 3, mount: '/var' } }, { body: { kvlist: { k: 'v' } } }] },
+      { records: [{ body: 'done' }] },
+    ]);
+    const metrics = metricsRequest([{ metrics: [
+      { name: 'queue.depth', type: 'gauge', points: [{ attrs: { worker: 'w1' }, value: 4 }, { value: 5.5 }] },
+      { name: 'latency', type: 'histogram', points: [{ attrs: { route: '/' }, value: 12 }] },
+      { name: 'rpc', type: 'summary', points: [{ value: 2 }] },
+    ] }]);
+    const out: string[] = [];
+    const e = new api.DebugExporter({ verbosity: 'normal' }, { write: (t) => out.push(t), signals: ['logs', 'metrics'] });
+    expect(e.signals).toEqual(['logs', 'metrics']);
+    expect(await e.export(api.LogBatch.fromProtobuf(logs))).toEqual({ delivered: 3, lost: 0 });
+    expect(await e.export(api.MetricBatch.fromProtobuf(metrics))).toEqual({ delivered: 4, lost: 0 });
+    expect(out[0]!.split('\n')).toEqual(['Logs {"resource logs": 2, "log records": 3}', 'disk full disk.id=3 mount=/var', '{"k":"v"}', 'done']);
+    expect(out[1]!.split('\n')).toEqual([
+      'Metrics {"resource metrics": 1, "metrics": 3, "data points": 4}',
+      'queue.depth{worker=w1} 4',
+      'queue.depth{} 5.5',
+      'latency{route=/} count=2 sum=12',
+      'rpc{} count=1 sum=2 q0.5=2',
+    ]);
+    expect(e.stats()).toMatchObject({ received: 7, delivered: 7 });
+    const basic: string[] = [];
+    await new api.DebugExporter({}, { write: (t) => basic.push(t), signals: ['logs'] }).export(api.LogBatch.fromProtobuf(logs));
+    expect(basic).toEqual(['Logs {"resource logs": 2, "log records": 3}']);
+    // Without `signals` it takes traces only, as before.
+    expect(new api.DebugExporter().signals).toEqual(['traces']);
   });
 
   it('rejects unknown keys and verbosities', () => {

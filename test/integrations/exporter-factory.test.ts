@@ -162,3 +162,18 @@ describe('metrics from a pipeline\'s connectors', () => {
     p.shutdown();
   });
 });
+
+describe('logs and OTLP-metrics exporters from config (createSignalExporter)', () => {
+  it('otlphttp sends to the signal\'s URL; debug takes that signal; other types and a missing URL name the exporter', () => {
+    const c = config(`  otlphttp:\n    endpoint: ${sink.url}/base\n  otlphttp/logs-only:\n    logs_endpoint: ${sink.url}/only-logs\n  debug:\n  prometheus:\n  file:\n    path: ${join(dir, 'never.jsonl')}`, 'logs: { receivers: [otlp], exporters: [EXP] }');
+    const logs = api.createSignalExporter(component(c, 'otlphttp'), 'logs') as InstanceType<typeof api.OtlpHttpExporter>;
+    expect(logs.urlFor('logs')).toBe(`${sink.url}/base/v1/logs`);
+    const metrics = api.createSignalExporter(component(c, 'otlphttp'), 'metrics') as InstanceType<typeof api.OtlpHttpExporter>;
+    expect(metrics.urlFor('metrics')).toBe(`${sink.url}/base/v1/metrics`);
+    expect((api.createSignalExporter(component(c, 'otlphttp/logs-only'), 'logs') as InstanceType<typeof api.OtlpHttpExporter>).urlFor('logs')).toBe(`${sink.url}/only-logs`);
+    expect(() => api.createSignalExporter(component(c, 'otlphttp/logs-only'), 'metrics', { source: 'test.yaml' })).toThrow(/exporters\.otlphttp\/logs-only: either endpoint or metrics_endpoint must be specified/);
+    expect(api.createSignalExporter(component(c, 'debug'), 'metrics').signals).toEqual(['metrics']);
+    expect(() => api.createSignalExporter(component(c, 'prometheus'), 'metrics')).toThrow(/exporter type "prometheus" cannot be used in a metrics pipeline that receives OTLP metrics \(supported: otlphttp, debug\)/);
+    expect(() => api.createSignalExporter(component(c, 'file'), 'logs')).toThrow(/exporter type "file" cannot be used in a logs pipeline \(supported: otlphttp, debug\)/);
+  });
+});

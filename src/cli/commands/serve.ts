@@ -15,7 +15,8 @@ import { startProgressLine } from '../../gateway/progress-line.js';
 
 export const serveHelp = `Usage: otel-sieve serve [--config <C.yaml>] [--listen <host:port>] [--demo [--demo-rate <spans/s>]]
 
-An OTLP/HTTP gateway on one port: /v1/traces in, the config's pipelines (processors, connectors,
+An OTLP/HTTP gateway on one port: /v1/traces, /v1/logs and /v1/metrics in (each signal the config
+has a pipeline for with receivers: [otlp]), the config's pipelines (processors, connectors,
 exporters), /metrics (the gateway's own telemetry and the derived metrics, Prometheus text or
 OpenMetrics), Tempo's query API over recent kept traces (/api/search, /api/traces/<id>, tags,
 /api/metrics/query_range), /health, and a page at /. Prints the URL when ready; logs JSON lines
@@ -94,7 +95,8 @@ export async function serve(argv: string[]): Promise<number> {
     process.on('SIGINT', onSignal);
   });
 
-  process.stdout.write(`otel-sieve serve: ready at ${gateway.url}/ (OTLP/HTTP: ${gateway.url}${gateway.settings.paths.traces}, metrics: ${gateway.url}/metrics)\n`);
+  const otlp = gateway.pipeline.signals.map((signal) => `${gateway.url}${gateway.settings.paths[signal]}`).join(' ');
+  process.stdout.write(`otel-sieve serve: ready at ${gateway.url}/ (OTLP/HTTP: ${otlp}, metrics: ${gateway.url}/metrics)\n`);
   if (demo) {
     generator = new LoadGenerator({ url: `${gateway.url}${gateway.settings.paths.traces}`, spansPerSecond: rate });
     generator.start();
@@ -103,6 +105,12 @@ export async function serve(argv: string[]): Promise<number> {
   }
   const code = await stopped;
   const s = gateway.summary();
-  process.stdout.write(`otel-sieve serve: stopped; received ${s.received} spans, kept ${s.kept}, dropped ${s.dropped}, refused ${s.refused}\n`);
+  const counts = gateway.receiverCounts();
+  // Logs and metrics, when served, get a short clause each (spans keep the line's original wording).
+  const others = (['logs', 'metrics'] as const).flatMap((signal) => {
+    const c = counts[signal];
+    return c ? [`; ${signal === 'logs' ? 'log records' : 'data points'}: received ${c.accepted}, exported ${c.exported}, refused ${c.refused}`] : [];
+  });
+  process.stdout.write(`otel-sieve serve: stopped; received ${s.received} spans, kept ${s.kept}, dropped ${s.dropped}, refused ${s.refused}${others.join('')}\n`);
   return code;
 }

@@ -1,10 +1,18 @@
 // The debug exporter: the collector's, writing to the console (or any `write`). `verbosity`
 // basic prints one summary line per batch; normal adds a line per span; detailed the full dump.
 // `sampling_initial`/`sampling_thereafter` thin the output per second like the collector's logger.
+// It takes traces unless told other signals (`signals`): in a logs or metrics pipeline it prints
+// those batches' summary line and, from `normal` on, a line per log record or data point.
 import type { TraceBatch } from '../../otlp/trace-batch.js';
+import type { LogBatch } from '../../otlp/log-batch.js';
+import type { MetricBatch } from '../../otlp/metric-batch.js';
+import { isLogBatch, isTraceBatch } from '../../otlp/batch-signal.js';
+import { batchItemCount } from '../../otlp/batch-concat.js';
+import type { Signal } from '../../config/collector-config.js';
 import { emptyStats } from '../traces-exporter.js';
 import type { ExportOutcome, ExporterStats, TracesExporter } from '../traces-exporter.js';
 import { detailedText, normalText } from './otlp-text.js';
+import { logsSummary, metricsSummary, normalLogText, normalMetricText } from './signal-text.js';
 
 export interface DebugExporterConfig {
   /** `basic` (default), `normal` or `detailed`. */
@@ -23,6 +31,11 @@ export interface DebugExporterOptions {
   write?: (text: string) => void;
   /** Clock for sampling, Unix ms. Default Date.now. */
   now?: () => number;
+  /**
+   * The signals it takes (a receiver hands it only those). Default `['traces']`. Log and metric
+   * batches print the summary line, and with `normal` or `detailed` one line per record or point.
+   */
+  signals?: readonly Signal[];
 }
 
 export const DEFAULT_DEBUG_EXPORTER_CONFIG: Readonly<Required<DebugExporterConfig>> = Object.freeze({
@@ -36,6 +49,7 @@ const KEYS = ['verbosity', 'sampling_initial', 'sampling_thereafter', 'use_inter
 
 export class DebugExporter implements TracesExporter {
   readonly id: string;
+  readonly signals: readonly Signal[];
   readonly accepting = true;
   private readonly verbosity: 'basic' | 'normal' | 'detailed';
   private readonly initial: number;
@@ -48,6 +62,7 @@ export class DebugExporter implements TracesExporter {
 
   constructor(config: DebugExporterConfig = {}, options: DebugExporterOptions = {}) {
     this.id = options.id ?? 'debug';
+    this.signals = options.signals ?? ['traces'];
     for (const key of Object.keys(config ?? {})) {
       if (!KEYS.includes(key)) throw new TypeError(`${this.id}: unknown key "${key}" (known: ${KEYS.join(', ')})`);
     }
@@ -74,19 +89,27 @@ export class DebugExporter implements TracesExporter {
     return this.inSecond <= this.initial || (this.inSecond - this.initial) % this.thereafter === 0;
   }
 
-  export(batch: TraceBatch): Promise<ExportOutcome> {
-    const spans = batch.spanCount;
-    this.counters.received += spans;
-    if (spans === 0) return Promise.resolve({ delivered: 0, lost: 0 });
+  export(batch: TraceBatch | LogBatch | MetricBatch): Promise<ExportOutcome> {
+    const items = batchItemCount(batch);
+    this.counters.received += items;
+    if (items === 0) return Promise.resolve({ delivered: 0, lost: 0 });
     // Sampling thins what is printed, not what is delivered: printing is this exporter's delivery.
-    if (this.sampled()) {
-      const lines = [`Traces {"resource spans": ${batch.resourceCount}, "spans": ${spans}}`];
+    if (this.sampled()) this.write(this.text(batch).join('\n'));
+    this.counters.delivered += items;
+    return Promise.resolve({ delivered: items, lost: 0 });
+  }
+
+  private text(batch: TraceBatch | LogBatch | MetricBatch): string[] {
+    const more = this.verbosity !== 'basic';
+    if (isTraceBatch(batch)) {
+      const lines = [`Traces {"resource spans": ${batch.resourceCount}, "spans": ${batch.spanCount}}`];
       if (this.verbosity === 'normal') lines.push(...normalText(batch));
       else if (this.verbosity === 'detailed') lines.push(...detailedText(batch));
-      this.write(lines.join('\n'));
+      return lines;
     }
-    this.counters.delivered += spans;
-    return Promise.resolve({ delivered: spans, lost: 0 });
+    // Logs and metrics have no detailed dump here: `detailed` prints the normal lines.
+    if (isLogBatch(batch)) return [logsSummary(batch), ...(more ? normalLogText(batch) : [])];
+    return [metricsSummary(batch), ...(more ? normalMetricText(batch) : [])];
   }
 
   forceFlush(): Promise<void> {

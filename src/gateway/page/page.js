@@ -227,6 +227,12 @@ function drawCounters(ov) {
   set('c-stored', g.stored);
   if (lastCounters && ov.time > lastCounters.time) set('c-rate', ((g.received - lastCounters.received) * 1000) / (ov.time - lastCounters.time));
   lastCounters = { time: ov.time, received: g.received };
+  // Logs and metrics received over OTLP, when the config has pipelines for them: accepted → exported.
+  for (const [signal, id] of [['logs', 'c-logs'], ['metrics', 'c-points']]) {
+    const counts = ov.signals?.[signal];
+    $(`${id}-box`).hidden = !counts;
+    if (counts) $(id).textContent = `${fmt.format(counts.accepted)} → ${fmt.format(counts.exported)}`;
+  }
 }
 
 async function poll() {
