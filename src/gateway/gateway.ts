@@ -30,6 +30,7 @@ import type { Logger } from './logger.js';
 import { RoutedPipeline, FanOutExporter } from './routed-pipeline.js';
 import { buildPipelineExporters } from './pipeline-exporters.js';
 import type { ExporterInstance } from './pipeline-exporters.js';
+import { StoreLookup, STORE_LOOKUP_NAME, checkStoreLookupUse } from './store-lookup.js';
 import { MetricsLoop } from './metrics-loop.js';
 import { TraceStore } from './trace-store/trace-store.js';
 import { createTempoApi } from './tempo/tempo-api.js';
@@ -113,8 +114,11 @@ export class Gateway {
     // Processors and connectors take core memory when built: the core must exist first (the CLI
     // starts it; an embedder may not have). Its budget is set from the config just below.
     if (!isInitialized()) await init();
-    const pipeline = Pipeline.fromConfig(options.config, { source: options.source });
+    // logs_follow_traces may take decisions from the trace store (decisions: trace_store).
+    const storeLookup = new StoreLookup();
+    const pipeline = Pipeline.fromConfig(options.config, { source: options.source, traceLookups: { [STORE_LOOKUP_NAME]: storeLookup } });
     const settings = readGatewaySettings(pipeline.config, { listen: options.listen, source: options.source });
+    checkStoreLookupUse(pipeline.config, settings.store.enabled, options.source);
     const log = createLogger(settings.logLevel, options.logWrite);
     for (const signal of pipeline.signals) {
       const other = pipeline.signals.find((o) => o !== signal && settings.paths[o] === settings.paths[signal]);
@@ -138,6 +142,7 @@ export class Gateway {
       onFailure: (f) => (f.kind === 'warning' ? log.warn(f.error.message, { exporter: f.exporter }) : log.error(`export ${f.kind}`, { exporter: f.exporter, items: f.items, error: f.error })),
     };
     const store = settings.store.enabled ? new TraceStore(settings.store) : undefined;
+    if (store) storeLookup.attach(store);
     const exporters = buildPipelineExporters(pipeline, factory, store);
     for (const w of exporters.warnings) log.warn(w);
     const metrics = new MetricsLoop(pipeline, factory);

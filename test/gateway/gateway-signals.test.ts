@@ -466,3 +466,74 @@ ${pipelines}`;
     );
   });
 });
+
+describe('gateway: logs that follow the trace store', () => {
+  const config = (sinkUrl: string, store: boolean) => `
+receivers:
+  otlp:
+    protocols:
+      http:
+processors:
+  tail_sampling:
+    decision_wait: 1s
+    policies:
+      - { name: flagged, type: string_attribute, string_attribute: { key: keep, values: ['yes'] } }
+  logs_follow_traces:
+    decisions: trace_store
+    wait: 2s
+    undecided: drop
+exporters:
+  otlphttp/sink:
+    endpoint: ${sinkUrl}
+    compression: none
+extensions:
+  trace_store: { enabled: ${store} }
+service:
+  extensions: [trace_store]
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [tail_sampling]
+      exporters: [otlphttp/sink]
+    logs:
+      receivers: [otlp]
+      processors: [logs_follow_traces]
+      exporters: [otlphttp/sink]
+`;
+
+  it('decisions: trace_store keeps the records of traces the store holds; others wait, then follow `undecided`', async () => {
+    const sink = await startSink();
+    const gw = await start(config(sink.url, true));
+    try {
+      const base = gw.gateway.url;
+      const spans: ResourceSpec[] = [{ attrs: { 'service.name': 'shop' }, spans: [{ trace: 'c1', name: 'kept', attrs: { keep: 'yes' } }, { trace: 'd2', name: 'dropped', attrs: { keep: 'no' } }] }];
+      expect((await post(`${base}/v1/traces`, buildRequest(spans))).status).toBe(200);
+      // The tail sampler decides after decision_wait; the kept trace then reaches the store.
+      const stored = decodedSpans(buildRequest(spans)).filter((s) => s.attrs.keep === 'yes').length;
+      await eventually(async () => (gw.gateway.store!.storeStats().spans >= stored ? true : undefined), () => 'the kept trace never reached the store');
+      const body = logsRequest([{ attrs: { 'service.name': 'shop' }, records: [
+        { body: 'of the stored trace', trace: 'c1', severity: 9 }, { body: 'of the dropped trace', trace: 'd2', severity: 17 }, { body: 'without a trace', severity: 13 },
+      ] }]);
+      expect((await post(`${base}/v1/logs`, body)).status).toBe(200);
+      const sent = decodedLogs(body);
+      const keptTraces = new Set(decodedSpans(buildRequest(spans)).filter((s) => s.attrs.keep === 'yes').map((s) => s.trace));
+      // Kept at once: the stored trace's record and the one without a trace id (without_trace_id: keep).
+      const now = sent.filter((r) => r.trace === '' || keptTraces.has(r.trace));
+      const got = () => onPath(sink, '/v1/logs').flatMap((r) => decodedLogs(r.body));
+      await eventually(async () => (got().length >= now.length ? true : undefined), () => `expected ${now.length} log records at the sink, got ${got().length}`);
+      expect(got().sort(byBody)).toEqual(now.sort(byBody));
+      // The dropped trace's record waits out `wait` (2 s), then `undecided: drop` drops it.
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(got().sort(byBody)).toEqual(now.sort(byBody));
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(metricValue(text, 'otelcol_processor_dropped_log_records_total', { processor: 'logs_follow_traces' })).toBe(sent.length - now.length);
+    } finally {
+      await gw.gateway.shutdown('test done');
+      await sink.close();
+    }
+  }, 60_000);
+
+  it('refuses decisions: trace_store when the store is disabled', async () => {
+    await expect(start(config('http://127.0.0.1:9', false))).rejects.toThrow('signals.yaml: processors.logs_follow_traces.decisions: processor "logs_follow_traces" reads decisions from the trace store, which is disabled (extensions.trace_store.enabled: false)');
+  });
+});

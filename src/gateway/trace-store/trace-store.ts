@@ -3,6 +3,8 @@
 // newest taking batches, older ones sealed — and forgets the oldest beyond its size or age, counting
 // what it evicts. A lookup by id asks each block's bloom filter before scanning it; TraceQL runs
 // over the batches of the blocks that overlap the asked time range, as one pool of spans.
+import { TRACE_KEPT, TRACE_UNKNOWN } from '../../correlation/trace-lookup.js';
+import type { TraceLookup } from '../../correlation/trace-lookup.js';
 import { concatTraceBatches } from '../../otlp/trace-concat.js';
 import type { TraceBatch } from '../../otlp/trace-batch.js';
 import { compile } from '../../traceql/query.js';
@@ -61,7 +63,7 @@ const QUERY_CACHE = 64;
 /** Bytes per id added to a block's bloom, for sizing it (ids are added once per run of a trace). */
 const BYTES_PER_ID = 512;
 
-export class TraceStore implements TracesExporter {
+export class TraceStore implements TracesExporter, TraceLookup {
   readonly id = 'trace_store';
   readonly accepting = true;
   private readonly blocks: StoreBlock[] = [];
@@ -162,6 +164,21 @@ export class TraceStore implements TracesExporter {
       return found.length === 1 ? found.pop() : concatTraceBatches(found);
     } finally {
       for (const b of found) b.dispose();
+    }
+  }
+
+  /**
+   * TraceLookup for logs_follow_traces (`decisions: trace_store` in the gateway): a trace the store
+   * holds was kept, so its log records are kept (TRACE_KEPT); anything else is unknown to the store
+   * (it never sees drops), so those records wait out the processor's `wait` and then follow its
+   * `undecided` setting. Answered from the blocks' bloom filters — one probe per block, no scan — so
+   * a trace the store does not hold reads as kept at the filters' false-positive rate
+   * (bloom_false_positive_rate, default 1 %).
+   */
+  lookupTraces(ids: Uint8Array, count: number, out: Uint8Array): void {
+    for (let i = 0; i < count; i++) {
+      const id = ids.subarray(16 * i, 16 * i + 16);
+      out[i] = this.blocks.some((b) => b.mayContain(id)) ? TRACE_KEPT : TRACE_UNKNOWN;
     }
   }
 
