@@ -33,6 +33,8 @@ const TYPE_NAMES: Readonly<Record<number, string>> = {
   [Q.VT_VLIST]: 'list',
 };
 
+// Pipeline programs write these words in the core (assembly/pipeline/ottl-error-text.ts): keep
+// the two in step (test/bindings compares the messages).
 function reason(kind: number, type: string): string {
   switch (kind) {
     case Q.RT_DIV_ZERO:

@@ -113,7 +113,8 @@ export const CASES: readonly BindingCase[] = [
   {
     // Span conditions over attributes, name, kind, status and durations, a regex, a condition that
     // fails at run time on most spans (Substring past the end: counted and false under ignore),
-    // and span events dropped from the spans that stay (their content rewritten).
+    // and span events dropped from the spans that stay (their content rewritten); then a filter
+    // with logs conditions only.
     name: 'filter: span and span-event conditions, error_mode ignore',
     config: traces({
       filter: {
@@ -129,6 +130,8 @@ export const CASES: readonly BindingCase[] = [
           spanevent: ['name == "cache miss"', 'attributes["message.type"] == "SENT" and span.kind == SPAN_KIND_SERVER'],
         },
       },
+      // No trace conditions: it runs nothing, but the spans that lost events are spliced before it.
+      'filter/logs-only': { log_conditions: ['log.severity_number < SEVERITY_NUMBER_WARN'] },
     }),
   },
   {
