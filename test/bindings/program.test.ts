@@ -64,6 +64,29 @@ describe('a compiled program gives the Pipeline\'s bytes', () => {
   });
 });
 
+describe('filters hold no memory between requests', () => {
+  it.each([CASES.find((x) => x.name.startsWith('filter: span and span-event'))!, PROPAGATE_CASE])('$name', (c) => {
+    const before = memoryStats().used;
+    const runner = PipelineProgramRunner.load(compilePipelineProgram(c.config));
+    const pass = (shift: number) => {
+      for (const { bytes, now } of inputs) {
+        try {
+          runner.process(bytes, now + shift);
+        } catch (err) {
+          // Failed requests (error_mode propagate) must not leave their masks behind either.
+          expect((err as PipelineProgramError).reason).toBe('input');
+        }
+      }
+      return memoryStats().used;
+    };
+    const first = pass(0);
+    // The runner's output and error buffers are sized by the first pass; a second pass adds nothing.
+    expect(pass(60_000)).toBeLessThanOrEqual(first);
+    runner.dispose();
+    expect(memoryStats().used).toBeLessThanOrEqual(before + 64 * 1024);
+  });
+});
+
 describe('errors', () => {
   const c = CASES.find((x) => x.name.startsWith('tail sampling'))!;
   const program = compilePipelineProgram(c.config);
