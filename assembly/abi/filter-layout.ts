@@ -13,3 +13,9 @@ export const OE_ITEM = 8; // item index (in the context's table)
 export const OE_PC = 12; // code word of the failing instruction
 export const OE_TYPE = 16; // VT_* of the value involved
 export const OE_SIZE = 24;
+
+// A condition set's block, as the facade's OttlConditionSet loads it and a pipeline program's filter
+// stage carries it: the u32 addresses of its programs (the table ottlRun takes) at offset 0, then
+// the programs themselves, each starting at a multiple of CS_ALIGN from the block's start.
+export const CS_TABLE = 0;
+export const CS_ALIGN = 16;

@@ -69,13 +69,46 @@ export const STAGE_PROBABILISTIC = 1; // [options (PO_* of probabilistic-layout)
 export const STAGE_ATTRIBUTES = 2; // [edit plan (EP_*), key patterns (KP_*)]
 export const STAGE_REDACTION = 3; // [edit plan (EP_*), key patterns (KP_*)]
 export const STAGE_TAIL_SAMPLING = 4; // [sampler options (TO_*), leaves (LF_*), policy nodes (PN_*)]
+// [filter header (FF_*), then one condition-set block (CS_* of filter-layout) per group, in order]
+export const STAGE_FILTER = 5;
 // Connector kinds.
 export const CONNECTOR_SPANMETRICS = 16; // [configuration (SMC_*), output plan (SO_*)]
 
 // ST_FLAGS bits.
 export const SF_NEEDS_TABLE = 1; // attributes: include/exclude read the attribute table
-export const SF_NEEDS_ATTRIBUTES = 2; // tail_sampling: leaves read attributes
+export const SF_NEEDS_ATTRIBUTES = 2; // tail_sampling: leaves read attributes; filter: a condition does (set by the runner from the loaded programs)
 export const SF_DROP_PENDING = 4; // tail_sampling: drop_pending_traces_on_shutdown
+
+// The traces filter's condition groups (resource, scope, span, spanevent), in the order they run:
+// a header of group rows, each pointing at its condition-set block (segment 1 + group, the very
+// block the facade's OttlConditionSet loads) and at the texts a runtime error message needs.
+export const FF_GROUP_COUNT = 0;
+export const FF_FIRST = 8; // FG_* rows
+export const MAX_FILTER_GROUPS = 32;
+// Conditions of one group: ottlRun takes at most this many programs per call.
+export const MAX_GROUP_CONDITIONS = 256;
+
+export const FG_CONTEXT = 0; // CTX_* of query-layout: resource, scope, span or spanevent
+export const FG_RUN_FLAGS = 4; // the ottlRun flags: OR_PROPAGATE | OR_ABORT under error_mode propagate, 0 under ignore/silent
+export const FG_CONDITION_COUNT = 8;
+export const FG_PROGRAMS = 12; // pointer: the group's condition-set block (its program table)
+export const FG_CONTEXT_NAME = 16; // pointer: the context as messages name it ("span", …)
+export const FG_CONTEXT_NAME_LEN = 20;
+export const FG_TEXTS = 24; // pointer: FT_* rows, one per condition
+export const FG_ROW = 32;
+
+// A condition as a runtime error names it.
+export const FT_TEXT = 0; // pointer: the condition as written, JSON-quoted (as the facade's message quotes it)
+export const FT_TEXT_LEN = 4;
+export const FT_SITES = 8; // pointer: FS_* rows, by code word
+export const FT_SITE_COUNT = 12;
+export const FT_ROW = 16;
+
+// Where in the condition the instruction at a code word came from.
+export const FS_PC = 0;
+export const FS_LINE = 4;
+export const FS_COLUMN = 8;
+export const FS_ROW = 12;
 
 // Key patterns of an edit plan, in verdict-bit order: compiled regex programs (regex-layout),
 // each 8-byte aligned.

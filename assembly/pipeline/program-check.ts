@@ -45,20 +45,29 @@ function segmentMinimum(kind: u32, i: u32): i64 {
     case PG.STAGE_REDACTION: return i == 0 ? <i64>A.EP_SIZE : i == 1 ? <i64>PG.KP_FIRST : -1;
     case PG.STAGE_TAIL_SAMPLING: return i == 0 ? <i64>T.TO_SIZE : i < 3 ? 1 : -1;
     case PG.CONNECTOR_SPANMETRICS: return i == 0 ? <i64>M.SMC_SIZE : i == 1 ? <i64>PG.SO_SIZE : -1;
+    // The header, then a condition block per group (a program table of at least one entry).
+    case PG.STAGE_FILTER: return i == 0 ? <i64>PG.FF_FIRST : i <= <u32>PG.MAX_FILTER_GROUPS ? 4 : -1;
     default: return -1;
   }
 }
 
+/** Fewest segments a kind takes: all of them, but a filter may have no trace condition group. */
+function segmentCountMin(kind: u32, n: u32): u32 {
+  return kind == PG.STAGE_FILTER ? 1 : n;
+}
+
 /**
  * Which segment a relocation in segment `from` may point into: its own, except the sampler's
- * options (to the leaves and nodes) and the policy nodes (probabilistic salts live with the
- * leaves). A pointer into another segment would make a block read another block as itself.
+ * options (to the leaves and nodes), the policy nodes (probabilistic salts live with the
+ * leaves) and the filter header (to the groups' condition blocks). A pointer into another segment would make a block read another block as itself.
  */
 function targetAllowed(kind: u32, from: u32, target: u32): bool {
   if (kind == PG.STAGE_TAIL_SAMPLING) {
     if (from == 0) return target == 1 || target == 2;
     if (from == 2) return target == 1;
   }
+  // The filter header points at every group's condition block; a block only into itself.
+  if (kind == PG.STAGE_FILTER && from == 0) return true;
   return target == from;
 }
 
@@ -82,7 +91,7 @@ function checkStage(p: usize, len: usize, row: usize, connector: bool): bool {
   }
   let first = u32At(row, PG.ST_FIRST_SEGMENT);
   let count = u32At(row, PG.ST_SEGMENT_COUNT);
-  if (count != n || <u64>first + <u64>count > <u64>u32At(p, PG.PG_SEGMENT_COUNT)) {
+  if (count < segmentCountMin(kind, n) || count > n || <u64>first + <u64>count > <u64>u32At(p, PG.PG_SEGMENT_COUNT)) {
     programErrorN('a component has the wrong segments for its kind ', <u64>kind);
     return false;
   }

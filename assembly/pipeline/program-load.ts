@@ -14,11 +14,14 @@ import { RN_OPTIONS, RN_MAX_BYTES, RN_PIPELINE_COUNT, RN_PIPELINES, RN_STAGE_COU
 import { programCheck } from './program-check';
 import { programError, programErrorN, coreError, memoryError, errorReset } from './run-error';
 import { tailSamplingCreate, tailSamplingFree } from './stage-tail-sampling';
+import { filterCreate, filterFree } from './filter-load';
 import { releaseHeld } from './run-output';
 
-const MAX_SEGMENTS_PER_STAGE = 3;
-/** Addresses of the segments being materialised for one stage. */
+// A filter's header and its groups' condition blocks are the most a stage has.
+const MAX_SEGMENTS_PER_STAGE = 1 + PG.MAX_FILTER_GROUPS;
+/** Addresses of the segments being materialised for one stage, and their sizes. */
 const SEGS = memory.data(MAX_SEGMENTS_PER_STAGE * 4, 4);
+const SIZES = memory.data(MAX_SEGMENTS_PER_STAGE * 4, 4);
 
 /**
  * Copies the stage's segments into allocations of their own and applies the relocations; their
@@ -40,6 +43,7 @@ function materialize(p: usize, row: usize): bool {
     memory.copy(block, p + <usize>load<u32>(sg + PG.SG_OFFSET), size);
     memory.fill(block + size, 0, 16);
     store<u32>(SEGS + <usize>i * 4, <u32>block);
+    store<u32>(SIZES + <usize>i * 4, <u32>size);
   }
   for (let i: u32 = 0; i < count; i++) {
     let sg = segs + <usize>(first + i) * PG.SG_ROW;
@@ -76,6 +80,8 @@ function stageFree(stage: usize): void {
     if (load<u32>(stage + K.K_STATE)) tailSamplingFree(stage);
   } else if (kind == PG.CONNECTOR_SPANMETRICS) {
     smFree(<usize>load<u32>(stage + K.K_STATE));
+  } else if (kind == PG.STAGE_FILTER) {
+    filterFree(stage);
   }
   free(<usize>load<u32>(stage + K.K_BLOCK));
   free(<usize>load<u32>(stage + K.K_AUX));
@@ -136,6 +142,8 @@ function stageLoad(p: usize, row: usize, stage: usize): u32 {
       free(opts);
       return status;
     }
+    case PG.STAGE_FILTER:
+      return filterCreate(stage, SEGS, SIZES, load<u32>(row + PG.ST_SEGMENT_COUNT));
     case PG.CONNECTOR_SPANMETRICS: {
       let config = seg(0);
       let plan = seg(1);

@@ -19,6 +19,7 @@ import { setIndexOptions, setOriginalBatch, batchIndex, batchFree, batchSpans, b
 import { pendingBegin, pendingMaterialize, pendingAbandon, pendingHasReplacements, pendingKeep, pendingKept, MATERIALIZE_FAILED } from './pending-edits';
 import { editStage } from './stage-edit';
 import { probabilisticStage } from './stage-probabilistic';
+import { filterStage } from './stage-filter';
 import { tailSamplingProcess, tailSamplingFlush } from './stage-tail-sampling';
 import { spanMetricsEncode } from './span-metrics-otlp';
 import { outputReset, outputUnchanged, emit, assembleTraces } from './run-output';
@@ -35,7 +36,15 @@ function connectorAt(runner: usize, i: u32): usize {
 
 function isEditor(stage: usize): bool {
   let kind = load<u32>(stage + K.K_KIND);
-  return kind == PG.STAGE_PROBABILISTIC || kind == PG.STAGE_ATTRIBUTES || kind == PG.STAGE_REDACTION;
+  return kind == PG.STAGE_PROBABILISTIC || kind == PG.STAGE_ATTRIBUTES || kind == PG.STAGE_REDACTION || kind == PG.STAGE_FILTER;
+}
+
+/**
+ * The facade's canEdit: attributes with include/exclude, and the filter (its conditions), read the
+ * batch's own rows, so edits pending with replacements are written out first.
+ */
+function readsOriginal(stage: usize): bool {
+  return (load<u32>(stage + K.K_FLAGS) & PG.SF_NEEDS_TABLE) != 0 || load<u32>(stage + K.K_KIND) == PG.STAGE_FILTER;
 }
 
 /** Frees the batches of a list (entries already taken are 0) and the list. */
@@ -57,7 +66,10 @@ function single(header: usize): usize {
 }
 
 function editorRun(stage: usize): u32 {
-  return load<u32>(stage + K.K_KIND) == PG.STAGE_PROBABILISTIC ? probabilisticStage(stage) : editStage(stage);
+  let kind = load<u32>(stage + K.K_KIND);
+  if (kind == PG.STAGE_PROBABILISTIC) return probabilisticStage(stage);
+  if (kind == PG.STAGE_FILTER) return filterStage(stage);
+  return editStage(stage);
 }
 
 /** Result of runFrom on failure (the error is set). */
@@ -106,8 +118,8 @@ function runFrom(runner: usize, pl: usize, from: u32, list: usize, now: f64): us
       let dropped = false;
       for (let e = i; ok && e < end; e++) {
         let editor = stageAt(runner, first + e);
-        // include/exclude read the original bytes: a batch with replacements is spliced first.
-        if ((load<u32>(editor + K.K_FLAGS) & PG.SF_NEEDS_TABLE) && pendingHasReplacements()) {
+        // include/exclude and filter conditions read the original bytes: a batch with replacements is spliced first.
+        if (readsOriginal(editor) && pendingHasReplacements()) {
           let mid = pendingMaterialize();
           if (mid == MATERIALIZE_FAILED) {
             coreError(<usize>load<u32>(editor + K.K_NAME), <usize>load<u32>(editor + K.K_NAME_LEN), 0);

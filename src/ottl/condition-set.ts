@@ -12,6 +12,7 @@ import { CONTEXT_IDS } from './contexts.js';
 import type { ContextName } from './contexts.js';
 import type { CompiledCondition } from './condition.js';
 import type { Pos } from './errors.js';
+import { writeConditionBlock } from './condition-block.js';
 
 export type ErrorMode = 'ignore' | 'silent' | 'propagate';
 export const ERROR_MODES: readonly ErrorMode[] = ['ignore', 'silent', 'propagate'];
@@ -32,6 +33,8 @@ const TYPE_NAMES: Readonly<Record<number, string>> = {
   [Q.VT_VLIST]: 'list',
 };
 
+// Pipeline programs write these words in the core (assembly/pipeline/ottl-error-text.ts): keep
+// the two in step (test/bindings compares the messages).
 function reason(kind: number, type: string): string {
   switch (kind) {
     case Q.RT_DIV_ZERO:
@@ -66,6 +69,11 @@ function reason(kind: number, type: string): string {
   return `runtime error ${kind}`;
 }
 
+/** A condition as runtime errors quote it (pipeline programs carry it quoted the same way). */
+export function quotedCondition(text: string): string {
+  return JSON.stringify(text);
+}
+
 /** A condition failed on an item (error_mode decides what that means). */
 export class OttlRuntimeError extends Error {
   override name = 'OttlRuntimeError';
@@ -81,15 +89,15 @@ export class OttlRuntimeError extends Error {
     /** The component whose condition failed (`filter/drop`), when known. */
     readonly component?: string,
   ) {
-    super(`${component ? `${component}: ` : ''}failed to eval condition ${JSON.stringify(condition)} on ${context} ${item}: line ${line}, column ${column}: ${reason}`);
+    super(`${component ? `${component}: ` : ''}failed to eval condition ${quotedCondition(condition)} on ${context} ${item}: line ${line}, column ${column}: ${reason}`);
   }
 }
 
 interface Loaded {
   generation: number;
-  /** u32 addresses of the programs, then the programs themselves (one allocation each). */
+  /** The condition block (CS_* of filter-layout): the program table, then the programs. */
   table: number;
-  programs: number[];
+  count: number;
 }
 
 export interface RunOutcome {
@@ -113,30 +121,16 @@ export class OttlConditionSet {
 
   private load(core: Core): Loaded {
     if (this.loaded && this.loaded.generation === core.generation) return this.loaded;
-    const programs: number[] = [];
-    const release = () => programs.forEach((p) => core.free(p));
-    for (const c of this.conditions) {
-      const bytes = c.program.bytes;
-      const p = core.call('alloc', (ex) => ex.alloc(bytes.length) >>> 0);
-      if (!p) {
-        release();
-        throw new OtlpDecodeError({ code: ERR.ERR_OUT_OF_MEMORY, offset: 0, message: 0, field: 0, detail: BigInt(bytes.length) }, 0, 'OTTL condition');
-      }
-      core.u8.set(bytes, p);
-      programs.push(p);
-      const status = core.call('qprogLoad', (ex) => ex.qprogLoad(p, bytes.length));
+    const table = writeConditionBlock(core, this.conditions.map((c) => c.program.bytes));
+    for (let i = 0; i < this.conditions.length; i++) {
+      const p = core.dv.getUint32(table + F.CS_TABLE + i * 4, true);
+      const status = core.call('qprogLoad', (ex) => ex.qprogLoad(p, this.conditions[i]!.program.bytes.length));
       if (status !== 0) {
-        release();
-        throw new Error(`OTTL condition ${JSON.stringify(c.text)} compiled to a program the core refused (byte ${core.readError().detail}); this is a bug`);
+        core.free(table);
+        throw new Error(`OTTL condition ${JSON.stringify(this.conditions[i]!.text)} compiled to a program the core refused (byte ${core.readError().detail}); this is a bug`);
       }
     }
-    const table = core.call('alloc', (ex) => ex.alloc(programs.length * 4) >>> 0);
-    if (!table) {
-      release();
-      throw new OtlpDecodeError({ code: ERR.ERR_OUT_OF_MEMORY, offset: 0, message: 0, field: 0, detail: BigInt(programs.length * 4) }, 0, 'OTTL condition');
-    }
-    programs.forEach((p, i) => core.dv.setUint32(table + i * 4, p, true));
-    this.loaded = { generation: core.generation, table, programs };
+    this.loaded = { generation: core.generation, table, count: this.conditions.length };
     return this.loaded;
   }
 
@@ -155,7 +149,7 @@ export class OttlConditionSet {
   run(core: Core, header: number, out: number, errorMode: ErrorMode, options: { inMask?: number; ownerMask?: number; abort?: boolean; component?: string } = {}): RunOutcome {
     const loaded = this.load(core);
     const flags = errorMode === 'propagate' ? Q.OR_PROPAGATE | (options.abort ? Q.OR_ABORT : 0) : 0;
-    const status = core.call('ottlRun', (ex) => ex.ottlRun(loaded.table, loaded.programs.length, header, CONTEXT_IDS[this.context], options.inMask ?? 0, options.ownerMask ?? 0, out, flags));
+    const status = core.call('ottlRun', (ex) => ex.ottlRun(loaded.table, loaded.count, header, CONTEXT_IDS[this.context], options.inMask ?? 0, options.ownerMask ?? 0, out, flags));
     if (status === ERR.ERR_QUERY_RUNTIME) {
       const r = core.readError();
       throw this.failure(Number(r.detail >> 32n), r.field, Number(r.detail & 0xffffffffn), r.offset, r.message, options.component);
@@ -174,7 +168,6 @@ export class OttlConditionSet {
     const l = this.loaded;
     this.loaded = undefined;
     if (!l || l.generation !== core.generation) return;
-    l.programs.forEach((p) => core.free(p));
     core.free(l.table);
   }
 }

@@ -35,6 +35,8 @@ import type { SpanMetricsConfig } from '../connectors/spanmetrics/spanmetrics-co
 import { planSpanMetrics } from '../connectors/spanmetrics/spanmetrics-plan.js';
 import type { SpanMetricKind, SpanMetricsPlan } from '../connectors/spanmetrics/spanmetrics-plan.js';
 import { writeSpanMetricsConfig } from '../connectors/spanmetrics/spanmetrics-connector.js';
+import type { FilterConfig } from '../processors/filter/filter-config.js';
+import { writeFilterSegments } from './filter-segments.js';
 import { recordSegments } from './recording-core.js';
 import type { ProgramSegment } from './recording-core.js';
 import { encodeProgram } from './program-binary.js';
@@ -165,6 +167,20 @@ function processorComponent(core: Core, c: ComponentConfig, id: string, source?:
       });
       const flags = (program.needsAttributes ? PG.SF_NEEDS_ATTRIBUTES : 0) | (config.dropPendingTracesOnShutdown ? PG.SF_DROP_PENDING : 0);
       return { kind: PG.STAGE_TAIL_SAMPLING, flags, name: id, segments };
+    }
+    case 'filter': {
+      const config = c.config as FilterConfig;
+      // TraceQL is evaluated in TypeScript (spansets, structural joins, the trace tree), not as one
+      // core program: there is nothing a program could carry for it.
+      if (config.traceql) throw new ConfigError(`${c.path}.traceql`, 'the TraceQL drop (otel-sieve\'s traceql extension) is evaluated in JavaScript and cannot be carried by a pipeline program; drop it here, or write the selection as OTTL conditions (traces.span, trace_conditions)', undefined, source);
+      // Only the traces groups run: a program runs traces pipelines (logs and metrics conditions
+      // in the same config are for other pipelines, which a program does not carry).
+      const groups = config.traces;
+      if (groups.length > PG.MAX_FILTER_GROUPS) throw refuse(c, `at most ${PG.MAX_FILTER_GROUPS} trace condition groups in a pipeline program, got ${groups.length}`, source);
+      const crowded = groups.find((g) => g.conditions.length > PG.MAX_GROUP_CONDITIONS);
+      if (crowded) throw new ConfigError(crowded.path, `at most ${PG.MAX_GROUP_CONDITIONS} conditions in a group in a pipeline program, got ${crowded.conditions.length}`, undefined, source);
+      const segments = record((m) => writeFilterSegments(m, groups, c.path));
+      return { kind: PG.STAGE_FILTER, flags: 0, name: id, segments };
     }
     case 'batch':
       throw refuse(c, 'batch is not part of a pipeline program: every call is processed and flushed whole — batch in the host (the collector\'s own batch processor) instead', source);

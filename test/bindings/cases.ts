@@ -6,7 +6,7 @@ import { generateTraceRequests } from '../../bench/corpus.js';
 import { INVALID_FIXTURES, fixtureFiles, validFixtures } from '../helpers/fixtures.js';
 
 /** A collector config with one traces pipeline (receiver otlp, exporter debug, plus connectors). */
-function traces(processors: Record<string, unknown>, connectors: Record<string, unknown> = {}, order = Object.keys(processors)): object {
+export function traces(processors: Record<string, unknown>, connectors: Record<string, unknown> = {}, order = Object.keys(processors)): object {
   const ids = Object.keys(connectors);
   return {
     receivers: { otlp: { protocols: { http: {} } } },
@@ -111,6 +111,53 @@ export const CASES: readonly BindingCase[] = [
     ),
   },
   {
+    // Span conditions over attributes, name, kind, status and durations, a regex, a condition that
+    // fails at run time on most spans (Substring past the end: counted and false under ignore),
+    // and span events dropped from the spans that stay (their content rewritten); then a filter
+    // with logs conditions only.
+    name: 'filter: span and span-event conditions, error_mode ignore',
+    config: traces({
+      filter: {
+        error_mode: 'ignore',
+        traces: {
+          span: [
+            'attributes["http.route"] == "/api/cart" and kind == SPAN_KIND_SERVER',
+            'IsMatch(name, "^middleware - (query|jsonParser)$")',
+            'kind == SPAN_KIND_CLIENT and name == "HGETALL" and end_time - start_time < Duration("3ms")',
+            'status.code == STATUS_CODE_ERROR and resource.attributes["service.name"] == "currency"',
+            'Substring(name, 0, 28) == "oteldemo.CartService/GetCart"',
+          ],
+          spanevent: ['name == "cache miss"', 'attributes["message.type"] == "SENT" and span.kind == SPAN_KIND_SERVER'],
+        },
+      },
+      // No trace conditions: it runs nothing, but the spans that lost events are spliced before it.
+      'filter/logs-only': { log_conditions: ['log.severity_number < SEVERITY_NUMBER_WARN'] },
+    }),
+  },
+  {
+    // Resource and scope groups (context-inferred style, error_mode per group), then redaction,
+    // whose replacements a second filter's conditions must not see (the batch is spliced first),
+    // fused with the samplers around them.
+    name: 'filter: resource and scope groups, fused with redaction, probabilistic and tail sampling',
+    config: traces({
+      probabilistic_sampler: { sampling_percentage: 80 },
+      'filter/envelopes': {
+        error_mode: 'silent',
+        trace_conditions: [
+          { context: 'resource', conditions: ['resource.attributes["service.name"] == "email"', 'resource.attributes["process.pid"] < 1000'] },
+          { context: 'scope', conditions: ['scope.name == "opentelemetry.instrumentation.redis"'], error_mode: 'propagate' },
+          { conditions: ['span.name == "SELECT catalog.products"'] },
+        ],
+      },
+      redaction: { allow_all_keys: true, blocked_key_patterns: ['^user', '^url\\.'] },
+      'filter/after-redaction': {
+        error_mode: 'propagate',
+        traces: { span: ['IsMatch(attributes["http.route"], "^/api/products")'], spanevent: ['name == "exception"'] },
+      },
+      tail_sampling: { decision_wait: '2s', policies: TAIL_POLICIES.slice(0, 3) },
+    }),
+  },
+  {
     name: 'everything: samplers, edits, tail sampling, two pipelines, span metrics',
     config: {
       receivers: { otlp: { protocols: { http: {} } } },
@@ -132,6 +179,16 @@ export const CASES: readonly BindingCase[] = [
     },
   },
 ];
+
+/**
+ * A filter under error_mode propagate whose condition fails on the requests with a span named
+ * "GET /" (Substring past the end of the name): those requests fail with the facade's message,
+ * the others go through. Not in CASES, whose requests all succeed.
+ */
+export const PROPAGATE_CASE: BindingCase = {
+  name: 'filter: a condition failing under error_mode propagate',
+  config: traces({ 'filter/strict': { error_mode: 'propagate', traces: { span: ['name == "GET /" and Substring(name, 0, 40) == "x"'] } } }),
+};
 
 /** A request whose attribute key is ill-formed UTF-8 (a truncated 3-byte sequence): a\xE2\x82b. */
 function badKeyRequest(): Uint8Array {

@@ -6,8 +6,9 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init, compilePipelineProgram } from 'otel-sieve';
-import { CASES, bindingInputs, malformedInputs } from './cases.js';
-import { BINDINGS, REPO, digests, ensureBindings, referenceDecodeError, referenceRun } from './helpers.js';
+import { CASES, PROPAGATE_CASE, bindingInputs, malformedInputs } from './cases.js';
+import { BINDINGS, REPO, digests, ensureBindings, outcomeDigests, referenceDecodeError, referenceOutcomes, referenceRun } from './helpers.js';
+import type { RunOutcome } from './helpers.js';
 import { loadComponent } from '../../bench/bindings/component-loader.js';
 import type { ComponentApi, ComponentErrorPayload } from '../../bench/bindings/component-loader.js';
 import { startComponentWorkerd } from './harness/component-workerd.js';
@@ -77,6 +78,23 @@ describe('component in Node', () => {
     expect(digests(inputs, [first, second])).toEqual(digests(inputs, referenceRun(c.config, inputs.slice(0, 2))));
   });
 
+  it('a condition failing under error_mode propagate: invalid-input with the facade\'s message; the processor goes on', () => {
+    const processor = component().pipeline.Processor.create(compilePipelineProgram(PROPAGATE_CASE.config));
+    const got = inputs.map(({ bytes, now }): RunOutcome => {
+      try {
+        return processor.process(bytes, BigInt(now));
+      } catch (err) {
+        const payload = (err as { payload?: ComponentErrorPayload }).payload;
+        if (!payload) throw err;
+        expect(payload.tag).toBe('invalid-input');
+        return { error: payload.val };
+      }
+    });
+    const expected = referenceOutcomes(PROPAGATE_CASE.config, inputs);
+    expect(expected.some((o) => 'error' in o)).toBe(true);
+    expect(outcomeDigests(inputs, got)).toEqual(outcomeDigests(inputs, expected));
+  });
+
   it('bad programs: invalid-program with the reason; the instance is not poisoned', () => {
     const api = component();
     const program = compilePipelineProgram(CASES[0]!.config);
@@ -140,5 +158,15 @@ describe('component in workerd', () => {
     expect(results[0]).toEqual({ error: { tag: 'invalid-input', val: referenceDecodeError(bad.bytes) } });
     expect('traces' in results[1]! && digests(inputs, [results[1]])).toEqual(digests(inputs, referenceRun(c.config, inputs.slice(0, 1))));
     expect(await post(new Uint8Array([1, 2, 3]), [])).toEqual([{ error: { tag: 'invalid-program', val: 'pipeline program: too short: 3 bytes (the header alone is 96)' } }]);
+  });
+
+  it('a condition failing under error_mode propagate: invalid-input with the facade\'s message, and the requests after it work', async () => {
+    const results = await post(compilePipelineProgram(PROPAGATE_CASE.config), inputs);
+    const got = results.map((r): RunOutcome => {
+      if (!('error' in r)) return r;
+      expect(r.error.tag).toBe('invalid-input');
+      return { error: r.error.val };
+    });
+    expect(outcomeDigests(inputs, got)).toEqual(outcomeDigests(inputs, referenceOutcomes(PROPAGATE_CASE.config, inputs)));
   });
 });

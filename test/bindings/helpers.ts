@@ -33,6 +33,36 @@ export function referenceRun(config: object, inputs: readonly BindingInput[], de
   }
 }
 
+/** A request's outcome: the output, or the message of the error the request failed with. */
+export type RunOutcome = RunOutput | { readonly error: string };
+
+/**
+ * referenceRun for a config whose processors may fail a request (a filter under error_mode
+ * propagate): per request, what the Pipeline gives or the message it throws; it goes on with the
+ * next request either way, as a binding does.
+ */
+export function referenceOutcomes(config: object, inputs: readonly BindingInput[]): RunOutcome[] {
+  const pipeline = Pipeline.fromConfig(config);
+  try {
+    return inputs.map(({ bytes, now }): RunOutcome => {
+      try {
+        const out = pipeline.process(TraceBatch.fromProtobuf(bytes, { allowEmpty: true }), now);
+        out.push(...pipeline.flush(now));
+        return { traces: drain(out), metrics: encodeMetricsProtobuf(pipeline.metrics(now)) };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    });
+  } finally {
+    pipeline.shutdown();
+  }
+}
+
+/** Outcomes as digests or error messages, named per request (readable when they differ). */
+export function outcomeDigests(inputs: readonly BindingInput[], outcomes: readonly RunOutcome[]): string[] {
+  return outcomes.map((o, i) => ('error' in o ? `${inputs[i]!.name}: error ${o.error}` : digests([inputs[i]!], [o])[0]!));
+}
+
 /** The facade's decode error for a request (the message every binding must report). */
 export function referenceDecodeError(bytes: Uint8Array): string {
   try {

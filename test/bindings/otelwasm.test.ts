@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { init, compilePipelineProgram } from 'otel-sieve';
-import { CASES, bindingInputs, malformedInputs } from './cases.js';
-import { BINDINGS, digests, ensureBindings, referenceDecodeError, referenceRun } from './helpers.js';
-import type { RunOutput } from './helpers.js';
+import { CASES, PROPAGATE_CASE, bindingInputs, malformedInputs } from './cases.js';
+import { BINDINGS, digests, ensureBindings, outcomeDigests, referenceDecodeError, referenceOutcomes, referenceRun } from './helpers.js';
+import type { RunOutcome, RunOutput } from './helpers.js';
 import { PullHost, V1Host } from '../../bench/bindings/otelwasm-hosts.js';
 import type { BufferConvention, HostResult, V1ImportModule } from '../../bench/bindings/otelwasm-hosts.js';
 import { TraceRequest } from '../helpers/oracle.js';
@@ -241,6 +241,22 @@ describe('errors are statuses with reasons', () => {
     const expected = digests(inputs, referenceTraces(c.config).slice(0, 3));
     expect(digests(inputs, forwarded(inputs.slice(0, 3).map(({ bytes, now }) => pull.processTraces(bytes, now))))).toEqual(expected);
     expect(digests(inputs, forwarded(inputs.slice(0, 3).map(({ bytes, now }) => v1.consume('traces', bytes, now))))).toEqual(expected);
+  });
+
+  it('a condition failing under error_mode propagate: the facade\'s message as the reason (pull: 2, v1: 1); the plug-in goes on', () => {
+    const config = pluginConfig(compilePipelineProgram(PROPAGATE_CASE.config));
+    const pull = new PullHost(pullModule, config, 'zero-if-too-small', decode);
+    const v1 = v1Host(config);
+    expect(v1.startComponent(0).status).toBe(0);
+    const outcome = (r: HostResult, failure: number): RunOutcome => {
+      if (r.status === 0) return { traces: r.traces, metrics: new Uint8Array(0) };
+      expect(r.status).toBe(failure);
+      return { error: r.reason };
+    };
+    const expected = referenceOutcomes(PROPAGATE_CASE.config, inputs).map((o): RunOutcome => ('error' in o ? o : { traces: o.traces, metrics: new Uint8Array(0) }));
+    expect(expected.some((o) => 'error' in o)).toBe(true);
+    expect(outcomeDigests(inputs, inputs.map(({ bytes, now }) => outcome(pull.processTraces(bytes, now), 2)))).toEqual(outcomeDigests(inputs, expected));
+    expect(outcomeDigests(inputs, inputs.map(({ bytes, now }) => outcome(v1.consume('traces', bytes, now), 1)))).toEqual(outcomeDigests(inputs, expected));
   });
 
   it('memory: a budget the request\'s index does not fit in is ERROR (pull: 1, not 2), and the plug-in goes on', () => {

@@ -4,10 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { init, compilePipelineProgram, PipelineProgramRunner, PipelineProgramError, TraceBatch, registerRegexEngine, coreRegexEngine, memoryStats, ConfigError } from 'otel-sieve';
 import * as PG from '../../assembly/abi/pipeline-program-layout.js';
-import { CASES, bindingInputs, malformedInputs } from './cases.js';
-import { digests, referenceDecodeError, referenceRun } from './helpers.js';
+import * as Q from '../../assembly/abi/query-layout.js';
+import { CASES, PROPAGATE_CASE, bindingInputs, malformedInputs, traces } from './cases.js';
+import { digests, outcomeDigests, referenceDecodeError, referenceOutcomes, referenceRun } from './helpers.js';
 import { hash32, reseal } from './program-checksum.js';
-import type { RunOutput } from './helpers.js';
+import type { RunOutcome, RunOutput } from './helpers.js';
 import type { BindingInput } from './cases.js';
 
 await init();
@@ -58,6 +59,29 @@ describe('a compiled program gives the Pipeline\'s bytes', () => {
     for (const { bytes, now } of inputs) runner.process(bytes, now + 60_000);
     // Span-metrics series and decision caches are state; a second pass over the same traffic adds little.
     expect(memoryStats().used - afterOne).toBeLessThan(256 * 1024);
+    runner.dispose();
+    expect(memoryStats().used).toBeLessThanOrEqual(before + 64 * 1024);
+  });
+});
+
+describe('filters hold no memory between requests', () => {
+  it.each([CASES.find((x) => x.name.startsWith('filter: span and span-event'))!, PROPAGATE_CASE])('$name', (c) => {
+    const before = memoryStats().used;
+    const runner = PipelineProgramRunner.load(compilePipelineProgram(c.config));
+    const pass = (shift: number) => {
+      for (const { bytes, now } of inputs) {
+        try {
+          runner.process(bytes, now + shift);
+        } catch (err) {
+          // Failed requests (error_mode propagate) must not leave their masks behind either.
+          expect((err as PipelineProgramError).reason).toBe('input');
+        }
+      }
+      return memoryStats().used;
+    };
+    const first = pass(0);
+    // The runner's output and error buffers are sized by the first pass; a second pass adds nothing.
+    expect(pass(60_000)).toBeLessThanOrEqual(first);
     runner.dispose();
     expect(memoryStats().used).toBeLessThanOrEqual(before + 64 * 1024);
   });
@@ -132,9 +156,57 @@ describe('errors', () => {
   });
 });
 
+describe('error_mode propagate: a failing condition fails the request, as in the Pipeline', () => {
+  /** Per request: the runner's output, or its error (which must be about the input). */
+  function programOutcomes(config: object): RunOutcome[] {
+    const runner = PipelineProgramRunner.load(compilePipelineProgram(config));
+    try {
+      return inputs.map(({ bytes, now }): RunOutcome => {
+        try {
+          return runner.process(bytes, now);
+        } catch (err) {
+          expect(err).toBeInstanceOf(PipelineProgramError);
+          expect((err as PipelineProgramError).reason).toBe('input');
+          return { error: (err as Error).message };
+        }
+      });
+    } finally {
+      runner.dispose();
+    }
+  }
+
+  it('the Pipeline\'s message for the failing requests, its bytes for the others: the runner goes on', () => {
+    const expected = referenceOutcomes(PROPAGATE_CASE.config, inputs);
+    expect(expected.some((o) => 'error' in o)).toBe(true);
+    expect(expected.some((o) => !('error' in o))).toBe(true);
+    expect(outcomeDigests(inputs, programOutcomes(PROPAGATE_CASE.config))).toEqual(outcomeDigests(inputs, expected));
+  });
+
+  // One condition per runtime failure the messages name (the runner writes them in the core).
+  it.each([
+    ['Substring past the end', 'Substring(name, 0, 40) == "x"'],
+    ['math on a string or nil', 'attributes["http.route"] * 2 == 1'],
+    ['division by zero', 'attributes["http.response.status_code"] != nil and attributes["http.response.status_code"] / 0 == 1'],
+    ['indexing a string', 'attributes["http.route"]["x"] == "y"'],
+    ['unary minus', '-attributes["http.route"] == 1'],
+    ['a converter argument', 'Len(attributes["http.response.status_code"]) > 1'],
+    ['NaN as a string', 'String(attributes["nan"]) == "x"'],
+    ['time math', 'attributes["http.response.status_code"] - start_time == 1'],
+    ['a span event condition', 'Substring(name, 0, 40) == "x"', 'spanevent'],
+    ['a resource condition', 'Substring(attributes["service.name"], 0, 40) == "x"', 'resource'],
+  ])('%s', (_name, condition, context = 'span') => {
+    const config = traces({ 'filter/strict': { error_mode: 'propagate', traces: { [context]: [condition] } } });
+    const expected = referenceOutcomes(config, inputs);
+    expect(expected.some((o) => 'error' in o)).toBe(true);
+    expect(outcomeDigests(inputs, programOutcomes(config))).toEqual(outcomeDigests(inputs, expected));
+  });
+});
+
 describe('structure is checked, not only the checksum', () => {
   const tail = compilePipelineProgram(CASES.find((x) => x.name.startsWith('tail sampling'))!.config);
   const keys = compilePipelineProgram(CASES.find((x) => x.name.startsWith('key patterns'))!.config);
+  // One filter stage: the header (segment 0), then the span and spanevent groups' condition blocks.
+  const filter = compilePipelineProgram(CASES.find((x) => x.name.startsWith('filter: span and span-event'))!.config);
   const u32 = (p: Uint8Array, at: number) => new DataView(p.buffer, p.byteOffset).getUint32(at, true);
   const set = (p: Uint8Array, at: number, v: number) => new DataView(p.buffer, p.byteOffset).setUint32(at, v, true);
   /** Row `i` of segment table / first stage of a program. */
@@ -149,6 +221,10 @@ describe('structure is checked, not only the checksum', () => {
     }
     throw new Error(`segment ${i} has no relocation to ${target}`);
   };
+  /** The FG_* row of filter group `g` (the filter is the program's first stage). */
+  const filterGroup = (p: Uint8Array, g: number) => u32(p, segment(p, 0) + PG.SG_OFFSET) + PG.FF_FIRST + g * PG.FG_ROW;
+  /** Program `k` of the condition block in segment `i` (its table holds offsets into the block). */
+  const ottlProgram = (p: Uint8Array, i: number, k: number) => u32(p, segment(p, i) + PG.SG_OFFSET) + u32(p, u32(p, segment(p, i) + PG.SG_OFFSET) + k * 4);
   const edited = (p: Uint8Array, edit: (q: Uint8Array) => void) => {
     const q = p.slice();
     edit(q);
@@ -176,6 +252,16 @@ describe('structure is checked, not only the checksum', () => {
     ['a relocation into a block of another kind', () => edited(tail, (q) => set(q, reloc(q, 2, 1) + PG.RL_TARGET, 0)), 'a relocation points into a block of another kind'],
     ['the sampler options pointing at the wrong block', () => edited(tail, (q) => { const leaves = reloc(q, 0, 1); const nodes = reloc(q, 0, 2); set(q, leaves + PG.RL_TARGET, 2); set(q, nodes + PG.RL_TARGET, 1); }), 'the tail sampling policies do not fit their blocks'],
     ['a connector the program does not have', () => edited(tail, (q) => set(q, u32(q, PG.PG_PIPELINES) + PG.PL_CONNECTORS, 4)), 'names connectors the program does not have'],
+    ['a filter group count that does not match its blocks', () => edited(filter, (q) => { const h = u32(q, segment(q, 0) + PG.SG_OFFSET); set(q, h + PG.FF_GROUP_COUNT, 3); }), 'the filter\'s condition groups do not match its blocks'],
+    ['a filter group pointing at another group\'s conditions', () => edited(filter, (q) => { const a = reloc(q, 0, 1); const b = reloc(q, 0, 2); set(q, a + PG.RL_TARGET, 2); set(q, b + PG.RL_TARGET, 1); }), 'the filter\'s condition groups do not match its blocks'],
+    ['a filter group of a logs context', () => edited(filter, (q) => set(q, filterGroup(q, 0) + PG.FG_CONTEXT, Q.CTX_LOG)), 'the filter\'s condition groups do not match its blocks'],
+    ['a filter group with unknown run flags', () => edited(filter, (q) => set(q, filterGroup(q, 0) + PG.FG_RUN_FLAGS, 8)), 'the filter\'s condition groups do not match its blocks'],
+    ['a condition text past its block', () => edited(filter, (q) => { const h = u32(q, segment(q, 0) + PG.SG_OFFSET); const texts = h + u32(q, filterGroup(q, 0) + PG.FG_TEXTS); set(q, texts + PG.FT_TEXT_LEN, 1 << 20); }), 'the filter\'s condition groups do not match its blocks'],
+    ['a condition block pointing into the header', () => edited(filter, (q) => set(q, reloc(q, 1, 1) + PG.RL_TARGET, 0)), 'a relocation points into a block of another kind'],
+    ['a corrupted OTTL program (bad opcode)', () => edited(filter, (q) => { const p = ottlProgram(q, 1, 0); set(q, p + u32(q, p + Q.P_CODE), 0xff); }), 'an OTTL condition program failed the core\'s program checks'],
+    ['an OTTL program that claims to be loaded', () => edited(filter, (q) => set(q, ottlProgram(q, 1, 0) + Q.P_LOADED, 1)), 'an OTTL condition program failed the core\'s program checks'],
+    ['an OTTL program of another context', () => edited(filter, (q) => set(q, ottlProgram(q, 1, 1) + Q.P_CONTEXT, Q.CTX_SPANEVENT)), 'an OTTL condition program failed the core\'s program checks'],
+    ['OTTL programs out of order', () => edited(filter, (q) => { const sg = u32(q, segment(q, 1) + PG.SG_OFFSET); const a = u32(q, sg); set(q, sg, u32(q, sg + 4)); set(q, sg + 4, a); }), 'an OTTL condition program failed the core\'s program checks'],
     ['a broken key-pattern regex', () => edited(keys, (q) => { const sg = segment(q, 1); const prog = u32(q, sg + PG.SG_OFFSET) + u32(q, u32(q, sg + PG.SG_OFFSET) + PG.KP_FIRST + PG.KP_PTR); set(q, prog, 0); }), 'a key pattern failed the regex program checks'],
   ])('%s', (_name, make, message) => {
     expect(refused(make())).toContain(message);
@@ -195,6 +281,9 @@ describe('what a program cannot carry is refused at compile time', () => {
     ['memory_limiter', base({ memory_limiter: { limit_mib: 100, check_interval: '1s' } }), 'processors.memory_limiter: memory_limiter is not part of a pipeline program'],
     ['servicegraph', base({}, { servicegraph: {} }), 'connectors.servicegraph: servicegraph is not supported in a pipeline program yet'],
     ['block_on_overflow', base({ tail_sampling: { block_on_overflow: true, policies: [{ name: 'a', type: 'always_sample' }] } }), 'block_on_overflow cannot refuse a batch'],
+    ['filter with a TraceQL drop', base({ 'filter/tql': { traceql: '{ span.http.route = "/api/cart" }' } }), 'processors.filter/tql.traceql: the TraceQL drop (otel-sieve\'s traceql extension) is evaluated in JavaScript'],
+    ['filter with a TraceQL drop of whole traces, beside OTTL conditions', base({ filter: { traces: { span: ['name == "x"'] }, traceql: '{ status = error }', whole_traces: true } }), 'processors.filter.traceql: the TraceQL drop'],
+    ['filter with more condition groups than a program holds', base({ filter: { trace_conditions: Array.from({ length: PG.MAX_FILTER_GROUPS + 1 }, (_, i) => ({ context: 'span', conditions: [`name == "${i}"`] })) } }), `processors.filter: at most ${PG.MAX_FILTER_GROUPS} trace condition groups`],
   ])('%s', (_name, config, message) => {
     expect(() => compilePipelineProgram(config)).toThrow(ConfigError);
     expect(() => compilePipelineProgram(config)).toThrow(message);

@@ -2,7 +2,8 @@
 // and otel-sieve's TraceQL drop, as a keep mask and — when events are dropped — replacement
 // content for the spans that lose them. It joins the pipeline's pending edits, so a filter
 // followed by attributes/redaction is one splice: dropped spans are left out, untouched spans
-// copied byte for byte. Scopes and resources left empty are dropped.
+// copied byte for byte. Scopes and resources left empty are dropped. Pipeline programs run the
+// same steps in the core (assembly/pipeline/stage-filter.ts): keep the two in step.
 import * as F from '../../../assembly/abi/filter-layout.js';
 import { getCore } from '../../core/init.js';
 import type { Core } from '../../core/core.js';
