@@ -30,7 +30,7 @@ import { recordToJson } from './otlp-to-json';
 export { hash32 };
 
 /** The program area: written at build time (bake), read at run time. */
-const PROGRAM_CAPACITY: i32 = 256 * 1024;
+const PROGRAM_CAPACITY: i32 = 1024 * 1024;
 const PROGRAM = memory.data(PROGRAM_CAPACITY, 16);
 
 // Defaults of a module without a baked program: no processors, `log` is the body, failures drop.
