@@ -31,6 +31,7 @@ export { bloomCreate, bloomFree, bloomClear, bloomAdd, bloomHas, bloomData, bloo
 export { tsCreate, tsFree, tsIngest, tsTick, tsDecideAll, tsCounters, tsReport, tsReportCount, tsSlotDone, tsNewTraceCount, tsFreeRecords } from './processors/tail-sampling';
 export { psSample, psResult, psFreeResult } from './processors/probabilistic-sampler';
 export { editAttributes, editResult, editFreeResult, editCollectStrings, editKeyList, editKeyCount } from './processors/attr-edit';
+export { editPlanRelease } from './processors/key-verdicts';
 export { sha256Digest } from './processors/sha256';
 export { digestBytes } from './processors/digests';
 export { regexRun, regexCheck } from './regex/match';

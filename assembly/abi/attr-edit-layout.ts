@@ -25,7 +25,9 @@ export const EP_BLOCKED_VALUES_COUNT = 76;
 export const EP_ALLOWED_VALUES = 80; // redaction: u32 pointers to compiled regex programs (unanchored)
 export const EP_ALLOWED_VALUES_COUNT = 84;
 export const EP_MASK_ALL = 88; // redaction: the program of `.*`, which masks a blocked key's whole value
-export const EP_SIZE = 96;
+export const EP_KEY_PATTERNS = 96; // key patterns' programs (KP table: count, then (program, length) rows), or 0: verdicts come from the facade (DK_BITS)
+export const EP_KEY_CACHE = 100; // run time: the plan's key-verdict cache (assembly/processors/key-verdicts.ts), 0 until first use
+export const EP_SIZE = 104;
 
 // hash_function values (same numbering as assembly/processors/digests.ts).
 export const HF_MD5 = 1;

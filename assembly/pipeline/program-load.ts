@@ -2,6 +2,7 @@
 // their own and relocated, each processor and connector built from them (samplers and span-metrics
 // states created in the core), everything owned by one runner record (runner-layout.ts).
 import * as PG from '../abi/pipeline-program-layout';
+import * as A from '../abi/attr-edit-layout';
 import * as L from '../abi/trace-layout';
 import * as T from '../abi/tail-sampling-layout';
 import * as M from '../abi/derived-metrics-layout';
@@ -16,6 +17,7 @@ import { programError, programErrorN, coreError, memoryError, errorReset } from 
 import { tailSamplingCreate, tailSamplingFree } from './stage-tail-sampling';
 import { filterCreate, filterFree } from './filter-load';
 import { releaseHeld } from './run-output';
+import { editPlanRelease } from '../processors/key-verdicts';
 
 // A filter's header and its groups' condition blocks are the most a stage has.
 const MAX_SEGMENTS_PER_STAGE = 1 + PG.MAX_FILTER_GROUPS;
@@ -82,6 +84,8 @@ function stageFree(stage: usize): void {
     smFree(<usize>load<u32>(stage + K.K_STATE));
   } else if (kind == PG.STAGE_FILTER) {
     filterFree(stage);
+  } else if ((kind == PG.STAGE_ATTRIBUTES || kind == PG.STAGE_REDACTION) && load<u32>(stage + K.K_BLOCK)) {
+    editPlanRelease(<usize>load<u32>(stage + K.K_BLOCK));
   }
   free(<usize>load<u32>(stage + K.K_BLOCK));
   free(<usize>load<u32>(stage + K.K_AUX));
@@ -124,6 +128,10 @@ function stageLoad(p: usize, row: usize, stage: usize): u32 {
       store<u32>(stage + K.K_BLOCK, <u32>seg(0));
       store<u32>(stage + K.K_AUX, <u32>seg(1));
       if (!checkKeyPatterns(p, row)) return programError('a key pattern failed the regex program checks');
+      // Verdicts are matched in the core from the checked key patterns (whatever table the plan
+      // itself carries is not used), cached with the plan across runs.
+      store<u32>(seg(0) + A.EP_KEY_PATTERNS, load<u32>(seg(1) + PG.KP_COUNT) ? <u32>seg(1) : 0);
+      store<u32>(seg(0) + A.EP_KEY_CACHE, 0);
       return PG.PIPE_OK;
     case PG.STAGE_TAIL_SAMPLING: {
       let opts = seg(0);

@@ -21,6 +21,7 @@ import { sha256Hex } from './sha256';
 import { regexRun } from '../regex/match';
 import { findAt } from '../regex/find';
 import { valueAllowed, maskBlocked, maskWhole, maskedText, maskedLen } from './value-masking';
+import { planMatchesKeys, planKeyBits } from './key-verdicts';
 
 /** match_type regexp: entries of string lists and test values are compiled regex programs. */
 let regexpMatch = false;
@@ -851,6 +852,8 @@ const SS_ROW = 20;
 const KEYS = memory.data(24, 8);
 const VALUES = memory.data(24, 8);
 let verdicts = false;
+/** The plan carries its key patterns: verdicts come from its cache (key-verdicts.ts), no collect pass. */
+let keysInCore = false;
 
 function ssInit(set: usize, rowSize: u32): void {
   if (!load<u32>(set + SS_ROW)) store<u32>(set + SS_ROW, rowSize);
@@ -919,11 +922,19 @@ function ssAdd(set: usize, p: usize, len: u32): bool {
 
 /** Verdict bits of an entry's key (0 when no verdicts were computed for this call). */
 function keyBits(e: usize): u32 {
-  return verdicts ? keyBitsOf(<usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN)) : 0;
+  return verdicts || keysInCore ? keyBitsOf(<usize>load<u32>(e + W_KEY), load<u32>(e + W_KEY_LEN)) : 0;
 }
 
 /** Verdict bits of the key [key, +len) (0 when it was not collected). */
 function keyBitsOf(key: usize, len: u32): u32 {
+  if (keysInCore) {
+    let bits = planKeyBits(PLAN, key, len);
+    if (bits < 0) {
+      oomFlag = true;
+      return 0;
+    }
+    return <u32>bits;
+  }
   let i = ssFind(KEYS, key, len, hash32(key, len));
   return i < 0 ? 0 : load<u32>(<usize>load<u32>(KEYS + SS_LIST) + <usize>i * A.DK_ROW + A.DK_BITS);
 }
@@ -1501,6 +1512,7 @@ export function editBegin(header: usize, plan: usize): void {
   memory.fill(RESULT, 0, A.ER_SIZE);
   HEADER = header;
   PLAN = plan;
+  keysInCore = planMatchesKeys(plan);
   IN = <usize>load<u32>(header + L.B_INPUT);
   ssInit(VALUES, A.DV_ROW);
   emptyRow = -1;
@@ -1662,7 +1674,7 @@ function keysOnlyRedaction(plan: usize): bool {
  * a blocked key pattern matched, or -1 when one has (the map needs the full edit).
  */
 function unblockedKeys(plan: usize, cs: usize, ce: usize, tag: u32, count: u32): i32 {
-  let blocked = verdicts ? load<u32>(plan + A.EP_BLOCKED_KEY_PATTERNS) : 0;
+  let blocked = verdicts || keysInCore ? load<u32>(plan + A.EP_BLOCKED_KEY_PATTERNS) : 0;
   let n: u32 = 0;
   let p = cs;
   while (n < count) {

@@ -17,6 +17,8 @@ export interface CoreExports {
   blockSize(ptr: number): number;
   errorRecord(): number;
   hash32(ptr: number, len: number): number;
+  // Frees an edit plan's key-verdict cache (attributes / redaction; before the plan's block is freed).
+  editPlanRelease(plan: number): void;
   traceIndex(input: number, len: number, opts: number): number;
   traceFree(header: number): void;
   traceIndexAttributes(header: number): number;

@@ -23,6 +23,7 @@ import { editLogAttributes, editCollectLogStrings } from '../../../assembly/proc
 import { psSampleLogs } from '../../../assembly/processors/probabilistic-logs';
 import { psResult, psFreeResult } from '../../../assembly/processors/probabilistic-sampler';
 import { regexRun } from '../../../assembly/regex/match';
+import { planMatchesKeys } from '../../../assembly/processors/key-verdicts';
 import { hash32 } from '../../../assembly/hash';
 import { recordToRequest, requestLength, bodyIndex } from './json-to-otlp';
 import { recordToJson } from './otlp-to-json';
@@ -120,7 +121,8 @@ function respliced(header: usize, keep: usize, recRepl: usize, resRepl: usize, s
 /** Key verdicts for a plan's patterns: each distinct key runs through each program once. */
 function keyVerdicts(header: usize, plan: usize, step: usize): bool {
   let n = load<u32>(step + FB.FS_PATTERN_COUNT);
-  if (!n) return true;
+  // A plan that carries its patterns is matched by the edit call itself, with its own cache.
+  if (!n || planMatchesKeys(plan)) return true;
   if (editCollectLogStrings(header, plan, 0, 0, 0, 0, A.COLLECT_KEYS) != 0) return false;
   let table = <usize>load<u32>(step + FB.FS_PATTERNS);
   let list = editKeyList();

@@ -1,4 +1,6 @@
 // Writes an attributes processor config as the core's edit plan (abi/attr-edit-layout.ts).
+import { writeKeyPatternTable } from '../attr-edit/key-pattern-table.js';
+import type { EditPlanBlock } from '../attr-edit/key-pattern-table.js';
 import * as A from '../../../assembly/abi/attr-edit-layout.js';
 import * as L from '../../../assembly/abi/trace-layout.js';
 import type { CoreMemory } from '../../core/core-memory.js';
@@ -149,9 +151,10 @@ export function actionPatterns(config: AttributesConfig): CompiledRegex[] {
 /** The attribute maps the attributes processor edits per signal: span, log record, data point attributes. */
 const ATTRIBUTE_TARGETS: Readonly<Record<Signal, number>> = { traces: A.TARGET_SPAN, logs: A.TARGET_LOG, metrics: A.TARGET_POINT };
 
-/** Returns the plan pointer and the block to free. */
-export function writeAttributesPlan(core: CoreMemory, config: AttributesConfig, signal: Signal = 'traces'): { block: number; plan: number } {
+/** Returns the plan pointer, the block to free, and whether the core matches the key patterns itself. */
+export function writeAttributesPlan(core: CoreMemory, config: AttributesConfig, signal: Signal = 'traces'): EditPlanBlock {
   const patterns = actionPatterns(config);
+  let keysInCore = false;
   const { block, root } = CoreBlockWriter.build(core, (w) => {
     const plan = w.reserve(A.EP_SIZE);
     w.u32(plan + A.EP_KIND, A.EDIT_ATTRIBUTES);
@@ -203,7 +206,8 @@ export function writeAttributesPlan(core: CoreMemory, config: AttributesConfig, 
     w.u32(plan + A.EP_EXTRACT_WORDS, slot);
     w.u32(plan + A.EP_ACTIONS, actions);
     w.u32(plan + A.EP_ACTION_COUNT, config.actions.length);
+    keysInCore = writeKeyPatternTable(w, plan, patterns);
     return plan;
   });
-  return { block, plan: root };
+  return { block, plan: root, keysInCore };
 }

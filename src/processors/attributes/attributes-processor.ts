@@ -26,7 +26,7 @@ export class AttributesProcessor<Batch extends AnyBatch = AnyBatch> implements S
   private block: number;
   private readonly plan: number;
   private readonly needsTable: boolean;
-  private readonly keys: KeyPatterns;
+  private readonly keys: KeyPatterns | undefined;
   /** include/exclude with match_type regexp: evaluated per batch outside the core. */
   private readonly eligibleFor: ((batch: Batch) => Uint8Array) | undefined;
   private readonly counts: EditCounts = { spans: 0, resources: 0, scopes: 0, redacted: 0, ignored: 0, allowed: 0, masked: 0 };
@@ -41,11 +41,12 @@ export class AttributesProcessor<Batch extends AnyBatch = AnyBatch> implements S
     }
     this.core = getCore();
     this.generation = this.core.generation;
-    const { block, plan } = writeAttributesPlan(this.core, config, this.signal);
+    const { block, plan, keysInCore } = writeAttributesPlan(this.core, config, this.signal);
     this.block = block;
     this.plan = plan;
     this.needsTable = config.include !== undefined || config.exclude !== undefined;
-    this.keys = { patterns: actionPatterns(config), cache: new Map() };
+    // Key patterns the core cannot match itself (another regex engine) get their verdicts here.
+    this.keys = keysInCore ? undefined : { patterns: actionPatterns(config), cache: new Map() };
     // regexp matching runs in the core with otel-sieve's engine; another engine goes through views.
     const outside = regexEngine() !== coreRegexEngine;
     const include = outside && config.include?.matchType === 'regexp' ? regexpTest(config.include) : undefined;
@@ -87,7 +88,10 @@ export class AttributesProcessor<Batch extends AnyBatch = AnyBatch> implements S
   }
 
   shutdown(): void {
-    if (this.block && this.core.generation === this.generation) this.core.free(this.block);
+    if (this.block && this.core.generation === this.generation) {
+      this.core.exports.editPlanRelease(this.plan);
+      this.core.free(this.block);
+    }
     this.block = 0;
   }
 }

@@ -1,6 +1,8 @@
 // Writes a redaction config as the core's edit plan: the attribute maps of the signal (resource,
 // scope, and span / event / link, log record and string body, or data point), allow-list, ignored
 // keys, the value patterns' programs and the summary level.
+import { writeKeyPatternTable } from '../attr-edit/key-pattern-table.js';
+import type { EditPlanBlock } from '../attr-edit/key-pattern-table.js';
 import * as A from '../../../assembly/abi/attr-edit-layout.js';
 import type { CoreMemory } from '../../core/core-memory.js';
 import { CoreBlockWriter } from '../attr-edit/core-block-writer.js';
@@ -33,7 +35,9 @@ const REDACTION_TARGETS: Readonly<Record<Signal, number>> = {
   metrics: A.TARGET_RESOURCE | A.TARGET_SCOPE | A.TARGET_POINT,
 };
 
-export function writeRedactionPlan(core: CoreMemory, config: RedactionConfig, signal: Signal = 'traces'): { block: number; plan: number } {
+export function writeRedactionPlan(core: CoreMemory, config: RedactionConfig, signal: Signal = 'traces'): EditPlanBlock {
+  const patterns = redactionPatterns(config);
+  let keysInCore = false;
   const list = (w: CoreBlockWriter, items: readonly string[]): number => {
     const at = w.reserve(items.length * A.SL_ROW);
     items.forEach((s, i) => {
@@ -72,9 +76,10 @@ export function writeRedactionPlan(core: CoreMemory, config: RedactionConfig, si
     const maskAll = w.reserve(MASK_ALL.program.length);
     w.bytes(maskAll, MASK_ALL.program);
     w.u32(plan + A.EP_MASK_ALL, maskAll);
+    keysInCore = writeKeyPatternTable(w, plan, patterns);
     return plan;
   });
-  return { block, plan: root };
+  return { block, plan: root, keysInCore };
 }
 
 /** The key patterns in verdict-bit order. */

@@ -23,7 +23,7 @@ export class RedactionProcessor<Batch extends AnyBatch = AnyBatch> implements Si
   private readonly generation: number;
   private block: number;
   private readonly plan: number;
-  private readonly keys: KeyPatterns;
+  private readonly keys: KeyPatterns | undefined;
   private readonly counts: EditCounts = { spans: 0, resources: 0, scopes: 0, redacted: 0, ignored: 0, allowed: 0, masked: 0, bodies: 0 };
 
   constructor(config: RedactionConfig, context: ComponentContext) {
@@ -31,10 +31,11 @@ export class RedactionProcessor<Batch extends AnyBatch = AnyBatch> implements Si
     this.signal = context.signal ?? 'traces';
     this.core = getCore();
     this.generation = this.core.generation;
-    const { block, plan } = writeRedactionPlan(this.core, config, this.signal);
+    const { block, plan, keysInCore } = writeRedactionPlan(this.core, config, this.signal);
     this.block = block;
     this.plan = plan;
-    this.keys = { patterns: redactionPatterns(config), cache: new Map() };
+    // Key patterns the core cannot match itself (another regex engine) get their verdicts here.
+    this.keys = keysInCore ? undefined : { patterns: redactionPatterns(config), cache: new Map() };
   }
 
   process(batch: Batch, _now: Millis): Batch[] {
@@ -62,7 +63,10 @@ export class RedactionProcessor<Batch extends AnyBatch = AnyBatch> implements Si
   }
 
   shutdown(): void {
-    if (this.block && this.core.generation === this.generation) this.core.free(this.block);
+    if (this.block && this.core.generation === this.generation) {
+      this.core.exports.editPlanRelease(this.plan);
+      this.core.free(this.block);
+    }
     this.block = 0;
   }
 }
