@@ -27,8 +27,7 @@ export const FB_KEEP = 1;
 // Step row: one logs processor.
 export const FS_KIND = 0; // FSK_*
 export const FS_PLAN = 4; // an attribute edit plan (attr-edit-layout) or sampler options (probabilistic-layout)
-export const FS_PATTERNS = 8; // pointer to FS_PATTERN_COUNT (program pointer u32, program length u32) pairs
-export const FS_PATTERN_COUNT = 12; // key patterns: bit i of a key's verdict = pattern i matches
+export const FS_RESERVED = 8; // 8 bytes, 0 (key patterns travel in the edit plan: EP_KEY_PATTERNS)
 export const FS_ROW = 16;
 
 export const FSK_EDIT = 1; // attributes or redaction: editLogAttributes with the plan

@@ -22,7 +22,7 @@ import { rawAttr, rawType, rawValue, nextField, fieldEnd, kvParts, kvKeyIs, kvVa
 import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
 import { varintSize, writeVarint } from '../wire/writer';
 import { hex14, tvalue, parseHex, MAX_ADJUSTED } from './otel-tracestate';
-import { psResult, probabilityToThreshold, randomnessFromBytes } from './probabilistic-sampler';
+import { psResult, probabilityToThreshold, randomnessFromBytes, storeSampleResult } from './probabilistic-sampler';
 import { formatInt, formatDouble } from './number-text';
 
 const NEVER: u64 = MAX_ADJUSTED;
@@ -359,23 +359,7 @@ export function psSampleLogs(header: usize, opts: usize, keepIn: usize, replIn: 
     store<u32>(repl + <usize>i * 8 + 4, <u32>lastContent);
     rewritten++;
   }
-  // Offsets become pointers now that the content block stops moving; replacements of earlier
-  // stages that were not rewritten here are passed on.
-  if (rewritten || replIn) {
-    for (let i: u32 = 0; i < n; i++) {
-      let e = repl + <usize>i * 8;
-      if (load<u32>(e + 4)) store<u32>(e, <u32>(out + load<u32>(e)));
-      else if (replIn && load<u8>(keep + i)) store<u64>(e, load<u64>(replIn + <usize>i * 8));
-    }
-    store<u32>(result + P.PR_REPL, <u32>repl);
-  } else {
-    free(repl);
-  }
-  store<u32>(result + P.PR_KEEP, <u32>keep);
-  store<u32>(result + P.PR_KEPT, kept);
-  store<u32>(result + P.PR_REWRITTEN, rewritten);
-  store<u32>(result + P.PR_CONTENT, <u32>out);
-  return 0;
+  return storeSampleResult(keep, kept, repl, replIn, n, rewritten, out);
 }
 
 function oom(keep: usize, repl: usize): u32 {

@@ -264,12 +264,20 @@ export function psSample(header: usize, opts: usize, keepIn: usize, replIn: usiz
     store<u32>(repl + <usize>i * 8 + 4, <u32>lastContent);
     rewritten++;
   }
-  // Offsets become pointers now that the content block stops moving; replacements of earlier
-  // stages that were not rewritten here are passed on.
+  return storeSampleResult(keep, kept, repl, replIn, nSpans, rewritten, out);
+}
+
+/**
+ * Fills the result block (psResult) at the end of a sampling call over `n` items, traces or logs:
+ * replacement offsets (relative to `content`, length 0 for untouched items) become pointers now that
+ * the content block stops moving, and replacements of earlier stages that were not rewritten here are
+ * passed on for kept items. The table is freed when nothing needs it. Returns 0.
+ */
+export function storeSampleResult(keep: usize, kept: u32, repl: usize, replIn: usize, n: u32, rewritten: u32, content: usize): u32 {
   if (rewritten || replIn) {
-    for (let i: u32 = 0; i < nSpans; i++) {
+    for (let i: u32 = 0; i < n; i++) {
       let e = repl + <usize>i * 8;
-      if (load<u32>(e + 4)) store<u32>(e, <u32>(out + load<u32>(e)));
+      if (load<u32>(e + 4)) store<u32>(e, <u32>(content + load<u32>(e)));
       else if (replIn && load<u8>(keep + i)) store<u64>(e, load<u64>(replIn + <usize>i * 8));
     }
     store<u32>(RESULT + P.PR_REPL, <u32>repl);
@@ -279,7 +287,7 @@ export function psSample(header: usize, opts: usize, keepIn: usize, replIn: usiz
   store<u32>(RESULT + P.PR_KEEP, <u32>keep);
   store<u32>(RESULT + P.PR_KEPT, kept);
   store<u32>(RESULT + P.PR_REWRITTEN, rewritten);
-  store<u32>(RESULT + P.PR_CONTENT, <u32>out);
+  store<u32>(RESULT + P.PR_CONTENT, <u32>content);
   return 0;
 }
 

@@ -96,8 +96,9 @@ export function bytesCompare(a: usize, al: u32, b: usize, bl: u32): i32 {
   return <i32>al - <i32>bl;
 }
 
+/** Whether a three-way comparison result `c` satisfies the comparison `op` (CMP_*); TraceQL's VM uses it too. */
 // @ts-ignore: decorator
-@inline function ordered(op: u32, c: i32): bool {
+@inline export function ordered(op: u32, c: i32): bool {
   switch (op) {
     case Q.CMP_EQ:
       return c == 0;

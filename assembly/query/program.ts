@@ -16,7 +16,7 @@ import { regexRun, regexCheck } from '../regex/match';
 import * as G from '../abi/logs-layout';
 import * as M from '../abi/metrics-layout';
 import { input, attrs, nested, batchHeader, spanRow, resRow, scopeRow, eventRow, linkRow, logRow, metricRow, pointRow, findAttr, bindBatch, bindRows, bindResource, bindEvent, bindLink } from './vm-state';
-import { vType, vAux, vPay, setV, setBool, bytesCompare, valueFromRow as ottlValueFromRow, ottlCompare, ottlArith, ottlNegate, ottlIndex } from './ottl-values';
+import { vType, vAux, vPay, setV, setBool, bytesCompare, ordered, valueFromRow as ottlValueFromRow, ottlCompare, ottlArith, ottlNegate, ottlIndex } from './ottl-values';
 import { ottlField, fieldAllowed, scopeAllowed } from './ottl-fields';
 import { ottlCall, callAllowed } from './ottl-calls';
 import { stringLike } from './ottl-text';
@@ -400,24 +400,6 @@ function stringView(v: usize, buf: usize): void {
   strLen = <u32>(o - s);
 }
 
-// @ts-ignore: decorator
-@inline function cmpResult(op: u32, c: i32): bool {
-  switch (op) {
-    case Q.CMP_EQ:
-      return c == 0;
-    case Q.CMP_NE:
-      return c != 0;
-    case Q.CMP_LT:
-      return c < 0;
-    case Q.CMP_LE:
-      return c <= 0;
-    case Q.CMP_GT:
-      return c > 0;
-    default:
-      return c >= 0;
-  }
-}
-
 function scalarCompare(a: usize, b: usize, op: u32): bool {
   let ta = vType(a);
   let tb = vType(b);
@@ -425,12 +407,12 @@ function scalarCompare(a: usize, b: usize, op: u32): bool {
     if (ta == Q.VT_INT && tb == Q.VT_INT) {
       let x = <i64>vPay(a);
       let y = <i64>vPay(b);
-      return cmpResult(op, x < y ? -1 : x > y ? 1 : 0);
+      return ordered(op, x < y ? -1 : x > y ? 1 : 0);
     }
     let x = toF64(a);
     let y = toF64(b);
     if (isNaN(x) || isNaN(y)) return op == Q.CMP_NE;
-    return cmpResult(op, x < y ? -1 : x > y ? 1 : 0);
+    return ordered(op, x < y ? -1 : x > y ? 1 : 0);
   }
   if (isStringy(ta) && isStringy(tb)) {
     stringView(a, HEX_A);
@@ -441,7 +423,7 @@ function scalarCompare(a: usize, b: usize, op: u32): bool {
       let eq = al == strLen && bytesEqual(ap, strPtr, al);
       return op == Q.CMP_EQ ? eq : !eq;
     }
-    return cmpResult(op, bytesCompare(ap, al, strPtr, strLen));
+    return ordered(op, bytesCompare(ap, al, strPtr, strLen));
   }
   if (ta != tb) return false;
   if (ta == Q.VT_BOOL || ta == Q.VT_STATUS || ta == Q.VT_KIND) {

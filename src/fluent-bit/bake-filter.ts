@@ -10,8 +10,7 @@ import { readCollectorConfig } from '../config/collector-config.js';
 import { ConfigError } from '../config/config-error.js';
 import { builtinComponents } from '../pipeline/builtin-components.js';
 import { coreRegexEngine, regexEngine, registerRegexEngine } from '../processors/regex-matcher.js';
-import type { CompiledRegex, RegexEngine } from '../processors/regex-matcher.js';
-import { compileRegex } from '../regex/compile.js';
+import type { CompiledRegex } from '../processors/regex-matcher.js';
 import { writeAttributesPlan, actionPatterns } from '../processors/attributes/attributes-plan.js';
 import type { AttributesConfig } from '../processors/attributes/attributes-config.js';
 import { writeRedactionPlan, redactionPatterns } from '../processors/redaction/redaction-plan.js';
@@ -61,21 +60,6 @@ export interface BakedFilter {
 const NOT_APPLICABLE = new Set(['batch', 'memory_limiter']);
 
 const enc = new TextEncoder();
-
-/** A regex engine that remembers each pattern's text (the module needs programs, not closures). */
-function recordingEngine(): RegexEngine {
-  return {
-    compile(pattern: string): CompiledRegex {
-      return Object.assign(coreRegexEngine.compile(pattern), { source: pattern });
-    },
-  };
-}
-
-function sourceOf(re: CompiledRegex): string {
-  const source = (re as CompiledRegex & { source?: string }).source;
-  if (source === undefined) throw new Error('bakeFluentBitFilter: a pattern was compiled without its text');
-  return source;
-}
 
 /** Bump allocation in the module's program area, through the few Core members the plan writers use. */
 class ProgramArea {
@@ -142,7 +126,8 @@ export function bakeFluentBitFilter(base: Uint8Array, config: string | object, o
   const source = options.source;
   const previous = regexEngine();
   let parsed;
-  registerRegexEngine(recordingEngine());
+  // Patterns are compiled for the core's engine: the module matches them with its own copy of it.
+  registerRegexEngine(coreRegexEngine);
   try {
     parsed = readCollectorConfig(config, builtinComponents(), source);
   } finally {
@@ -165,7 +150,7 @@ export function bakeFluentBitFilter(base: Uint8Array, config: string | object, o
   const core = area.asCore();
   const steps: string[] = [];
   const skipped: string[] = [];
-  const rows: [number, number, number, number][] = [];
+  const rows: [number, number][] = [];
   // The plans use the core's own engine for include/exclude regexp: it is the module's engine too.
   registerRegexEngine(coreRegexEngine);
   try {
@@ -177,28 +162,20 @@ export function bakeFluentBitFilter(base: Uint8Array, config: string | object, o
         skipped.push(id);
         return;
       }
-      const programs = (patterns: readonly CompiledRegex[]): [number, number] => {
-        if (!patterns.length) return [0, 0];
-        const table = area.alloc(patterns.length * 8);
-        patterns.forEach((re, k) => {
-          const prog = compileRegex(sourceOf(re), { anchored: false }).program;
-          const dv = new DataView(area.memory.buffer);
-          dv.setUint32(table + k * 8, area.bytes(prog), true);
-          dv.setUint32(table + k * 8 + 4, prog.length, true);
-        });
-        return [table, patterns.length];
+      // Key patterns travel in the plan (EP_KEY_PATTERNS) and are matched by the edit call itself.
+      const edit = (written: { plan: number; keysInCore: boolean }, patterns: readonly CompiledRegex[]) => {
+        if (patterns.length && !written.keysInCore) throw new ConfigError(at, `processor "${id}": more key patterns than the module matches (at most 32)`, undefined, source);
+        rows.push([FB.FSK_EDIT, written.plan]);
       };
       if (type === 'attributes') {
         const cfg = c.config as AttributesConfig;
         for (const m of [cfg.include, cfg.exclude]) if (m?.invalidFor.logs) throw m.invalidFor.logs;
-        const { plan } = writeAttributesPlan(core, cfg, 'logs');
-        rows.push([FB.FSK_EDIT, plan, ...programs(actionPatterns(cfg))]);
+        edit(writeAttributesPlan(core, cfg, 'logs'), actionPatterns(cfg));
       } else if (type === 'redaction') {
         const cfg = c.config as RedactionConfig;
-        const { plan } = writeRedactionPlan(core, cfg, 'logs');
-        rows.push([FB.FSK_EDIT, plan, ...programs(redactionPatterns(cfg))]);
+        edit(writeRedactionPlan(core, cfg, 'logs'), redactionPatterns(cfg));
       } else if (type === 'probabilistic_sampler') {
-        rows.push([FB.FSK_LOG_SAMPLER, samplerOptions(area, c.config as ProbabilisticSamplerConfig), 0, 0]);
+        rows.push([FB.FSK_LOG_SAMPLER, samplerOptions(area, c.config as ProbabilisticSamplerConfig)]);
       } else {
         throw new ConfigError(at, `processor "${id}" cannot run inside Fluent Bit (the filter runs attributes, redaction and probabilistic_sampler; batch and memory_limiter are left to Fluent Bit)`, undefined, source);
       }
@@ -214,12 +191,10 @@ export function bakeFluentBitFilter(base: Uint8Array, config: string | object, o
   if (!tagKeyBytes.length) throw new RangeError('bakeFluentBitFilter: tagKey must not be empty');
   const tagKey = area.bytes(tagKeyBytes);
   const dv = new DataView(area.memory.buffer);
-  rows.forEach(([kind, plan, patterns, count], k) => {
+  rows.forEach(([kind, plan], k) => {
     const row = table + k * FB.FS_ROW;
     dv.setUint32(row + FB.FS_KIND, kind, true);
     dv.setUint32(row + FB.FS_PLAN, plan, true);
-    dv.setUint32(row + FB.FS_PATTERNS, patterns, true);
-    dv.setUint32(row + FB.FS_PATTERN_COUNT, count, true);
   });
   const h = area.base;
   const maxRecord = options.maxRecordBytes ?? d.maxRecordBytes;

@@ -7,6 +7,7 @@
 // spans and log records; for metrics the keep mask is per metric, `pointKeep` per data point, and
 // the replacement table holds data points (the parts the editors re-write).
 import * as B from '../../assembly/abi/batch-layout.js';
+import * as M from '../../assembly/abi/metrics-layout.js';
 import type { MetricBatch } from '../otlp/metric-batch.js';
 import type { TraceBatch } from '../otlp/trace-batch.js';
 import { isMetricBatch } from '../otlp/batch-signal.js';
@@ -155,17 +156,17 @@ export class PendingEdits<Batch extends AnyBatch = TraceBatch> {
       return 'spanCount' in batch ? batch.spanCount : batch.logRecordCount;
     }
     if (!this.keep) return this.pointKeep ? this.pointsKept : batch.dataPointCount;
-    const u8 = batch.core.u8;
+    // Read from the metric table in core memory (no view object per metric).
+    const { u8, dv } = batch.core;
+    const rows = dv.getUint32(batch.headerPtr + M.B_METRICS, true);
     let n = 0;
     for (let m = 0; m < batch.metricCount; m++) {
       if (!u8[this.keep + m]) continue;
-      const metric = batch.metric(m);
-      if (!this.pointKeep) {
-        n += metric.dataPointCount;
-        continue;
-      }
-      const first = metric.firstDataPoint;
-      for (let k = 0; k < metric.dataPointCount; k++) if (u8[this.pointKeep + first + k]) n++;
+      const row = rows + m * M.M_ROW;
+      const first = dv.getUint32(row + M.M_POINT_START, true);
+      const count = dv.getUint32(row + M.M_POINT_COUNT, true);
+      if (!this.pointKeep) n += count;
+      else for (let k = 0; k < count; k++) n += u8[this.pointKeep + first + k]!;
     }
     return n;
   }

@@ -18,12 +18,10 @@ import { logsIndex, logsFree } from '../../../assembly/otlp/logs-index';
 import { logsIndexAttributes } from '../../../assembly/otlp/logs-attrs';
 import { logsSplice } from '../../../assembly/otlp/logs-splice';
 import { spliceResult } from '../../../assembly/otlp/envelope-splice';
-import { editResult, editFreeResult, editKeyList, editKeyCount } from '../../../assembly/processors/attr-edit';
-import { editLogAttributes, editCollectLogStrings } from '../../../assembly/processors/attr-edit-signals';
+import { editResult, editFreeResult } from '../../../assembly/processors/attr-edit';
+import { editLogAttributes } from '../../../assembly/processors/attr-edit-signals';
 import { psSampleLogs } from '../../../assembly/processors/probabilistic-logs';
 import { psResult, psFreeResult } from '../../../assembly/processors/probabilistic-sampler';
-import { regexRun } from '../../../assembly/regex/match';
-import { planMatchesKeys } from '../../../assembly/processors/key-verdicts';
 import { hash32 } from '../../../assembly/hash';
 import { recordToRequest, requestLength, bodyIndex } from './json-to-otlp';
 import { recordToJson } from './otlp-to-json';
@@ -118,30 +116,6 @@ function respliced(header: usize, keep: usize, recRepl: usize, resRepl: usize, s
   return next;
 }
 
-/** Key verdicts for a plan's patterns: each distinct key runs through each program once. */
-function keyVerdicts(header: usize, plan: usize, step: usize): bool {
-  let n = load<u32>(step + FB.FS_PATTERN_COUNT);
-  // A plan that carries its patterns is matched by the edit call itself, with its own cache.
-  if (!n || planMatchesKeys(plan)) return true;
-  if (editCollectLogStrings(header, plan, 0, 0, 0, 0, A.COLLECT_KEYS) != 0) return false;
-  let table = <usize>load<u32>(step + FB.FS_PATTERNS);
-  let list = editKeyList();
-  let keys = editKeyCount();
-  for (let k: u32 = 0; k < keys; k++) {
-    let row = list + <usize>k * A.DK_ROW;
-    let key = <usize>load<u32>(row + A.DK_KEY);
-    let keyLen = <usize>load<u32>(row + A.DK_KEY_LEN);
-    let bits: u32 = 0;
-    for (let i: u32 = 0; i < n; i++) {
-      let r = regexRun(<usize>load<u32>(table + <usize>i * 8), key, keyLen);
-      if (r < 0) return false;
-      if (r == 1) bits |= <u32>1 << i;
-    }
-    store<u32>(row + A.DK_BITS, bits);
-  }
-  return true;
-}
-
 /**
  * The filter: see the file comment. Returns a NUL-terminated JSON object in memory the module
  * owns (valid until the next call), the record itself when nothing changed, or "" to drop it.
@@ -166,7 +140,7 @@ export function otel_sieve_filter(tag: usize, tagLen: u32, timeSec: u32, timeNse
     let plan = <usize>load<u32>(step + FB.FS_PLAN);
     if (kind == FB.FSK_EDIT) {
       ok = !((load<u32>(plan + A.EP_INCLUDE) || load<u32>(plan + A.EP_EXCLUDE)) && logsIndexAttributes(header) != 0)
-        && keyVerdicts(header, plan, step) && editLogAttributes(header, plan, 0, 0, 0, 0, 0) == 0;
+        && editLogAttributes(header, plan, 0, 0, 0, 0, 0) == 0;
       if (!ok) break;
       let res = editResult();
       let recRepl = <usize>load<u32>(res + A.ER_ITEM_REPL);

@@ -84,6 +84,12 @@ export class StoreBlock {
     return this.bloom.has(traceId);
   }
 
+  /** For each of `count` 16-byte trace ids stored back to back, sets out[i] to 1 when the block may hold it (bits already set stay). */
+  mayContainAll(ids: Uint8Array, count: number, out: Uint8Array, scratch: Uint8Array): void {
+    this.bloom.hasAll(ids.subarray(0, 16 * count), 16, scratch);
+    for (let i = 0; i < count; i++) out[i]! |= scratch[i]!;
+  }
+
   /** Whether the block's spans overlap [startNs, endNs]. */
   overlaps(startNs: bigint, endNs: bigint): boolean {
     return this.spans > 0 && this.minStartNs <= endNs && this.maxEndNs >= startNs;

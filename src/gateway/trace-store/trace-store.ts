@@ -176,10 +176,11 @@ export class TraceStore implements TracesExporter, TraceLookup {
    * (bloom_false_positive_rate, default 1 %).
    */
   lookupTraces(ids: Uint8Array, count: number, out: Uint8Array): void {
-    for (let i = 0; i < count; i++) {
-      const id = ids.subarray(16 * i, 16 * i + 16);
-      out[i] = this.blocks.some((b) => b.mayContain(id)) ? TRACE_KEPT : TRACE_UNKNOWN;
-    }
+    // One bulk probe per block (a core call over every id), not one call per record.
+    const hits = new Uint8Array(count);
+    const scratch = new Uint8Array(count);
+    for (const block of this.blocks) block.mayContainAll(ids, count, hits, scratch);
+    for (let i = 0; i < count; i++) out[i] = hits[i] ? TRACE_KEPT : TRACE_UNKNOWN;
   }
 
   /** A compiled query from a small cache (a dashboard repeats the same few). Throws TraceQLError. */
