@@ -32,5 +32,17 @@ export const FS_ROW = 16;
 
 export const FSK_EDIT = 1; // attributes or redaction: editLogAttributes with the plan
 export const FSK_LOG_SAMPLER = 2; // probabilistic_sampler for logs: psSampleLogs with the options
+export const FSK_FILTER = 3; // filter (OTTL log conditions): FS_PLAN is a filter header (FF_*)
+
+// Filter header: the condition groups of the processor's logs part, in the order they run. A record
+// is dropped when a condition of any group is true for it (or for its resource or scope: the
+// one-record request holds one of each).
+export const FF_GROUP_COUNT = 0;
+export const FF_FIRST = 8;
+export const FG_TABLE = 0; // the group's condition block (CS_* of filter-layout: ottlRun's program table), programs loaded
+export const FG_COUNT = 4; // conditions
+export const FG_CONTEXT = 8; // CTX_* of query-layout
+export const FG_FLAGS = 12; // ottlRun flags (OR_PROPAGATE | OR_ABORT for error_mode propagate)
+export const FG_ROW = 16;
 // A keep-mask program (filter / OTTL log_record conditions) will be kind 3 when the OTTL engine
 // compiles conditions for the core; a module refuses kinds it does not know.

@@ -4,6 +4,12 @@
 // writers into the module's program area (instantiated here, so pointers are the module's own
 // addresses), and the area's bytes become a data segment of the output module. Fluent Bit then
 // loads a self-contained .wasm: no config file, no WASI, no YAML parser inside.
+import * as F from '../../assembly/abi/filter-layout.js';
+import * as Q from '../../assembly/abi/query-layout.js';
+import { writeConditionBlock } from '../ottl/condition-block.js';
+import { CONTEXT_IDS } from '../ottl/contexts.js';
+import type { ConditionGroup } from '../processors/ottl-config.js';
+import type { FilterConfig } from '../processors/filter/filter-config.js';
 import * as FB from '../../assembly/abi/fluent-bit-layout.js';
 import * as P from '../../assembly/abi/probabilistic-layout.js';
 import { readCollectorConfig } from '../config/collector-config.js';
@@ -142,7 +148,7 @@ export function bakeFluentBitFilter(base: Uint8Array, config: string | object, o
 
   const module = new WebAssembly.Module(base as Uint8Array<ArrayBuffer>);
   const instance = new WebAssembly.Instance(module, {});
-  const ex = instance.exports as { fbProgramArea?: () => number; fbProgramCapacity?: () => number };
+  const ex = instance.exports as ModuleExports;
   if (typeof ex.fbProgramArea !== 'function' || typeof ex.fbProgramCapacity !== 'function') {
     throw new TypeError('bakeFluentBitFilter: the base module is not otel-sieve\'s Fluent Bit filter (no program area)');
   }
@@ -174,10 +180,12 @@ export function bakeFluentBitFilter(base: Uint8Array, config: string | object, o
       } else if (type === 'redaction') {
         const cfg = c.config as RedactionConfig;
         edit(writeRedactionPlan(core, cfg, 'logs'), redactionPatterns(cfg));
+      } else if (type === 'filter') {
+        rows.push([FB.FSK_FILTER, filterHeader(area, ex, (c.config as FilterConfig).logs, at, id, source)]);
       } else if (type === 'probabilistic_sampler') {
         rows.push([FB.FSK_LOG_SAMPLER, samplerOptions(area, c.config as ProbabilisticSamplerConfig)]);
       } else {
-        throw new ConfigError(at, `processor "${id}" cannot run inside Fluent Bit (the filter runs attributes, redaction and probabilistic_sampler; batch and memory_limiter are left to Fluent Bit)`, undefined, source);
+        throw new ConfigError(at, `processor "${id}" cannot run inside Fluent Bit (the filter runs attributes, redaction, filter and probabilistic_sampler; batch and memory_limiter are left to Fluent Bit)`, undefined, source);
       }
       steps.push(id);
     });
@@ -217,6 +225,42 @@ export function bakeFluentBitFilter(base: Uint8Array, config: string | object, o
   dv.setUint32(h + FB.FB_TAG_KEY_LEN, tagKeyBytes.length, true);
   const program = new Uint8Array(area.memory.buffer, h, area.used).slice();
   return { wasm: addDataSegment(base, h, program), steps, skipped };
+}
+
+/** The module's exports bake uses. */
+interface ModuleExports {
+  fbProgramArea?: () => number;
+  fbProgramCapacity?: () => number;
+  qprogLoad?: (program: number, size: number) => number;
+}
+
+/**
+ * The filter's logs condition groups as a filter header (FF_*) with one condition block per group;
+ * the OTTL programs are loaded (checked and relocated) in place by the module's own qprogLoad, so
+ * the baked bytes are ready to run.
+ */
+function filterHeader(area: ProgramArea, ex: ModuleExports, groups: readonly ConditionGroup[], at: string, id: string, source?: string): number {
+  if (!groups.length) throw new ConfigError(at, `processor "${id}" has no logs conditions (logs.log_record, logs.resource or log_conditions) to run inside Fluent Bit`, undefined, source);
+  if (typeof ex.qprogLoad !== 'function') throw new TypeError('bakeFluentBitFilter: the base module cannot load OTTL programs (an older build)');
+  const header = area.alloc(FB.FF_FIRST + groups.length * FB.FG_ROW);
+  const core = area.asCore();
+  groups.forEach((g, i) => {
+    const programs = g.conditions.map((c) => c.program.bytes);
+    const table = writeConditionBlock(core, programs);
+    const dv = new DataView(area.memory.buffer);
+    programs.forEach((bytes, k) => {
+      const p = dv.getUint32(table + F.CS_TABLE + k * 4, true);
+      if (ex.qprogLoad!(p, bytes.length) !== 0) throw new Error(`OTTL condition ${JSON.stringify(g.conditions[k]!.text)} compiled to a program the module refused; this is a bug`);
+    });
+    const row = header + FB.FF_FIRST + i * FB.FG_ROW;
+    const after = new DataView(area.memory.buffer);
+    after.setUint32(row + FB.FG_TABLE, table, true);
+    after.setUint32(row + FB.FG_COUNT, programs.length, true);
+    after.setUint32(row + FB.FG_CONTEXT, CONTEXT_IDS[g.context], true);
+    after.setUint32(row + FB.FG_FLAGS, g.errorMode === 'propagate' ? Q.OR_PROPAGATE | Q.OR_ABORT : 0, true);
+  });
+  new DataView(area.memory.buffer).setUint32(header + FB.FF_GROUP_COUNT, groups.length, true);
+  return header;
 }
 
 /** The log sampler's options block (probabilistic-layout), its keys after it. */

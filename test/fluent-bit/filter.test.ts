@@ -125,6 +125,49 @@ describe('records through the filter', () => {
     expect(out.status).toBe('kept');
     expect(out.record).toEqual({ log: 'paid with ****, ref 41111', card: 'x****y', n: 4111111111111111 });
   });
+  it('filter: OTTL log conditions drop records (body, attributes, the tag as a resource attribute), like the facade', () => {
+    const processors = {
+      filter: {
+        error_mode: 'ignore',
+        logs: {
+          log_record: ['IsMatch(body, "^GET /healthz")', 'attributes["level"] == "debug"'],
+          resource: ['attributes["fluentbit.tag"] == "noise"'],
+        },
+      },
+      redaction: { allow_all_keys: true, blocked_key_patterns: ['^user\\.'] },
+    };
+    const h = host(config(processors));
+    const records: [string, string][] = [
+      ['app', '{"log":"GET /healthz 200","level":"info"}'],
+      ['app', '{"log":"GET /cart 200","level":"debug"}'],
+      ['noise', '{"log":"anything","level":"error"}'],
+      ['app', '{"log":"POST /pay 500","level":"error","user.email":"a@b.c"}'],
+      ['app', '{"log":"GET /healthz/x","level":7}'],
+    ];
+    const got = records.map(([tag, json]) => h.filter(tag, [0, 0], json));
+    expect(got.map((o) => o.status)).toEqual(['dropped', 'dropped', 'dropped', 'kept', 'dropped']);
+    expect(got[3]!.record).toEqual({ log: 'POST /pay 500', level: 'error', 'user.email': '****' });
+    // The facade, on the same records as OTLP, drops the same ones.
+    const pipeline = Pipeline.fromConfig(config(processors));
+    const kept = records.map(([tag, json]) => {
+      const parsed = JSON.parse(json) as Record<string, unknown>;
+      const bytes = encodeLogs({ resourceLogs: [{ resource: { attributes: [{ key: 'fluentbit.tag', value: { stringValue: tag } }] }, scopeLogs: [{ logRecords: [{
+        body: { stringValue: parsed.log }, attributes: Object.entries(parsed).filter(([k]) => k !== 'log').map(([key, v]) => ({ key, value: typeof v === 'number' ? { intValue: v } : { stringValue: v } })),
+      }] }] }] });
+      return decodedLogs(drainAll(pipeline.processLogs(LogBatch.fromProtobuf(bytes), 0))).length;
+    });
+    expect(kept.map((n) => (n ? 'kept' : 'dropped'))).toEqual(got.map((o) => o.status));
+  });
+  it('filter under error_mode propagate: a failing condition is a failed record (on_error decides)', () => {
+    const processors = { filter: { error_mode: 'propagate', logs: { log_record: ['Len(attributes["n"]) > 2'] } } };
+    const drop = host(config(processors));
+    const keep = host(config(processors), { onError: 'keep' });
+    // Len of an int fails; of a string it works.
+    expect(drop.filter('t', [0, 0], '{"log":"x","n":5}').status).toBe('dropped');
+    expect(keep.filter('t', [0, 0], '{"log":"x","n":5}').status).toBe('kept');
+    expect(drop.filter('t', [0, 0], '{"log":"x","n":"abcd"}').status).toBe('dropped');
+    expect(drop.filter('t', [0, 0], '{"log":"x","n":"ab"}').status).toBe('kept');
+  });
   it('include/exclude see the tag: another tag is not edited by attributes/tag', () => {
     const out = host(PII).filter('app.public', [0, 0], '{"client.ip":"10.1.2.3","log":"x"}');
     // Keys merely allowed are not summarised (only allowed_values matches count as allowed).

@@ -3,7 +3,7 @@
 //   char* otel_sieve_filter(char* tag, int tag_len, uint32 time_sec, uint32 time_nsec, char* record, int record_len)
 // strdups the NUL-terminated JSON object we return (or drops the record for ""), and frees its two
 // copies with our free. Each record becomes a one-record ExportLogsServiceRequest, runs through the
-// logs processors of the program baked into the module's program area (redaction, attributes,
+// logs processors of the program baked into the module's program area (redaction, attributes, filter,
 // probabilistic_sampler — the same core code the JavaScript facade runs), and comes back as JSON.
 // A record no processor changed is returned as it came, byte for byte.
 //
@@ -23,10 +23,14 @@ import { editLogAttributes } from '../../../assembly/processors/attr-edit-signal
 import { psSampleLogs } from '../../../assembly/processors/probabilistic-logs';
 import { psResult, psFreeResult } from '../../../assembly/processors/probabilistic-sampler';
 import { hash32 } from '../../../assembly/hash';
+import { ottlRun } from '../../../assembly/query/ottl-run';
+import { qprogLoad } from '../../../assembly/query/program';
+import * as Q from '../../../assembly/abi/query-layout';
 import { recordToRequest, requestLength, bodyIndex } from './json-to-otlp';
 import { recordToJson } from './otlp-to-json';
 
-export { hash32 };
+// hash32 for the plan writers, qprogLoad to load OTTL programs in place when a config is baked.
+export { hash32, qprogLoad };
 
 /** The program area: written at build time (bake), read at run time. */
 const PROGRAM_CAPACITY: i32 = 1024 * 1024;
@@ -116,6 +120,28 @@ function respliced(header: usize, keep: usize, recRepl: usize, resRepl: usize, s
   return next;
 }
 
+/** Scratch for ottlRun's one output byte per item (the request holds one record, resource and scope). */
+const FILTER_OUT = memory.data(8, 8);
+
+/**
+ * The filter step: 1 when a condition of any group is true for the record (or its resource or
+ * scope), 0 when none is, -1 when the evaluation failed (error_mode propagate, or memory).
+ */
+function filterDrops(header: usize, filter: usize): i32 {
+  if (logsIndexAttributes(header) != 0) return -1;
+  let n = load<u32>(filter + FB.FF_GROUP_COUNT);
+  for (let g: u32 = 0; g < n; g++) {
+    let row = filter + FB.FF_FIRST + <usize>g * FB.FG_ROW;
+    store<u64>(FILTER_OUT, 0);
+    let status = ottlRun(<usize>load<u32>(row + FB.FG_TABLE), load<u32>(row + FB.FG_COUNT), header, load<u32>(row + FB.FG_CONTEXT), 0, 0, FILTER_OUT, load<u32>(row + FB.FG_FLAGS));
+    if (status != 0) return -1;
+    let out = load<u8>(FILTER_OUT);
+    if (out == Q.OUT_TRUE) return 1;
+    if (out == Q.OUT_ERROR) return -1;
+  }
+  return 0;
+}
+
 /**
  * The filter: see the file comment. Returns a NUL-terminated JSON object in memory the module
  * owns (valid until the next call), the record itself when nothing changed, or "" to drop it.
@@ -173,6 +199,16 @@ export function otel_sieve_filter(tag: usize, tagLen: u32, timeSec: u32, timeNse
       }
       psFreeResult();
       ok = header != 0;
+    } else if (kind == FB.FSK_FILTER) {
+      let drop = filterDrops(header, plan);
+      if (drop < 0) {
+        ok = false;
+        break;
+      }
+      if (drop) {
+        logsFree(header);
+        return EMPTY;
+      }
     } else {
       // A step this module does not know (a newer program): processing it is not possible.
       ok = false;

@@ -10,7 +10,7 @@ import { bakeFluentBitFilter } from '../../fluent-bit/bake-filter.js';
 export const fluentBitHelp = `Usage: otel-sieve fluent-bit --config <C.yaml> --output <filter.wasm> [options]
 
 Writes a Fluent Bit filter_wasm module that runs the logs pipeline of a collector config on every
-record: redaction, attributes and probabilistic_sampler (batch and memory_limiter are left to
+record: redaction, attributes, filter and probabilistic_sampler (batch and memory_limiter are left to
 Fluent Bit). Each record's keys are the log record's attributes, the body key its body, the tag the
 resource attribute fluentbit.tag. In Fluent Bit:
 
