@@ -9,9 +9,10 @@ import * as M from '../abi/metrics-layout';
 import * as A from '../abi/attr-edit-layout';
 import { allocZeroed } from '../mem/alloc';
 import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
+import { matchesLog, matchesMetric } from './match-properties';
 import {
   editBegin, editEnvelope, editEnd, editMap, editWrite, editLastLen, editOutOfMemory, editChanged, redactBody,
-  redactedBodyOffset, redactedBodyLen, matchesLog, matchesMetric, allActionsKeyed, holdsActionKey, planIsRedaction,
+  redactedBodyOffset, redactedBodyLen, allActionsKeyed, holdsActionKey, planIsRedaction,
   collectBegin, collectEnvelope, collectMap, collectEnd,
 } from './attr-edit';
 
@@ -94,8 +95,8 @@ export function editLogAttributes(header: usize, plan: usize, keep: usize, recIn
     if (keep && !load<u8>(keep + i)) continue;
     if (eligible && !load<u8>(eligible + i)) continue;
     let rec = records + <usize>i * LG.LR_ROW;
-    if (include && !matchesLog(include, rec)) continue;
-    if (exclude && matchesLog(exclude, rec)) continue;
+    if (include && !matchesLog(header, include, rec)) continue;
+    if (exclude && matchesLog(header, exclude, rec)) continue;
     let over = recIn ? <usize>load<u32>(recIn + <usize>i * 8) : 0;
     let cs = over ? over : input + load<u32>(rec + LG.LR_CONTENT_START);
     let ce = over ? over + <usize>load<u32>(recIn + <usize>i * 8 + 4) : input + load<u32>(rec + LG.LR_CONTENT_END);
@@ -159,8 +160,8 @@ export function editPointAttributes(
       if (metricKeep && !load<u8>(metricKeep + m)) continue;
       if (eligible && !load<u8>(eligible + m)) continue;
       let metric = metrics + <usize>m * M.M_ROW;
-      if (include && !matchesMetric(include, metric)) continue;
-      if (exclude && matchesMetric(exclude, metric)) continue;
+      if (include && !matchesMetric(header, include, metric)) continue;
+      if (exclude && matchesMetric(header, exclude, metric)) continue;
       let tag = pointAttrTag(load<u32>(metric + M.M_TYPE));
       let first = load<u32>(metric + M.M_POINT_START);
       let end = first + load<u32>(metric + M.M_POINT_COUNT);

@@ -5,9 +5,6 @@
 // modified values are encoded. Maps nothing changed in are not re-written at all.
 import * as L from '../abi/trace-layout';
 import * as A from '../abi/attr-edit-layout';
-import * as LG from '../abi/logs-layout';
-import * as M from '../abi/metrics-layout';
-import { NO_ROW as LG_NO_ROW } from '../abi/batch-layout';
 import * as E from '../abi/errors';
 import { alloc, allocZeroed, free, realloc } from '../mem/alloc';
 import { copyBytes } from '../mem/copy';
@@ -15,22 +12,13 @@ import { clearError, failPlain } from '../errors';
 import { bytesEqual, hash32 } from '../hash';
 import { readVarintTrusted, skipTrusted, next } from '../wire/reader';
 import { varintSize, writeVarint } from '../wire/writer';
-import { findAttr } from './attr-lookup';
 import { nextField, fieldEnd, kvParts, kvKey, kvKeyLen, readAnyValue, rawType, rawValue } from './raw-attr';
 import { sha256Hex } from './sha256';
-import { regexRun } from '../regex/match';
 import { findAt } from '../regex/find';
 import { valueAllowed, maskBlocked, maskWhole, maskedText, maskedLen } from './value-masking';
 import { planMatchesKeys, planKeyBits } from './key-verdicts';
-
-/** match_type regexp: entries of string lists and test values are compiled regex programs. */
-let regexpMatch = false;
-
-/** A string list entry matches [p, p+n): equal bytes, or (regexp) its program matches. */
-function entryMatches(e: usize, p: usize, n: u32): bool {
-  if (regexpMatch) return regexRun(<usize>load<u32>(e + A.SL_PTR), p, n) == 1;
-  return strEq(<usize>load<u32>(e + A.SL_PTR), load<u32>(e + A.SL_LEN), p, n);
-}
+import { matchesSpan, inStringList } from './match-properties';
+import { SS_LIST, SS_CAP, SS_COUNT, ssInit, ssFind, ssAdd } from './string-set';
 import { formatDouble, parseDouble, parseInt64, formatInt, parsedInt, parsedDouble } from './number-text';
 
 // Working list entry.
@@ -505,145 +493,7 @@ function rewrite(cs: usize, ce: usize, tag: u32, listChanged: bool, subTag1: u32
 }
 
 // ---------------------------------------------------------------------------------------------
-// The attributes processor
-
-function strEq(p: usize, n: u32, q: usize, m: u32): bool {
-  return n == m && bytesEqual(p, q, n);
-}
-
-function inStringList(list: usize, count: u32, p: usize, n: u32): bool {
-  for (let i: u32 = 0; i < count; i++) {
-    let e = list + <usize>i * A.SL_ROW;
-    if (strEq(<usize>load<u32>(e + A.SL_PTR), load<u32>(e + A.SL_LEN), p, n)) return true;
-  }
-  return false;
-}
-
-/** Like inStringList, but with regex programs under match_type regexp. */
-function inMatchList(list: usize, count: u32, p: usize, n: u32): bool {
-  for (let i: u32 = 0; i < count; i++) if (entryMatches(list + <usize>i * A.SL_ROW, p, n)) return true;
-  return false;
-}
-
-/** Whether an attribute row equals a test's typed value (pdata Value.Equal for scalars). */
-function rowMatches(row: usize, test: usize): bool {
-  if (!load<u32>(test + A.AT_HAS_VALUE)) return true;
-  let type = load<u32>(test + A.AT_TYPE);
-  if (load<u32>(row + L.A_TYPE) != type) return false;
-  let v = load<u64>(test + A.AT_VALUE);
-  if (type == L.V_STRING && regexpMatch) {
-    let rv = load<u64>(row + L.A_VALUE);
-    return regexRun(<usize>(<u32>v), IN + <usize>(<u32>rv), <usize>(rv >> 32)) == 1;
-  }
-  if (type == L.V_STRING) {
-    let rv = load<u64>(row + L.A_VALUE);
-    return strEq(IN + <usize>(<u32>rv), <u32>(rv >> 32), <usize>(<u32>v), <u32>(v >> 32));
-  }
-  if (type == L.V_DOUBLE) return load<f64>(row + L.A_VALUE) == reinterpret<f64>(v);
-  return load<u64>(row + L.A_VALUE) == v;
-}
-
-function attrTest(start: u32, count: u32, test: usize): bool {
-  let row = findAttr(HEADER, start, count, <usize>load<u32>(test + A.AT_KEY), load<u32>(test + A.AT_KEY_LEN), load<u32>(test + A.AT_KEY_HASH));
-  return row != 0 && rowMatches(row, test);
-}
-
-/**
- * The properties every signal shares (services, attributes, resources, libraries) for an item of
- * resource `resIdx` and scope `scopeIdx` whose attributes are rows [attrStart, +attrCount).
- */
-function matchEnvelope(mp: usize, present: u32, resIdx: u32, scopeIdx: u32, attrStart: u32, attrCount: u32): bool {
-  let res = <usize>load<u32>(HEADER + L.B_RESOURCES) + <usize>resIdx * L.R_ROW;
-  let rStart = load<u32>(res + L.R_ATTR_START);
-  let rCount = load<u32>(res + L.R_ATTR_COUNT);
-  if (present & A.MPP_SERVICES) {
-    let key = memory.data<u8>([0x73, 0x65, 0x72, 0x76, 0x69, 0x63, 0x65, 0x2e, 0x6e, 0x61, 0x6d, 0x65]); // service.name
-    let row = findAttr(HEADER, rStart, rCount, key, 12, hash32(key, 12));
-    if (!row || load<u32>(row + L.A_TYPE) != L.V_STRING) return false;
-    let v = load<u64>(row + L.A_VALUE);
-    if (!inMatchList(<usize>load<u32>(mp + A.MP_SERVICES), load<u32>(mp + A.MP_SERVICES_COUNT), IN + <usize>(<u32>v), <u32>(v >> 32))) return false;
-  }
-  if (present & A.MPP_ATTRS) {
-    let tests = <usize>load<u32>(mp + A.MP_ATTRS);
-    let n = load<u32>(mp + A.MP_ATTRS_COUNT);
-    for (let i: u32 = 0; i < n; i++) {
-      if (!attrTest(attrStart, attrCount, tests + <usize>i * A.AT_ROW)) return false;
-    }
-  }
-  if (present & A.MPP_RESOURCES) {
-    let tests = <usize>load<u32>(mp + A.MP_RESOURCES);
-    let n = load<u32>(mp + A.MP_RESOURCES_COUNT);
-    let any = false;
-    for (let i: u32 = 0; i < n && !any; i++) any = attrTest(rStart, rCount, tests + <usize>i * A.AT_ROW);
-    if (!any) return false;
-  }
-  if (present & A.MPP_LIBRARIES) {
-    let scope = <usize>load<u32>(HEADER + L.B_SCOPES) + <usize>scopeIdx * L.S_ROW;
-    let libs = <usize>load<u32>(mp + A.MP_LIBRARIES);
-    let n = load<u32>(mp + A.MP_LIBRARIES_COUNT);
-    let any = false;
-    for (let i: u32 = 0; i < n && !any; i++) {
-      let lb = libs + <usize>i * A.LB_ROW;
-      // LB_NAME/LB_NAME_LEN and LB_VERSION/LB_VERSION_LEN are laid out like string list entries.
-      any = entryMatches(lb + A.LB_NAME, IN + load<u32>(scope + L.S_NAME_OFF), load<u32>(scope + L.S_NAME_LEN))
-        && (!load<u32>(lb + A.LB_HAS_VERSION) || entryMatches(lb + A.LB_VERSION, IN + load<u32>(scope + L.S_VERSION_OFF), load<u32>(scope + L.S_VERSION_LEN)));
-    }
-    if (!any) return false;
-  }
-  return true;
-}
-
-/** filterspan's strict MatchProperties: every given property holds; lists match any entry. */
-function matches(mp: usize, span: usize): bool {
-  let present = load<u32>(mp + A.MP_PRESENT);
-  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
-  if (present & A.MPP_NAMES) {
-    if (!inMatchList(<usize>load<u32>(mp + A.MP_NAMES), load<u32>(mp + A.MP_NAMES_COUNT), IN + load<u32>(span + L.SP_NAME_OFF), load<u32>(span + L.SP_NAME_LEN))) return false;
-  }
-  if (present & A.MPP_KINDS) {
-    let kind = load<u32>(span + L.SP_KIND);
-    if (kind > 31 || !((load<u32>(mp + A.MP_KINDS) >> kind) & 1)) return false;
-  }
-  return matchEnvelope(mp, present, load<u32>(span + L.SP_RESOURCE), load<u32>(span + L.SP_SCOPE), load<u32>(span + L.SP_ATTR_START), load<u32>(span + L.SP_ATTR_COUNT));
-}
-
-/**
- * filterlog's MatchProperties for the log record row `rec` (attribute table built): string bodies
- * (a body of another type does not match), severity texts, the severity number (unspecified
- * matches only with match_undefined), then the shared properties.
- */
-export function matchesLog(mp: usize, rec: usize): bool {
-  let present = load<u32>(mp + A.MP_PRESENT);
-  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
-  if (present & A.MPP_BODIES) {
-    let bodyRow = load<u32>(rec + LG.LR_BODY_ROW);
-    if (bodyRow == LG_NO_ROW) return false;
-    let row = <usize>load<u32>(HEADER + L.B_ATTRS) + <usize>bodyRow * L.A_ROW;
-    if (load<u32>(row + L.A_TYPE) != L.V_STRING) return false;
-    let v = load<u64>(row + L.A_VALUE);
-    if (!inMatchList(<usize>load<u32>(mp + A.MP_BODIES), load<u32>(mp + A.MP_BODIES_COUNT), IN + <usize>(<u32>v), <u32>(v >> 32))) return false;
-  }
-  if (present & A.MPP_SEVERITY_TEXTS) {
-    if (!inMatchList(<usize>load<u32>(mp + A.MP_SEVERITY_TEXTS), load<u32>(mp + A.MP_SEVERITY_TEXTS_COUNT), IN + load<u32>(rec + LG.LR_SEVERITY_TEXT_OFF), load<u32>(rec + LG.LR_SEVERITY_TEXT_LEN))) return false;
-  }
-  if (present & A.MPP_SEVERITY_NUMBER) {
-    let sev = load<i32>(rec + LG.LR_SEVERITY);
-    if (sev == 0) {
-      if (!load<u32>(mp + A.MP_SEVERITY_UNDEFINED)) return false;
-    } else if (sev < load<i32>(mp + A.MP_SEVERITY_MIN)) return false;
-  }
-  return matchEnvelope(mp, present, load<u32>(rec + LG.LR_RESOURCE), load<u32>(rec + LG.LR_SCOPE), load<u32>(rec + LG.LR_ATTR_START), load<u32>(rec + LG.LR_ATTR_COUNT));
-}
-
-/** filtermetric's MatchProperties for the metric row `metric`: metric names, then resources. */
-export function matchesMetric(mp: usize, metric: usize): bool {
-  let present = load<u32>(mp + A.MP_PRESENT);
-  regexpMatch = load<u32>(mp + A.MP_REGEXP) != 0;
-  if (present & A.MPP_METRIC_NAMES) {
-    if (!inMatchList(<usize>load<u32>(mp + A.MP_METRIC_NAMES), load<u32>(mp + A.MP_METRIC_NAMES_COUNT), IN + load<u32>(metric + M.M_NAME_OFF), load<u32>(metric + M.M_NAME_LEN))) return false;
-  }
-  return matchEnvelope(mp, present, load<u32>(metric + M.M_RESOURCE), load<u32>(metric + M.M_SCOPE), 0, 0);
-}
+// The attributes processor's actions (include/exclude: match-properties.ts)
 
 /** Sets an entry's value from an action's literal or source; false when the source is missing. */
 function assign(e: usize, ac: usize): bool {
@@ -840,85 +690,15 @@ function applyKeyed(op: u32, e: usize): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Distinct keys and their pattern verdicts (computed by the facade's regex engine, once per key)
+// Distinct keys of a batch (string-set.ts) and their pattern verdicts: from the facade's engine
+// through editCollectStrings, or matched here from the plan's own patterns (key-verdicts.ts)
 
-// A set of byte strings: rows in a list (row size per set) and an open-addressing index.
-const SS_LIST = 0;
-const SS_CAP = 4;
-const SS_COUNT = 8;
-const SS_TABLE = 12;
-const SS_MASK = 16;
-const SS_ROW = 20;
 const KEYS = memory.data(24, 8);
 const VALUES = memory.data(24, 8);
 let verdicts = false;
 /** The plan carries its key patterns: verdicts come from its cache (key-verdicts.ts), no collect pass. */
 let keysInCore = false;
 
-function ssInit(set: usize, rowSize: u32): void {
-  if (!load<u32>(set + SS_ROW)) store<u32>(set + SS_ROW, rowSize);
-  store<u32>(set + SS_COUNT, 0);
-  let table = <usize>load<u32>(set + SS_TABLE);
-  if (table) memory.fill(table, 0, <usize>(load<u32>(set + SS_MASK) + 1) * 4);
-}
-
-function ssFind(set: usize, p: usize, len: u32, h: u32): i32 {
-  let table = <usize>load<u32>(set + SS_TABLE);
-  if (!table) return -1;
-  let list = <usize>load<u32>(set + SS_LIST);
-  let mask = load<u32>(set + SS_MASK);
-  let row = <usize>load<u32>(set + SS_ROW);
-  let i = h & mask;
-  while (true) {
-    let e = load<u32>(table + <usize>i * 4);
-    if (!e) return -1;
-    let r = list + <usize>(e - 1) * row;
-    // Rows start with (ptr, len, hash) in both sets.
-    if (load<u32>(r + 8) == h && load<u32>(r + 4) == len && bytesEqual(<usize>load<u32>(r), p, len)) return <i32>(e - 1);
-    i = (i + 1) & mask;
-  }
-  return -1;
-}
-
-function ssAdd(set: usize, p: usize, len: u32): bool {
-  let h = hash32(p, len);
-  if (ssFind(set, p, len, h) >= 0) return true;
-  let count = load<u32>(set + SS_COUNT);
-  let cap = load<u32>(set + SS_CAP);
-  let row = <usize>load<u32>(set + SS_ROW);
-  if (count >= cap) {
-    // Grow list and index together (the index stays at most half full).
-    let newCap = max<u32>(cap * 2, 64);
-    let list = realloc(<usize>load<u32>(set + SS_LIST), <usize>newCap * row);
-    if (!list) return false;
-    store<u32>(set + SS_LIST, <u32>list);
-    let table = allocZeroed(<usize>newCap * 2 * 4);
-    if (!table) return false;
-    free(<usize>load<u32>(set + SS_TABLE));
-    store<u32>(set + SS_TABLE, <u32>table);
-    store<u32>(set + SS_MASK, newCap * 2 - 1);
-    store<u32>(set + SS_CAP, newCap);
-    let mask = newCap * 2 - 1;
-    for (let k: u32 = 0; k < count; k++) {
-      let j = load<u32>(list + <usize>k * row + 8) & mask;
-      while (load<u32>(table + <usize>j * 4)) j = (j + 1) & mask;
-      store<u32>(table + <usize>j * 4, k + 1);
-    }
-  }
-  let list = <usize>load<u32>(set + SS_LIST);
-  let table = <usize>load<u32>(set + SS_TABLE);
-  let mask = load<u32>(set + SS_MASK);
-  let r = list + <usize>count * row;
-  memory.fill(r, 0, row);
-  store<u32>(r, <u32>p);
-  store<u32>(r + 4, len);
-  store<u32>(r + 8, h);
-  let j = h & mask;
-  while (load<u32>(table + <usize>j * 4)) j = (j + 1) & mask;
-  store<u32>(table + <usize>j * 4, count + 1);
-  store<u32>(set + SS_COUNT, count + 1);
-  return true;
-}
 
 /** Verdict bits of an entry's key (0 when no verdicts were computed for this call). */
 function keyBits(e: usize): u32 {
@@ -1838,8 +1618,8 @@ export function editAttributes(header: usize, plan: usize, keep: usize, spanIn: 
     if (keep && !load<u8>(keep + i)) continue;
     // `eligible`: include/exclude the facade evaluated (regexp match_type), one byte per span.
     if (eligible && !load<u8>(eligible + i)) continue;
-    if (include && !matches(include, s)) continue;
-    if (exclude && matches(exclude, s)) continue;
+    if (include && !matchesSpan(header, include, s)) continue;
+    if (exclude && matchesSpan(header, exclude, s)) continue;
     let anyChild = false;
     let ne = load<u32>(s + L.SP_EVENT_COUNT);
     let nl = load<u32>(s + L.SP_LINK_COUNT);
